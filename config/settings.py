@@ -1,0 +1,140 @@
+"""The configuration contract of design.md §6: environment variables (and an optional ``.env``)
+become one typed, validated, immutable ``Settings`` object.
+
+A missing or malformed value stops start-up with one line naming the variable; production
+refuses insecure defaults. Nothing else in the portal reads ``os.environ``.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+
+class ConfigError(Exception):
+    """A configuration problem, worded as the one line an operator needs to read."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        case_sensitive=True,
+        extra="ignore",  # the environment holds many unrelated variables
+        frozen=True,
+    )
+
+    PORTAL_ENV: Literal["development", "testing", "production"] = "development"
+    SECRET_KEY: str | None = None
+    DATABASE_URL: str = f"sqlite:///{INSTANCE_DIR / 'portal.db'}"
+    REDIS_URL: str | None = None
+
+    ZOHO_API_BASE: str = "https://www.zohoapis.com/billing/v1"
+    ZOHO_ACCOUNTS_URL: str = "https://accounts.zoho.com"
+    ZOHO_CLIENT_ID: str
+    ZOHO_CLIENT_SECRET: str
+    ZOHO_REFRESH_TOKEN: str
+    ZOHO_ORG_ID: str
+    ZOHO_WEBHOOK_SECRET: str | None = None
+    ZOHO_TIMEOUT_SECONDS: float = Field(default=10.0, gt=0, le=60)
+
+    HANDOFF_ISSUER: str | None = None
+    HANDOFF_AUDIENCE: str | None = None
+    HANDOFF_SECRET: str | None = None
+    HANDOFF_PUBLIC_KEY: str | None = None
+    HANDOFF_RETURN_URLS: str = ""  # comma-separated allow-list
+
+    PORTAL_BASE_URL: str = "http://127.0.0.1:5000"
+
+    SMTP_HOST: str = "127.0.0.1"
+    SMTP_PORT: int = Field(default=1025, ge=1, le=65535)
+    SMTP_USERNAME: str | None = None
+    SMTP_PASSWORD: str | None = None
+    SMTP_STARTTLS: bool = False
+    MAIL_FROM: str = "Billing portal <billing-portal@localhost>"
+
+    CACHE_TTL_SECONDS: int = Field(default=60, ge=0)
+    STALE_MAX_SECONDS: int = Field(default=86400, ge=0)
+
+    LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    LOG_FORMAT: Literal["json", "text"] = "json"
+
+    @field_validator("ZOHO_ORG_ID")
+    @classmethod
+    def _numeric_org_id(cls, value: str) -> str:
+        if not value.isdigit():
+            raise ValueError("must be the numeric Zoho organization id")
+        return value
+
+    @field_validator("ZOHO_API_BASE", "ZOHO_ACCOUNTS_URL", "PORTAL_BASE_URL")
+    @classmethod
+    def _absolute_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("must be an absolute http(s) URL")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _production_refuses_insecure_defaults(self) -> "Settings":
+        if self.PORTAL_ENV != "production":
+            return self
+        if not self.SECRET_KEY or len(self.SECRET_KEY) < 32:
+            raise ValueError("SECRET_KEY: production needs a random secret of at least 32 characters")
+        for name in ("PORTAL_BASE_URL", "ZOHO_API_BASE", "ZOHO_ACCOUNTS_URL"):
+            if not getattr(self, name).startswith("https://"):
+                raise ValueError(f"{name}: production needs an https:// URL")
+        if self.HANDOFF_SECRET is not None and len(self.HANDOFF_SECRET.encode()) < 32:
+            raise ValueError("HANDOFF_SECRET: an HS256 secret must be at least 32 bytes")
+        return self
+
+    @property
+    def handoff_return_urls(self) -> tuple[str, ...]:
+        return tuple(u.strip() for u in self.HANDOFF_RETURN_URLS.split(",") if u.strip())
+
+    @property
+    def is_production(self) -> bool:
+        return self.PORTAL_ENV == "production"
+
+
+def _one_line(error: ValidationError) -> str:
+    first = error.errors()[0]
+    name = ".".join(str(part) for part in first["loc"])
+    if first["type"] == "missing":
+        return f"Configuration error: {name} is required (set it in the environment or in .env)"
+    message = first["msg"].removeprefix("Value error, ")
+    if name:
+        return f"Configuration error: {name}: {message}"
+    return f"Configuration error: {message}"
+
+
+def _development_secret_key() -> str:
+    """A stable secret for local runs without SECRET_KEY, shared by every worker through instance/."""
+    path = INSTANCE_DIR / "dev-secret-key"
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        key = secrets.token_urlsafe(48)
+        handle.write(key)
+    return key
+
+
+def load_settings(**overrides) -> Settings:
+    """Read the environment (and .env); raise ConfigError with one line naming the bad variable."""
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as error:
+        raise ConfigError(_one_line(error)) from None
+    if settings.SECRET_KEY is None:
+        settings = settings.model_copy(update={"SECRET_KEY": _development_secret_key()})
+    return settings
