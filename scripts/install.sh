@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what the portal needs on a fresh Debian 12 + Python 3.11 machine, as root.
+#   scripts/install.sh          runtime only (the demo)
+#   scripts/install.sh --dev    runtime + everything the test suite needs
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(fonts-dejavu-core)
+if [ "${1:-}" = "--dev" ]; then
+  packages+=(chromium postgresql redis-server poppler-utils)
+fi
+
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "==> Installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "==> Creating the virtual environment in .venv"
+  python3 -m venv .venv
+fi
+requirements=requirements.txt
+[ "${1:-}" = "--dev" ] && requirements=requirements-dev.txt
+echo "==> Installing Python packages from $requirements"
+.venv/bin/pip install -q --disable-pip-version-check -r "$requirements"
