@@ -64,6 +64,19 @@ class Settings(BaseSettings):
     CACHE_TTL_SECONDS: int = Field(default=60, ge=0)
     STALE_MAX_SECONDS: int = Field(default=86400, ge=0)
 
+    # Customer accounts (issue 3): sessions, password policy, lockout and rate limits.
+    SESSION_IDLE_MINUTES: int = Field(default=30, ge=1, le=24 * 60)
+    SESSION_ABSOLUTE_HOURS: int = Field(default=12, ge=1, le=24 * 30)
+    # How long a worker trusts its cached copy of a user's session version (sign-out, reset and
+    # disable reach other workers within this window; at once when REDIS_URL is set).
+    SESSION_VERSION_CACHE_SECONDS: int = Field(default=10, ge=0, le=300)
+    PASSWORD_MIN_LENGTH: int = Field(default=12, ge=8, le=64)
+    LOGIN_MAX_FAILURES: int = Field(default=10, ge=3, le=100)  # per account, then a lockout
+    LOGIN_LOCKOUT_MINUTES: int = Field(default=15, ge=1, le=24 * 60)
+    RESET_MAILS_PER_HOUR: int = Field(default=5, ge=1, le=50)  # per account
+    INVITATIONS_PER_HOUR: int = Field(default=10, ge=1, le=100)  # per email address
+    RATELIMIT_AUTH_PER_IP: str = "30 per minute;300 per hour"  # sign-in, reset, invitation forms
+
     LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     LOG_FORMAT: Literal["json", "text"] = "json"
 
