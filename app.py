@@ -5,12 +5,15 @@ database queries: reachability belongs to /readyz and ``flask portal check-zoho`
 """
 from __future__ import annotations
 
+import sys
+
 from flask import Flask
 
 from config.logging import configure_logging
 from config.settings import INSTANCE_DIR, PROJECT_ROOT, ConfigError, Settings, load_settings
 from extensions import csrf, db, limiter, login_manager, migrate
 
+APP_LOAD_ERROR = 4
 MIGRATIONS_DIR = str(PROJECT_ROOT / "db" / "migrations")
 
 
@@ -19,8 +22,10 @@ def create_app(settings: Settings | None = None) -> Flask:
         try:
             settings = load_settings()
         except ConfigError as error:
-            # One line naming the variable, not a traceback.
-            raise SystemExit(str(error)) from None
+            # One line naming the variable, not a traceback; exit status 4 is the one gunicorn
+            # reads as "the application cannot load" and stops on, instead of rebooting workers.
+            print(error, file=sys.stderr)
+            raise SystemExit(APP_LOAD_ERROR) from None
     configure_logging(settings.LOG_LEVEL, settings.LOG_FORMAT)
 
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))

@@ -1,0 +1,20 @@
+"""gunicorn reads this file from the working directory on its own.
+
+Each worker checks the database schema once after loading the app and refuses to serve an
+outdated one: exit status 4 makes gunicorn stop instead of rebooting the worker in a loop.
+"""
+import sys
+
+APP_LOAD_ERROR = 4
+
+
+def post_worker_init(worker):
+    from app import MIGRATIONS_DIR
+    from extensions import db
+    from services.schema_check import OUTDATED_MESSAGE, schema_is_current
+
+    app = worker.wsgi
+    with app.app_context():
+        if not schema_is_current(db.engine, MIGRATIONS_DIR):
+            print(OUTDATED_MESSAGE, file=sys.stderr, flush=True)
+            sys.exit(APP_LOAD_ERROR)
