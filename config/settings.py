@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -51,6 +52,14 @@ class Settings(BaseSettings):
     HANDOFF_SECRET: str | None = None
     HANDOFF_PUBLIC_KEY: str | None = None
     HANDOFF_RETURN_URLS: str = ""  # comma-separated allow-list
+    # Handoff (issue 6): pinned algorithms (default: HS256 with a secret, EdDSA/ES256 from the
+    # public key's type), key rotation (the previous key is accepted until an ISO timestamp) and
+    # the product's name for the "Back to <product>" link. Keys: PEM text or a path to a PEM file.
+    HANDOFF_ALGORITHMS: str = ""  # comma-separated subset of HS256, EdDSA, ES256
+    HANDOFF_PREVIOUS_SECRET: str | None = None
+    HANDOFF_PREVIOUS_PUBLIC_KEY: str | None = None
+    HANDOFF_PREVIOUS_KEY_UNTIL: datetime | None = None
+    HANDOFF_PRODUCT_NAME: str = "the product"
 
     PORTAL_BASE_URL: str = "http://127.0.0.1:5000"
 
@@ -95,6 +104,24 @@ class Settings(BaseSettings):
             raise ValueError("must be an absolute http(s) URL")
         return value.rstrip("/")
 
+    @field_validator("HANDOFF_ALGORITHMS")
+    @classmethod
+    def _known_handoff_algorithms(cls, value: str) -> str:
+        names = [name.strip() for name in value.split(",") if name.strip()]
+        unknown = [name for name in names if name not in ("HS256", "EdDSA", "ES256")]
+        if unknown:
+            raise ValueError(f"unsupported algorithm {unknown[0]!r} (use HS256, EdDSA or ES256)")
+        return ",".join(names)
+
+    @model_validator(mode="after")
+    def _handoff_rotation_has_an_end(self) -> "Settings":
+        previous = self.HANDOFF_PREVIOUS_SECRET or self.HANDOFF_PREVIOUS_PUBLIC_KEY
+        if previous and self.HANDOFF_PREVIOUS_KEY_UNTIL is None:
+            raise ValueError("HANDOFF_PREVIOUS_KEY_UNTIL: a previous handoff key needs the ISO time its window ends")
+        if self.HANDOFF_PREVIOUS_KEY_UNTIL is not None and self.HANDOFF_PREVIOUS_KEY_UNTIL.tzinfo is None:
+            raise ValueError("HANDOFF_PREVIOUS_KEY_UNTIL: give a time zone (e.g. 2026-12-01T00:00:00Z)")
+        return self
+
     @model_validator(mode="after")
     def _production_refuses_insecure_defaults(self) -> "Settings":
         if self.PORTAL_ENV != "production":
@@ -106,6 +133,8 @@ class Settings(BaseSettings):
                 raise ValueError(f"{name}: production needs an https:// URL")
         if self.HANDOFF_SECRET is not None and len(self.HANDOFF_SECRET.encode()) < 32:
             raise ValueError("HANDOFF_SECRET: an HS256 secret must be at least 32 bytes")
+        if self.HANDOFF_PREVIOUS_SECRET is not None and len(self.HANDOFF_PREVIOUS_SECRET.encode()) < 32:
+            raise ValueError("HANDOFF_PREVIOUS_SECRET: an HS256 secret must be at least 32 bytes")
         return self
 
     @property
