@@ -1,0 +1,397 @@
+"""The client core: one ``_request`` funnel that every resource call goes through.
+
+It owns the base URL, the auth and organization headers, timeouts and the call's total deadline, the
+retry policy, the 401 → refresh → retry-once dance, the circuit breaker, the envelope check, error
+mapping, metrics and logging. Resource modules only declare paths and parse models.
+"""
+from __future__ import annotations
+
+import json as jsonlib
+import logging
+import random
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Callable, Mapping
+from urllib.parse import quote
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import NewConnectionError, ReadTimeoutError
+
+from .breaker import CircuitBreaker
+from .config import ZohoConfig
+from .envelope import decode_envelope, error_for, excerpt, is_json_type
+from .errors import (
+    AUTH_CODES,
+    ZohoBadResponse,
+    ZohoCircuitOpen,
+    ZohoConnectionError,
+    ZohoError,
+    ZohoOutcomeUnknown,
+    ZohoRateLimited,
+    ZohoTimeout,
+    ZohoUnavailable,
+)
+from .metrics import CallCounter
+from .oauth import TokenManager
+from .retry import backoff_delay, parse_retry_after
+from .token_store import InMemoryTokenStore, TokenStore
+
+log = logging.getLogger("zoho_client.http")
+
+ORG_HEADER = "X-com-zoho-subscriptions-organizationid"
+JSON = "application/json"
+PDF = "application/pdf"
+REQUEST_CONTENT_TYPE = "application/json;charset=UTF-8"
+MAX_JSON_BYTES = 10 * 1024 * 1024
+MAX_PDF_BYTES = 25 * 1024 * 1024
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE"})
+# A gateway that timed out or failed may have passed the request on: for a POST the outcome is unknown.
+AMBIGUOUS_GATEWAY_STATUSES = frozenset({502, 504})
+
+
+@dataclass(frozen=True)
+class _Reply:
+    status: int
+    headers: Mapping[str, str]
+    raw: bytes
+
+
+class _SendFailure(Exception):
+    """A transport failure: ``error`` to raise, whether the request may have reached Zoho."""
+
+    def __init__(self, error: ZohoError, *, sent: bool, retryable: bool = True) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.sent = sent
+        self.retryable = retryable
+
+
+class _RetryLater(Exception):
+    def __init__(self, error: ZohoError, delay: float) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.delay = delay
+
+
+class _TokenRejected(Exception):
+    pass
+
+
+def pooled_session(pool_size: int = 32) -> requests.Session:
+    """A session whose connection pool is big enough for a threaded worker fanning out calls."""
+    session = requests.Session()
+    # urllib3 retries stay off: the funnel decides what is retried, and urllib3 would obey a
+    # Retry-After of hours.
+    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
+
+
+class ZohoHTTP:
+    """The transport half of ``ZohoClient``: everything about one HTTP call to Zoho."""
+
+    def __init__(
+        self,
+        config: ZohoConfig,
+        token_store: TokenStore | None = None,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        wall_clock: Callable[[], float] = time.time,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self.config = config
+        self.metrics = CallCounter()
+        self._owns_session = session is None
+        self._session = session if session is not None else pooled_session()
+        self._sleep = sleep
+        self._clock = clock
+        self._jitter = jitter
+        self.token_store = token_store if token_store is not None else InMemoryTokenStore()
+        self.tokens = TokenManager(
+            config, self.token_store, self._session, counter=self.metrics, wall_clock=wall_clock
+        )
+        self.breaker = CircuitBreaker(config.breaker_threshold, config.breaker_cooldown, clock)
+
+    def close(self) -> None:
+        if self._owns_session:
+            self._session.close()
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        accept: str = JSON,
+        idempotent: bool | None = None,
+    ) -> Any:
+        """Call Zoho and return the decoded envelope (a dict), or the raw bytes when ``accept`` is PDF.
+
+        ``path`` is a template such as ``/invoices/{invoice_id}``; ids go in ``path_params`` and are
+        percent-encoded, so an id can never reach another path. Retries happen only for idempotent
+        requests (GET/PUT/DELETE, or ``idempotent=True``).
+        """
+        method = method.upper()
+        if idempotent is None:
+            idempotent = method in IDEMPOTENT_METHODS
+        url = self.config.api_base + fill_path(path, path_params or {})
+        query = clean_params(params or {})
+        body = encode_body(json) if json is not None else None
+
+        started = self._clock()
+        deadline = started + self.config.total_deadline
+        retries = 0
+        reauthenticated = False
+        status_note = "-"
+        try:
+            while True:
+                remaining = deadline - self._clock()
+                if remaining <= 0:
+                    raise ZohoTimeout("Zoho call exceeded its total deadline", method=method, url=url)
+                token = self.tokens.access_token(timeout=remaining)
+                try:
+                    result, status_note = self._attempt(
+                        method, path, url, query, body, accept, token, idempotent, deadline, retries,
+                        not reauthenticated,
+                    )
+                    return result
+                except _TokenRejected:
+                    reauthenticated = True
+                    self.tokens.after_rejection(token, timeout=max(0.0, deadline - self._clock()))
+                except _RetryLater as later:
+                    status_note = _note(later.error)
+                    if self._clock() + later.delay >= deadline:
+                        raise later.error
+                    retries += 1
+                    self._sleep(later.delay)
+        except ZohoError as exc:
+            status_note = _note(exc)
+            raise
+        finally:
+            elapsed_ms = int((self._clock() - started) * 1000)
+            # Method and path template only: query strings can hold e-mail addresses, bodies hold PII,
+            # and tokens never appear anywhere in a log line.
+            log.info("zoho %s %s -> %s in %d ms (retries=%d)", method, path, status_note, elapsed_ms, retries)
+
+    def _attempt(self, method, path, url, query, body, accept, token, idempotent, deadline, retries, may_reauth):
+        probe = self.breaker.acquire()
+        healthy: bool | None = None
+        try:
+            self.metrics.increment(method, path)
+            try:
+                reply = self._send(method, url, query, body, accept, token, deadline)
+            except _SendFailure as failure:
+                healthy = False
+                if failure.sent and not idempotent:
+                    raise ZohoOutcomeUnknown(
+                        f"Zoho's reply was lost after the request was sent ({failure.error.message}); "
+                        "re-read Zoho's state before trying again",
+                        method=method, url=url,
+                    ) from failure.error
+                if failure.retryable and idempotent and retries < self.config.max_retries:
+                    raise _RetryLater(failure.error, self._backoff(retries + 1)) from None
+                raise failure.error from failure.__cause__
+            healthy = reply.status < 500
+            result = self._interpret(reply, method, url, accept, idempotent, retries, may_reauth)
+            return result, str(reply.status)
+        except _TokenRejected:
+            healthy = True
+            raise
+        except ZohoBadResponse:
+            healthy = False
+            raise
+        finally:
+            if healthy is None:
+                self.breaker.release(probe)
+            else:
+                self.breaker.record(success=healthy, probe=probe)
+
+    def _interpret(self, reply: _Reply, method, url, accept, idempotent, retries, may_reauth):
+        status = reply.status
+        if 200 <= status < 300:
+            if accept == PDF:
+                return self._pdf_body(reply, method, url)
+            if not is_json_type(reply.headers.get("Content-Type")):
+                raise ZohoBadResponse(
+                    f"Zoho sent {reply.headers.get('Content-Type') or 'no content type'} instead of JSON",
+                    status=status, method=method, url=url, body_excerpt=excerpt(reply.raw),
+                )
+            payload = decode_envelope(reply.raw, status=status, method=method, url=url)
+            if payload["code"] != 0:
+                raise error_for(status, payload, method=method, url=url, raw=reply.raw)
+            return payload
+
+        payload = self._error_payload(reply, method, url)
+        retry_after = parse_retry_after(reply.headers.get("Retry-After"))
+        error = error_for(status, payload, method=method, url=url, raw=reply.raw, retry_after=retry_after)
+
+        if status == 401 and may_reauth and (payload is None or payload.get("code") in AUTH_CODES):
+            # An expired or revoked access token: refresh once (shared) and retry once, for any method,
+            # because a 401 means Zoho did nothing with the request.
+            raise _TokenRejected()
+        if status == 429:
+            if retry_after is not None and retry_after > self.config.retry_after_cap:
+                # Never sleep for minutes inside a request: the caller serves stale data instead.
+                raise error
+            if idempotent and retries < self.config.max_retries:
+                delay = retry_after if retry_after is not None else self._backoff(retries + 1)
+                raise _RetryLater(error, delay)
+            raise error
+        if status >= 500:
+            if not idempotent and status in AMBIGUOUS_GATEWAY_STATUSES:
+                raise ZohoOutcomeUnknown(
+                    f"Zoho's gateway answered HTTP {status} after the request was sent; "
+                    "re-read Zoho's state before trying again",
+                    status=status, method=method, url=url, body_excerpt=excerpt(reply.raw),
+                )
+            if idempotent and retries < self.config.max_retries:
+                raise _RetryLater(error, self._backoff(retries + 1))
+        raise error
+
+    def _error_payload(self, reply: _Reply, method, url) -> dict | None:
+        """Zoho's envelope from an error reply, or None when the body is not one (an HTML 503…)."""
+        if not reply.raw or not (is_json_type(reply.headers.get("Content-Type")) or reply.raw[:1] == b"{"):
+            return None
+        try:
+            return decode_envelope(reply.raw, status=reply.status, method=method, url=url)
+        except ZohoBadResponse:
+            return None
+
+    def _pdf_body(self, reply: _Reply, method, url) -> bytes:
+        content_type = reply.headers.get("Content-Type") or ""
+        if content_type.split(";", 1)[0].strip().lower() == PDF:
+            if not reply.raw.startswith(b"%PDF"):
+                raise ZohoBadResponse("Zoho's PDF does not start with %PDF", status=reply.status, method=method, url=url)
+            return reply.raw
+        if is_json_type(content_type):
+            payload = decode_envelope(reply.raw, status=reply.status, method=method, url=url)
+            if payload["code"] != 0:
+                raise error_for(reply.status, payload, method=method, url=url, raw=reply.raw)
+        raise ZohoBadResponse(
+            f"Zoho sent {content_type or 'no content type'} instead of a PDF",
+            status=reply.status, method=method, url=url, body_excerpt=excerpt(reply.raw),
+        )
+
+    def _send(self, method, url, query, body, accept, token, deadline) -> _Reply:
+        remaining = max(0.001, deadline - self._clock())
+        headers = {
+            "Authorization": f"Zoho-oauthtoken {token}",
+            ORG_HEADER: self.config.organization_id,
+            "Accept": accept,
+            "User-Agent": self.config.user_agent,
+        }
+        if body is not None:
+            headers["Content-Type"] = REQUEST_CONTENT_TYPE
+        timeout = (min(self.config.connect_timeout, remaining), min(self.config.read_timeout, remaining))
+        try:
+            resp = self._session.request(
+                method, url, params=query, data=body, headers=headers,
+                timeout=timeout, stream=True, allow_redirects=False,
+            )
+        except requests.ConnectTimeout as exc:
+            raise _SendFailure(ZohoTimeout("Zoho did not accept the connection in time", method=method, url=url),
+                               sent=False) from exc
+        except requests.ReadTimeout as exc:
+            raise _SendFailure(ZohoTimeout("Zoho did not answer in time", method=method, url=url), sent=True) from exc
+        except requests.ConnectionError as exc:
+            sent = not _never_connected(exc)
+            raise _SendFailure(ZohoConnectionError(f"Connection to Zoho failed: {type(exc).__name__}",
+                                                   method=method, url=url), sent=sent) from exc
+        except requests.RequestException as exc:
+            raise _SendFailure(ZohoConnectionError(f"Request to Zoho failed: {type(exc).__name__}",
+                                                   method=method, url=url), sent=True, retryable=False) from exc
+        try:
+            limit = MAX_PDF_BYTES if accept == PDF else MAX_JSON_BYTES
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in resp.iter_content(chunk_size=64 * 1024):
+                size += len(chunk)
+                if size > limit:
+                    raise _SendFailure(ZohoBadResponse(f"Zoho's reply is larger than {limit} bytes", status=resp.status_code,
+                                                       method=method, url=url), sent=True, retryable=False)
+                chunks.append(chunk)
+                if self._clock() > deadline:
+                    raise _SendFailure(ZohoTimeout("Zoho's reply did not finish within the deadline",
+                                                   status=resp.status_code, method=method, url=url), sent=True)
+            return _Reply(resp.status_code, resp.headers, b"".join(chunks))
+        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
+            raise _SendFailure(ZohoBadResponse("Zoho's reply was truncated or garbled", status=resp.status_code,
+                                               method=method, url=url), sent=True) from exc
+        except requests.ConnectionError as exc:
+            timed_out = any(isinstance(a, ReadTimeoutError) for a in exc.args)
+            error_cls = ZohoTimeout if timed_out else ZohoConnectionError
+            raise _SendFailure(error_cls("Zoho's reply broke off", status=resp.status_code, method=method, url=url),
+                               sent=True) from exc
+        finally:
+            resp.close()
+
+    def _backoff(self, retry_number: int) -> float:
+        return backoff_delay(retry_number, self.config.backoff_base, self.config.backoff_cap, self._jitter)
+
+
+def _note(error: ZohoError) -> str:
+    label = type(error).__name__
+    return f"{error.status} {label}" if error.status is not None else label
+
+
+def _never_connected(exc: requests.ConnectionError) -> bool:
+    """True when the TCP connection was never made, so the request cannot have reached Zoho."""
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [exc]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, (NewConnectionError, ConnectionRefusedError)):
+            return True
+        pending.extend(a for a in getattr(current, "args", ()) if isinstance(a, BaseException))
+        pending.append(getattr(current, "reason", None))
+        pending.append(current.__cause__)
+        pending.append(current.__context__)
+    return False
+
+
+def fill_path(template: str, path_params: Mapping[str, Any]) -> str:
+    encoded = {}
+    for name, value in path_params.items():
+        text = str(value)
+        if not text.strip() or text in (".", ".."):
+            raise ValueError(f"invalid {name}: {value!r}")
+        encoded[name] = quote(text, safe="")
+    return template.format(**encoded)
+
+
+def clean_params(params: Mapping[str, Any]) -> dict[str, str]:
+    cleaned = {}
+    for key, value in params.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            cleaned[key] = "true" if value else "false"
+        elif isinstance(value, (date, datetime)):
+            cleaned[key] = value.isoformat()
+        else:
+            cleaned[key] = str(value)
+    return cleaned
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        # Zoho takes money as JSON numbers; two decimal places survive a float round trip exactly.
+        return float(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    raise TypeError(f"cannot send {type(value).__name__} to Zoho")
+
+
+def encode_body(body: Any) -> bytes:
+    return jsonlib.dumps(body, default=_json_default, ensure_ascii=False).encode("utf-8")
