@@ -27,6 +27,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
+from .core import ApiError
+
 SUCCESS_CARD = "4111111111111111"
 DECLINED_CARD = "4000000000000002"
 EXPIRING_CARD = "4000000000000077"
@@ -104,7 +106,7 @@ class HostedPageUI:
     def _summary(self, hostedpage_id: str) -> dict | None:
         try:
             return self.sandbox.store.hostedpage_summary(hostedpage_id)
-        except LookupError:
+        except (LookupError, ApiError):  # the store answers an unknown id with its API error
             return None
 
     # -- the three outcomes ---------------------------------------------------------------------

@@ -11,6 +11,7 @@ header (401/14), the token (401/57), the organization (400/6041), the route (404
 """
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import socketserver
 import sys
@@ -119,8 +120,13 @@ class Sandbox:
 
     @property
     def organization(self) -> dict:
+        """The store's organization as a dict (it may keep a dataclass); a neutral one without a store."""
         org = getattr(self.store, "organization", None)
-        return org if isinstance(org, dict) else {"organization_id": DEMO_ORGANIZATION_ID, "name": "Sandbox"}
+        if isinstance(org, dict):
+            return org
+        if dataclasses.is_dataclass(org):
+            return dataclasses.asdict(org)
+        return {"organization_id": DEMO_ORGANIZATION_ID, "name": "Zoho Billing Sandbox"}
 
     @property
     def organization_id(self) -> str:
