@@ -1,0 +1,368 @@
+"""The billing read cache: TTL, per-key single-flight, stale-if-error and per-customer keys.
+
+``BillingCache.get_or_load(key, loader)`` is the only way the read model reaches Zoho:
+
+* a fresh value (younger than its TTL) is returned without calling the loader;
+* on a miss, N concurrent callers for one key make exactly one ``loader()`` call in this process
+  (a per-key future), and one per cluster when the backend is Redis (a ``SET NX PX`` lock);
+* when the loader fails because Zoho is unavailable or rate-limits us, the last good value (kept in
+  a separate bounded store, because a TTL cache forgets expired entries) is served if it is younger
+  than ``stale_max_seconds``, and the moment it was fetched is recorded for the current request so
+  that the page can say "as of 14:05" (``stale_as_of()``); with nothing to serve, the error is
+  re-raised and the error page shows the calm 503.
+
+Cached values are shared between requests and threads, so only immutable values are accepted
+(frozen dataclasses, tuples, frozensets, scalars); a list or dict is refused when it is stored.
+Keys always name the organization and either a customer or the organization itself: there is no
+way to build a key that one customer's request could share with another's (checklist Z 27).
+"""
+from __future__ import annotations
+
+import contextvars
+import dataclasses
+import enum
+import logging
+import threading
+import time
+import uuid
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from datetime import date, datetime, time as dtime, timedelta, timezone
+from decimal import Decimal
+from typing import Any, Callable, TypeVar
+from urllib.parse import quote
+
+from zoho_client.errors import ZohoBadResponse, ZohoRateLimited, ZohoTimeout, ZohoUnavailable
+
+from services.cache_backends import BackendUnavailable, MemoryBackend, Stored
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# The failures that mean "Zoho cannot answer right now": worth serving last-good data for.
+UNAVAILABLE_ERRORS = (ZohoUnavailable, ZohoRateLimited, ZohoBadResponse)
+
+DEFAULT_TTL_SECONDS = 60
+ORG_TTL_SECONDS = 600
+# How long a process keeps using its in-process fallback before trying Redis again.
+REDIS_RETRY_SECONDS = 30.0
+
+
+class MutableValueError(TypeError):
+    """A loader returned something that other requests could change (a list, a dict, a plain object)."""
+
+
+# -- keys ----------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class CacheKey:
+    """One cache entry's name. Built only by ``customer_key``/``org_key`` (or the cache's helpers)."""
+
+    org_id: str
+    customer_id: str | None  # None: an organization-wide entry (plans, the organization profile)
+    resource: str
+    parts: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        scope = f"cust:{_part(self.customer_id)}" if self.customer_id is not None else "org"
+        tail = "".join(":" + _part(p) for p in self.parts)
+        return f"{_part(self.org_id)}:{scope}:{_part(self.resource)}{tail}"
+
+    @property
+    def owner_prefix(self) -> str:
+        """Every key of this customer (or of the organization) starts with this."""
+        scope = f"cust:{_part(self.customer_id)}" if self.customer_id is not None else "org"
+        return f"{_part(self.org_id)}:{scope}:"
+
+
+def _part(value: Any) -> str:
+    # Percent-encoding ":" keeps "a:b" + "c" and "a" + "b:c" apart: no two keys can collide.
+    return quote(str(value), safe="")
+
+
+def _require_id(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"a cache key needs a non-empty {name}, got {value!r}")
+    return value
+
+
+def customer_key(org_id: str, customer_id: str, resource: str, *parts: Any) -> CacheKey:
+    return CacheKey(_require_id("org id", org_id), _require_id("customer id", customer_id),
+                    _require_id("resource", resource), tuple(str(p) for p in parts))
+
+
+def org_key(org_id: str, resource: str, *parts: Any) -> CacheKey:
+    return CacheKey(_require_id("org id", org_id), None, _require_id("resource", resource),
+                    tuple(str(p) for p in parts))
+
+
+# -- immutability ----------------------------------------------------------------------------------
+
+_IMMUTABLE_SCALARS = (type(None), bool, int, float, complex, str, bytes, Decimal, date, datetime, dtime,
+                      timedelta, enum.Enum, uuid.UUID, range)
+
+
+def ensure_immutable(value: Any, path: str = "value") -> None:
+    """Raise ``MutableValueError`` unless ``value`` (all the way down) cannot be changed in place."""
+    if isinstance(value, _IMMUTABLE_SCALARS):
+        return
+    if isinstance(value, (tuple, frozenset)):
+        for index, item in enumerate(value):
+            ensure_immutable(item, f"{path}[{index}]")
+        return
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        if not value.__dataclass_params__.frozen:
+            raise MutableValueError(f"{path}: {type(value).__name__} is not a frozen dataclass")
+        for field in dataclasses.fields(value):
+            ensure_immutable(getattr(value, field.name), f"{path}.{field.name}")
+        return
+    raise MutableValueError(f"{path}: {type(value).__name__} is mutable; cache tuples and frozen dataclasses")
+
+
+# -- the per-request "as of" notice -------------------------------------------------------------------
+
+
+class _StaleNotice:
+    """Shared by a request and the worker threads it fans out to (they run in copies of its context)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.as_of: datetime | None = None
+
+    def record(self, moment: datetime) -> None:
+        with self._lock:
+            # The oldest value on the page is the honest "as of".
+            if self.as_of is None or moment < self.as_of:
+                self.as_of = moment
+
+
+_notice: contextvars.ContextVar[_StaleNotice | None] = contextvars.ContextVar("billing_stale_notice", default=None)
+
+
+def begin_request() -> None:
+    """Start a fresh "as of" record; the app calls it before every request (worker threads are reused)."""
+    _notice.set(_StaleNotice())
+
+
+def stale_as_of() -> datetime | None:
+    """When this request served last-good data because Zoho failed: the oldest such moment (UTC), else None."""
+    notice = _notice.get()
+    return notice.as_of if notice is not None else None
+
+
+def _record_stale(moment: datetime) -> None:
+    notice = _notice.get()
+    if notice is None:
+        notice = _StaleNotice()
+        _notice.set(notice)
+    notice.record(moment)
+
+
+# -- the cache --------------------------------------------------------------------------------------
+
+
+class BillingCache:
+    """TTL cache with single-flight and stale-if-error over a backend (in-process or Redis)."""
+
+    def __init__(
+        self,
+        org_id: str,
+        *,
+        ttl: float = DEFAULT_TTL_SECONDS,
+        org_ttl: float = ORG_TTL_SECONDS,
+        stale_max_seconds: float = 86400,
+        backend=None,
+        fallback=None,
+        wait_timeout: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.org_id = _require_id("org id", org_id)
+        self.ttl = ttl
+        self.org_ttl = org_ttl
+        self.stale_max_seconds = stale_max_seconds
+        self.wait_timeout = wait_timeout
+        self._clock = clock
+        self._wall_clock = wall_clock
+        self._primary = backend if backend is not None else MemoryBackend(clock=clock)
+        # Used while the primary (Redis) is unreachable: pages keep working, per process (checklist U 39).
+        self._fallback = fallback if fallback is not None else (
+            None if isinstance(self._primary, MemoryBackend) else MemoryBackend(clock=clock))
+        self._primary_down_until: float | None = None
+        self._lock = threading.Lock()
+        self._flights: dict[str, Future] = {}
+        # Bumped by invalidation, so that a load that started before a write does not store old data.
+        self._generations: dict[str, int] = {}
+
+    # keys
+
+    def key(self, customer_id: str, resource: str, *parts: Any) -> CacheKey:
+        return customer_key(self.org_id, customer_id, resource, *parts)
+
+    def org_key(self, resource: str, *parts: Any) -> CacheKey:
+        return org_key(self.org_id, resource, *parts)
+
+    # reads
+
+    def get_or_load(self, key: CacheKey, loader: Callable[[], T], ttl: float | None = None) -> T:
+        """The fresh value for ``key``, loading it once (per process and per cluster) on a miss."""
+        if not isinstance(key, CacheKey):
+            raise TypeError("cache keys are built with BillingCache.key()/org_key(), never by hand")
+        name = str(key)
+        if ttl is None:
+            ttl = self.org_ttl if key.customer_id is None else self.ttl
+        hit = self._with_backend(lambda b: b.get(name))
+        if hit is not None:
+            return hit.value
+
+        with self._lock:
+            flight = self._flights.get(name)
+            leader = flight is None
+            if leader:
+                flight = Future()
+                self._flights[name] = flight
+        if leader:
+            try:
+                flight.set_result(self._load_as_leader(key, name, loader, ttl))
+            except BaseException as error:  # handed to every waiter, then judged below
+                flight.set_exception(error)
+            finally:
+                with self._lock:
+                    self._flights.pop(name, None)
+        try:
+            return flight.result(timeout=self.wait_timeout)
+        except FutureTimeout:
+            error = ZohoTimeout("waited too long for another request loading the same data")
+            return self._stale_or_raise(name, error)
+        except UNAVAILABLE_ERRORS as error:
+            return self._stale_or_raise(name, error)
+
+    def _load_as_leader(self, key: CacheKey, name: str, loader: Callable[[], T], ttl: float) -> T:
+        # Another leader may have stored the value between our miss and our taking the flight.
+        hit = self._with_backend(lambda b: b.get(name))
+        if hit is not None:
+            return hit.value
+        lock = self._with_backend(lambda b: b.acquire(name, self.wait_timeout))
+        if lock is not None:
+            return self._load(key, name, loader, ttl, lock)
+        # Another worker holds the cluster lock: poll until its value lands, or it fails or gives up.
+        deadline = self._clock() + self.wait_timeout
+        delay = 0.005
+        while self._clock() < deadline:
+            time.sleep(delay)
+            delay = min(delay * 2, 0.05)
+            hit = self._with_backend(lambda b: b.get(name))
+            if hit is not None:
+                return hit.value
+            state = self._with_backend(lambda b: b.lock_state(name))
+            if state == "failed":
+                raise ZohoUnavailable("another worker's load of this data just failed")
+            if state == "free":
+                lock = self._with_backend(lambda b: b.acquire(name, self.wait_timeout))
+                if lock is not None:
+                    return self._load(key, name, loader, ttl, lock)
+        raise ZohoTimeout("waited too long for another worker loading the same data")
+
+    def _load(self, key: CacheKey, name: str, loader: Callable[[], T], ttl: float, lock) -> T:
+        try:
+            generation = self._generation(key)
+            value = loader()
+            ensure_immutable(value)
+            if generation == self._generation(key) and ttl > 0:
+                stored = Stored(value, self._wall_clock())
+                self._with_backend(lambda b: b.put(name, key.owner_prefix, stored, ttl, self.stale_max_seconds))
+            return value
+        except UNAVAILABLE_ERRORS:
+            # Workers polling for this key give up at once instead of each retrying Zoho in turn.
+            self._with_backend(lambda b: b.mark_failed(name))
+            raise
+        finally:
+            self._with_backend(lambda b: b.release(name, lock))
+
+    def _stale_or_raise(self, name: str, error: Exception):
+        stale = self._with_backend(lambda b: b.get_stale(name))
+        if stale is not None and self._wall_clock() - stale.stored_at <= self.stale_max_seconds:
+            _record_stale(datetime.fromtimestamp(stale.stored_at, timezone.utc))
+            log.info("serving last-good billing data", extra={"zoho_error": type(error).__name__})
+            return stale.value
+        raise error
+
+    # invalidation (the write side and webhooks call these)
+
+    def invalidate_customer(self, customer_id: str) -> None:
+        """Drop every fresh entry of this customer; last-good copies stay for outages (labelled "as of")."""
+        key = self.key(customer_id, "*")
+        self._bump(key)
+        self._with_backend(lambda b: b.drop(key.owner_prefix, None), everywhere=True)
+
+    def invalidate(self, customer_id: str, resource: str) -> None:
+        """Drop this customer's fresh entries of one resource (``"invoices"``, ``"subscriptions"``…)."""
+        key = self.key(customer_id, resource)
+        self._bump(key)
+        self._with_backend(lambda b: b.drop(key.owner_prefix, _part(resource)), everywhere=True)
+
+    def invalidate_org(self, resource: str) -> None:
+        key = self.org_key(resource)
+        self._bump(key)
+        self._with_backend(lambda b: b.drop(key.owner_prefix, _part(resource)), everywhere=True)
+
+    def _generation(self, key: CacheKey) -> int:
+        with self._lock:
+            return self._generations.get(key.owner_prefix, 0)
+
+    def _bump(self, key: CacheKey) -> None:
+        with self._lock:
+            self._generations[key.owner_prefix] = self._generations.get(key.owner_prefix, 0) + 1
+
+    # backend selection
+
+    @property
+    def backend_name(self) -> str:
+        return type(self._current_backend()).__name__
+
+    def _current_backend(self):
+        if self._primary_down_until is not None:
+            if self._clock() < self._primary_down_until:
+                return self._fallback
+            self._primary_down_until = None
+            log.warning("billing cache: trying the shared cache (Redis) again")
+        return self._primary
+
+    def _with_backend(self, operation: Callable[[Any], T], everywhere: bool = False) -> T:
+        backend = self._current_backend()
+        try:
+            result = operation(backend)
+        except BackendUnavailable as error:
+            if self._fallback is None:
+                raise
+            if self._primary_down_until is None:
+                # Logged once per outage, not once per call.
+                log.error("billing cache: Redis is unreachable, using the in-process cache",
+                          extra={"cache_error": str(error)})
+            self._primary_down_until = self._clock() + REDIS_RETRY_SECONDS
+            return operation(self._fallback)
+        if everywhere and self._fallback is not None and backend is not self._fallback:
+            # Invalidation must also reach what was cached locally during an outage.
+            operation(self._fallback)
+        return result
+
+    def clear(self) -> None:
+        """Drop everything (tests and the bench use it); last-good copies go too."""
+        self._with_backend(lambda b: b.clear(), everywhere=True)
+
+
+def build_cache(settings, *, redis_client=None) -> BillingCache:
+    """The app's cache from Settings: Redis when ``REDIS_URL`` is set, else in-process."""
+    backend = None
+    if settings.REDIS_URL or redis_client is not None:
+        from services.cache_redis import RedisBackend
+
+        backend = RedisBackend.from_url(settings.REDIS_URL) if redis_client is None else RedisBackend(redis_client)
+    return BillingCache(
+        settings.ZOHO_ORG_ID,
+        ttl=settings.CACHE_TTL_SECONDS,
+        stale_max_seconds=settings.STALE_MAX_SECONDS,
+        backend=backend,
+    )
