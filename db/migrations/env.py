@@ -9,6 +9,7 @@ from alembic import context
 from flask import current_app
 
 import db.models  # noqa: F401  (registers the tables on the metadata for autogenerate)
+import db.handoff  # noqa: F401  (used handoff token ids, issue 6)
 
 config = context.config
 logger = logging.getLogger("alembic.env")
