@@ -65,12 +65,13 @@ def error_for(
         message = f"Zoho answered HTTP {status}"
     ctx = dict(status=status, code=code, method=method, url=url, body_excerpt=excerpt(raw) if raw else None)
 
+    if status == 403:
+        # Zoho uses code 57 for both a dead token (401) and a missing permission (403).
+        return ZohoForbidden(message, **ctx)
     if status == 404 or code in NOT_FOUND_CODES:
         return ZohoNotFound(message, **ctx)
     if status == 401 or code in AUTH_CODES:
         return ZohoUnauthorized(message, **ctx)
-    if status == 403:
-        return ZohoForbidden(message, **ctx)
     if status == 429 or code in RATE_LIMIT_CODES:
         return ZohoRateLimited(message, retry_after=retry_after, **ctx)
     if status >= 500:

@@ -48,6 +48,8 @@ REQUEST_CONTENT_TYPE = "application/json;charset=UTF-8"
 MAX_JSON_BYTES = 10 * 1024 * 1024
 MAX_PDF_BYTES = 25 * 1024 * 1024
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE"})
+# A retry is pointless with less time than this left before the deadline.
+MIN_ATTEMPT_SECONDS = 0.5
 # A gateway that timed out or failed may have passed the request on: for a POST the outcome is unknown.
 AMBIGUOUS_GATEWAY_STATUSES = frozenset({502, 504})
 
@@ -168,7 +170,7 @@ class ZohoHTTP:
                     self.tokens.after_rejection(token, timeout=max(0.0, deadline - self._clock()))
                 except _RetryLater as later:
                     status_note = _note(later.error)
-                    if self._clock() + later.delay >= deadline:
+                    if self._clock() + later.delay + MIN_ATTEMPT_SECONDS >= deadline:
                         raise later.error
                     retries += 1
                     self._sleep(later.delay)
@@ -190,6 +192,7 @@ class ZohoHTTP:
                 reply = self._send(method, url, query, body, accept, token, deadline)
             except _SendFailure as failure:
                 healthy = False
+                failure.error.__cause__ = failure.__cause__  # keep the transport error for debugging
                 if failure.sent and not idempotent:
                     raise ZohoOutcomeUnknown(
                         f"Zoho's reply was lost after the request was sent ({failure.error.message}); "
@@ -198,7 +201,7 @@ class ZohoHTTP:
                     ) from failure.error
                 if failure.retryable and idempotent and retries < self.config.max_retries:
                     raise _RetryLater(failure.error, self._backoff(retries + 1)) from None
-                raise failure.error from failure.__cause__
+                raise failure.error
             healthy = reply.status < 500
             result = self._interpret(reply, method, url, accept, idempotent, retries, may_reauth)
             return result, str(reply.status)

@@ -61,6 +61,7 @@ class Seen:
     query: dict[str, list[str]]
     headers: dict[str, str]
     body: bytes | None
+    timeout: Any = None
 
 
 class ScriptedAdapter(BaseAdapter):
@@ -88,13 +89,14 @@ class ScriptedAdapter(BaseAdapter):
         key = (request.method, parts.path)
         body = request.body.encode() if isinstance(request.body, str) else request.body
         with self._lock:
-            self.seen.append(Seen(request.method, parts.path, parse_qs(parts.query), dict(request.headers), body))
+            self.seen.append(Seen(request.method, parts.path, parse_qs(parts.query), dict(request.headers), body,
+                                  timeout))
             queue = self._routes.get(key)
             step = queue.pop(0) if queue else self._sticky.get(key)
         if step is None:
             raise AssertionError(f"unexpected request {request.method} {parts.path}")
         if callable(step) and not isinstance(step, Reply):
-            step = step(request)
+            step = step(request, timeout)
         if isinstance(step, BaseException):
             raise step
         if step.delay:

@@ -1,0 +1,120 @@
+"""Circuit breaker: trips after 5 consecutive failures, fails fast for 30 s, one half-open probe."""
+import threading
+import time
+
+import pytest
+
+from zoho_client import ZohoCircuitOpen, ZohoClient, ZohoNotFound, ZohoUnavailable
+from zoho_client.breaker import CLOSED, HALF_OPEN, OPEN, CircuitBreaker
+
+from .fakes import ACCOUNTS, API, json_reply, ok, scripted_session, token_reply
+
+URL = API + "/customers/1"
+CUSTOMER = {"customer_id": "1", "currency_code": "USD"}
+DOWN = json_reply({"code": 1000, "message": "Internal error"}, 500)
+
+
+@pytest.fixture
+def single_try_client(make_client, adapter):
+    adapter.add("POST", ACCOUNTS + "/oauth/v2/token", token_reply())
+    return make_client(max_retries=0)
+
+
+def trip(client, adapter):
+    adapter.add("GET", URL, *[DOWN] * 5)
+    for _ in range(5):
+        with pytest.raises(ZohoUnavailable):
+            client.customers.get("1")
+
+
+def test_five_consecutive_5xx_open_the_circuit_and_calls_make_no_request(single_try_client, adapter, clock):
+    trip(single_try_client, adapter)
+    assert single_try_client.breaker.state == OPEN
+    before = len(adapter.calls("GET"))
+    for _ in range(3):
+        with pytest.raises(ZohoCircuitOpen):
+            single_try_client.customers.get("1")
+    assert len(adapter.calls("GET")) == before
+    clock.advance(29.9)
+    with pytest.raises(ZohoCircuitOpen):
+        single_try_client.customers.get("1")
+    assert len(adapter.calls("GET")) == before
+
+
+def test_half_open_probe_success_closes(single_try_client, adapter, clock):
+    trip(single_try_client, adapter)
+    clock.advance(30)
+    assert single_try_client.breaker.state == HALF_OPEN
+    adapter.add("GET", URL, ok(customer=CUSTOMER), ok(customer=CUSTOMER))
+    single_try_client.customers.get("1")
+    assert single_try_client.breaker.state == CLOSED
+    single_try_client.customers.get("1")
+
+
+def test_half_open_probe_failure_reopens_for_another_cooldown(single_try_client, adapter, clock):
+    trip(single_try_client, adapter)
+    clock.advance(30)
+    adapter.add("GET", URL, DOWN)
+    with pytest.raises(ZohoUnavailable):
+        single_try_client.customers.get("1")
+    assert single_try_client.breaker.state == OPEN
+    with pytest.raises(ZohoCircuitOpen):
+        single_try_client.customers.get("1")
+
+
+def test_business_4xx_do_not_count(single_try_client, adapter):
+    missing = json_reply({"code": 3004, "message": "Please enter a valid reference for the customer"}, 400)
+    adapter.add("GET", URL, DOWN, DOWN, DOWN, DOWN, missing, DOWN, DOWN)
+    for _ in range(4):
+        with pytest.raises(ZohoUnavailable):
+            single_try_client.customers.get("1")
+    with pytest.raises(ZohoNotFound):
+        single_try_client.customers.get("1")
+    for _ in range(2):
+        with pytest.raises(ZohoUnavailable):
+            single_try_client.customers.get("1")
+    assert single_try_client.breaker.state == CLOSED
+
+
+def test_timeouts_count_as_failures(single_try_client, adapter):
+    import requests
+    adapter.add("GET", URL, sticky=requests.ReadTimeout("slow"))
+    for _ in range(5):
+        with pytest.raises(ZohoUnavailable):
+            single_try_client.customers.get("1")
+    assert single_try_client.breaker.state == OPEN
+
+
+def test_only_one_probe_while_half_open():
+    now = [0.0]
+    breaker = CircuitBreaker(threshold=1, cooldown=30, clock=lambda: now[0])
+    breaker.record(success=False, probe=False)
+    now[0] = 31
+    assert breaker.acquire() is True
+    with pytest.raises(ZohoCircuitOpen):
+        breaker.acquire()
+    breaker.release(True)  # a probe that never reached Zoho gives the turn back
+    assert breaker.acquire() is True
+
+
+def test_concurrent_calls_are_not_serialized(config):
+    """Ten calls that each take 0.3 s finish in about 0.3 s, not 3 s, through a closed breaker."""
+    session, adapter = scripted_session()
+    adapter.add("POST", ACCOUNTS + "/oauth/v2/token", token_reply())
+
+    def slow_ok(request, timeout):
+        time.sleep(0.3)
+        return ok(customer=CUSTOMER)
+
+    adapter.add("GET", URL, sticky=slow_ok)
+    client = ZohoClient(config, session=session)
+    client.tokens.access_token()
+    threads = [threading.Thread(target=client.customers.get, args=("1",)) for _ in range(10)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    elapsed = time.monotonic() - started
+    assert len(adapter.calls("GET")) == 10
+    assert elapsed < 1.5, elapsed
