@@ -1,0 +1,40 @@
+"""Zoho-looking refusals the shared documents have no recorded code for, in one place.
+
+Recorded/documented codes (3004, 101002, 102001, 2006, 1002, 2, 1038) are used where they belong.
+The codes below are the sandbox's choices (docs/sandbox-seed.md lists them as such): clients should
+key on the HTTP status and show ``message``; these numbers only have to be stable.
+"""
+from __future__ import annotations
+
+from ..core import ApiError
+
+INVALID_PARAMETER = 2     # bad query parameter value (filter_by, sort_column, per_page) - Books' code
+INVALID_FIELD = 4         # missing or invalid body field
+NOT_ALLOWED_NOW = 1003    # the object's state forbids the action (reactivate a live subscription ...)
+NO_PAYMENT_METHOD = 1004  # collect with no card on file
+PAYMENT_DECLINED = 1005   # the gateway declined the card
+
+
+def invalid_parameter(name: str, value: str) -> ApiError:
+    return ApiError(400, INVALID_PARAMETER, f"Invalid value passed for {name}")
+
+
+def missing_field(name: str) -> ApiError:
+    return ApiError(400, INVALID_FIELD, f"Please enter a value for {name}.")
+
+
+def invalid_field(name: str) -> ApiError:
+    return ApiError(400, INVALID_FIELD, f"Invalid value passed for {name}.")
+
+
+def not_allowed(message: str) -> ApiError:
+    return ApiError(400, NOT_ALLOWED_NOW, message)
+
+
+def no_payment_method() -> ApiError:
+    return ApiError(400, NO_PAYMENT_METHOD,
+                    "No card is associated with this customer. Please add a card and try again.")
+
+
+def payment_declined(message: str) -> ApiError:
+    return ApiError(400, PAYMENT_DECLINED, message)

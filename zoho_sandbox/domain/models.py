@@ -1,0 +1,452 @@
+"""The sandbox's entities as plain dataclasses.
+
+They hold facts only. Anything that can be derived (an invoice's balance and status, a customer's
+outstanding amount and unused credits, a subscription's amount) is computed from these facts when
+asked, so the endpoints can never disagree with each other. ``slots=True`` keeps the ``large`` seed
+(tens of thousands of invoices) small in memory.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from .money import ZERO
+
+
+def _address() -> dict:
+    return {"attention": "", "street": "", "city": "", "state": "", "state_code": "", "zip": "", "country": "", "fax": ""}
+
+
+@dataclass(slots=True)
+class Organization:
+    organization_id: str
+    name: str
+    contact_name: str
+    email: str
+    phone: str
+    fax: str
+    website: str
+    address: dict
+    country: str
+    country_code: str
+    time_zone: str
+    time_zone_formatted: str
+    currency_code: str
+    language_code: str = "en"
+    date_format: str = "dd MMM yyyy"
+    field_separator: str = " "
+    fiscal_year_start_month: int = 0
+    account_created_date: date | None = None
+    mode: str = "test"
+    plan_name: str = "PREMIUM"
+    industry_type: str = "Software"
+    price_precision: int = 2
+    created_time: datetime | None = None
+
+
+@dataclass(slots=True)
+class Product:
+    product_id: str
+    name: str
+    description: str
+    status: str
+    email_ids: str
+    redirect_url: str
+    created_time: datetime
+    updated_time: datetime
+
+
+@dataclass(slots=True)
+class Plan:
+    plan_code: str
+    name: str
+    description: str
+    product_id: str
+    recurring_price: Decimal
+    interval: int
+    interval_unit: str  # "months" | "years"
+    status: str = "active"
+    unit: str = ""
+    billing_cycles: int = -1
+    trial_period: int = 0
+    setup_fee: Decimal = ZERO
+    store_markup_description: str = ""
+    addon_codes: list[str] = field(default_factory=list)
+    # Prices in other currencies (Zoho price lists); missing ones convert from the base price.
+    prices: dict[str, Decimal] = field(default_factory=dict)
+    created_time: datetime | None = None
+    updated_time: datetime | None = None
+
+
+@dataclass(slots=True)
+class Addon:
+    addon_code: str
+    name: str
+    description: str
+    product_id: str
+    price: Decimal
+    type: str  # "recurring" | "one_time"
+    unit_name: str
+    interval_unit: str = "monthly"
+    status: str = "active"
+    pricing_scheme: str = "unit"
+    applicable_to_all_plans: bool = True
+    plan_codes: list[str] = field(default_factory=list)
+    prices: dict[str, Decimal] = field(default_factory=dict)
+    created_time: datetime | None = None
+    updated_time: datetime | None = None
+
+
+@dataclass(slots=True)
+class Coupon:
+    coupon_code: str
+    name: str
+    description: str
+    product_id: str
+    type: str  # "one_time" | "duration" | "forever"
+    duration: int
+    discount_by: str  # "flat" | "percentage"
+    discount_value: Decimal
+    status: str = "active"
+    max_redemption: int = 0
+    redemption_count: int = 0
+    expiry_at: date | None = None
+    created_time: datetime | None = None
+    updated_time: datetime | None = None
+
+
+@dataclass(slots=True)
+class Customer:
+    customer_id: str
+    display_name: str
+    email: str
+    currency_code: str
+    created_time: datetime
+    updated_time: datetime
+    salutation: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    company_name: str = ""
+    phone: str = ""
+    mobile: str = ""
+    fax: str = ""
+    website: str = ""
+    twitter: str = ""
+    facebook: str = ""
+    skype: str = ""
+    department: str = ""
+    designation: str = ""
+    status: str = "active"
+    source: str = "api"
+    is_portal_enabled: bool = False
+    payment_terms: int = 0
+    payment_terms_label: str = "Due On Receipt"
+    notes: str = ""
+    billing_address: dict = field(default_factory=_address)
+    shipping_address: dict = field(default_factory=_address)
+    custom_fields: list[dict] = field(default_factory=list)
+    primary_contactperson_id: str = ""
+    # Regional tax fields are stored as sent (gst_no, vat_reg_no, tax_id, ...).
+    tax_fields: dict = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class ContactPerson:
+    contactperson_id: str
+    customer_id: str
+    first_name: str
+    last_name: str
+    email: str
+    created_time: datetime
+    updated_time: datetime
+    salutation: str = ""
+    phone: str = ""
+    mobile: str = ""
+    fax: str = ""
+    designation: str = ""
+    department: str = ""
+    is_primary_contact: bool = False
+
+
+@dataclass(slots=True)
+class Card:
+    card_id: str
+    customer_id: str
+    first_name: str
+    last_name: str
+    last_four_digits: str  # a string: "0002" must keep its zeros
+    expiry_month: int
+    expiry_year: int
+    payment_gateway: str
+    created_time: datetime
+    updated_time: datetime
+    status: str = "active"
+    street: str = ""
+    city: str = ""
+    state: str = ""
+    zip: str = ""
+    country: str = ""
+
+
+@dataclass(slots=True)
+class SubscriptionItem:
+    """One priced line of a subscription: the plan or an addon."""
+
+    code: str
+    name: str
+    description: str
+    price: Decimal
+    quantity: Decimal
+
+
+@dataclass(slots=True)
+class ScheduledChange:
+    """A plan/quantity/addon change sent with ``end_of_term: true``, applied at the next renewal."""
+
+    plan: SubscriptionItem
+    addons: list[SubscriptionItem]
+    requested_time: datetime
+
+
+@dataclass(slots=True)
+class Note:
+    note_id: str
+    description: str
+    commented_by: str
+    commented_time: datetime
+
+
+@dataclass(slots=True)
+class Subscription:
+    subscription_id: str
+    customer_id: str
+    product_id: str
+    plan: SubscriptionItem
+    addons: list[SubscriptionItem]
+    status: str
+    interval: int
+    interval_unit: str
+    currency_code: str
+    created_at: date
+    created_time: datetime
+    updated_time: datetime
+    activated_at: date | None = None
+    trial_starts_at: date | None = None
+    trial_ends_at: date | None = None
+    current_term_starts_at: date | None = None
+    current_term_ends_at: date | None = None
+    last_billing_at: date | None = None
+    next_billing_at: date | None = None
+    expires_at: date | None = None
+    cancelled_at: date | None = None
+    auto_collect: bool = True
+    card_id: str = ""
+    reference_id: str = ""
+    salesperson_id: str = ""
+    salesperson_name: str = ""
+    child_invoice_id: str = ""
+    coupon_code: str = ""
+    coupon_cycles_left: int = 0  # -1 = forever
+    billing_cycles_left: int = -1  # -1 = until cancelled
+    setup_fee: Decimal = ZERO
+    payment_terms: int = 0
+    payment_terms_label: str = "Due On Receipt"
+    source: str = "api"
+    end_of_term: bool = False
+    custom_fields: list[dict] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    contactperson_ids: list[str] = field(default_factory=list)
+    scheduled_change: ScheduledChange | None = None
+    cancel_reason: str = ""
+
+
+@dataclass(slots=True)
+class InvoiceItem:
+    item_id: str
+    code: str
+    name: str
+    description: str
+    price: Decimal
+    quantity: Decimal
+    discount_amount: Decimal
+    product_id: str = ""
+
+    @property
+    def item_total(self) -> Decimal:
+        return (self.price * self.quantity - self.discount_amount).quantize(Decimal("0.01"))
+
+
+@dataclass(slots=True)
+class InvoicePayment:
+    """A payment's share of one invoice (Zoho's ``invoice_payment_id``)."""
+
+    invoice_payment_id: str
+    payment_id: str
+    amount: Decimal
+
+
+@dataclass(slots=True)
+class InvoiceCredit:
+    """A credit note's share of one invoice."""
+
+    creditnote_id: str
+    amount: Decimal
+    credited_date: date
+
+
+@dataclass(slots=True)
+class Invoice:
+    invoice_id: str
+    number: str
+    customer_id: str
+    invoice_date: date
+    due_date: date
+    currency_code: str
+    transaction_type: str  # new | renewal | upgrade | downgrade | trial_end | reactivation
+    items: list[InvoiceItem]
+    created_time: datetime
+    updated_time: datetime
+    subscription_id: str = ""
+    coupon_code: str = ""
+    coupon_name: str = ""
+    coupon_discount: Decimal = ZERO
+    payments: list[InvoicePayment] = field(default_factory=list)
+    credits: list[InvoiceCredit] = field(default_factory=list)
+    write_off_amount: Decimal = ZERO
+    is_void: bool = False
+    is_draft: bool = False
+    comments: list[dict] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((i.item_total for i in self.items), ZERO)
+
+    @property
+    def payment_made(self) -> Decimal:
+        return sum((p.amount for p in self.payments), ZERO)
+
+    @property
+    def credits_applied(self) -> Decimal:
+        return sum((c.amount for c in self.credits), ZERO)
+
+    @property
+    def balance(self) -> Decimal:
+        if self.is_void:
+            return ZERO
+        return self.total - self.payment_made - self.credits_applied - self.write_off_amount
+
+    def status_on(self, today: date) -> str:
+        """Zoho's invoice status, derived so it can never drift from the money (balance, due date)."""
+        if self.is_void:
+            return "void"
+        if self.is_draft:
+            return "draft"
+        if self.balance <= 0:
+            return "paid"
+        if self.due_date < today:
+            return "overdue"
+        if self.payment_made > 0 or self.credits_applied > 0:
+            return "partially_paid"
+        return "sent"
+
+
+@dataclass(slots=True)
+class PaymentApplication:
+    invoice_id: str
+    invoice_payment_id: str
+    amount_applied: Decimal
+
+
+@dataclass(slots=True)
+class Payment:
+    payment_id: str
+    customer_id: str
+    payment_mode: str  # autotransaction | creditcard | cash | check | banktransfer | ...
+    amount: Decimal
+    date: date
+    currency_code: str
+    reference_number: str
+    description: str
+    applications: list[PaymentApplication]
+    created_time: datetime
+    updated_time: datetime
+    status: str = "success"
+    card_id: str = ""
+    payment_gateway: str = ""
+    gateway_transaction_id: str = ""
+    autotransaction_id: str = ""
+    amount_refunded: Decimal = ZERO
+    bank_charges: Decimal = ZERO
+
+
+@dataclass(slots=True)
+class CreditNoteItem:
+    item_id: str
+    code: str
+    name: str
+    description: str
+    price: Decimal
+    quantity: Decimal
+
+    @property
+    def item_total(self) -> Decimal:
+        return (self.price * self.quantity).quantize(Decimal("0.01"))
+
+
+@dataclass(slots=True)
+class CreditApplication:
+    invoice_id: str
+    amount: Decimal
+    date: date
+
+
+@dataclass(slots=True)
+class CreditNote:
+    creditnote_id: str
+    number: str
+    customer_id: str
+    date: date
+    currency_code: str
+    items: list[CreditNoteItem]
+    created_time: datetime
+    updated_time: datetime
+    reference_number: str = ""
+    subscription_id: str = ""
+    notes: str = ""
+    terms: str = ""
+    applications: list[CreditApplication] = field(default_factory=list)
+    refunded: Decimal = ZERO
+    is_void: bool = False
+
+    @property
+    def total(self) -> Decimal:
+        return sum((i.item_total for i in self.items), ZERO)
+
+    @property
+    def balance(self) -> Decimal:
+        if self.is_void:
+            return ZERO
+        return self.total - sum((a.amount for a in self.applications), ZERO) - self.refunded
+
+    @property
+    def status(self) -> str:
+        if self.is_void:
+            return "void"
+        return "open" if self.balance > 0 else "closed"
+
+
+@dataclass(slots=True)
+class HostedPage:
+    hostedpage_id: str
+    action: str  # new_subscription | update_subscription | update_card | invoice_payment | add_payment_method
+    status: str  # fresh | read | success | failed | cancelled
+    created_time: datetime
+    expiring_time: datetime
+    request: dict  # the create body, kept to do the page's job on completion
+    customer_id: str = ""
+    subscription_id: str = ""
+    invoice_id: str = ""
+    redirect_url: str = ""
+    data: dict = field(default_factory=dict)
+    decided_time: datetime | None = None

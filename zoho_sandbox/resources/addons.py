@@ -1,0 +1,40 @@
+"""Addons (zoho-billing-api.md §4.4): list with ``filter_by``/``plan_code``/``product_id``, get by code."""
+from __future__ import annotations
+
+from ..core import RequestContext, api, ok
+from ..domain import serialize
+from . import listing
+
+FILTERS = ("AddonStatus.All", "AddonStatus.ACTIVE", "AddonStatus.INACTIVE", "AddonStatus.ONETIME",
+           "AddonStatus.RECURRING")
+SORT_COLUMNS = {"created_time": lambda a: a.created_time, "name": lambda a: listing.text_key(a.name),
+                "addon_code": lambda a: a.addon_code}
+
+
+def _matches(addon, wanted: str) -> bool:
+    return (wanted == "all" or (wanted in ("active", "inactive") and addon.status == wanted)
+            or (wanted == "onetime" and addon.type == "one_time") or (wanted == "recurring" and addon.type == "recurring"))
+
+
+@api.route("/addons", ["GET"], scope="addons.READ")
+def list_addons(ctx: RequestContext, request):
+    query = listing.parse(request, filters=FILTERS, default_filter="AddonStatus.All", sort_columns=SORT_COLUMNS,
+                          default_sort="created_time")
+    wanted = query.filter_by.split(".", 1)[1].lower()
+    plan_code = request.args.get("plan_code")
+    product_id = request.args.get("product_id")
+    with ctx.store.transaction() as store:
+        if plan_code:
+            store.get_plan(plan_code)
+        rows = [a for a in store.addons.values()
+                if _matches(a, wanted) and (not product_id or a.product_id == product_id)
+                and (not plan_code or a.applicable_to_all_plans or plan_code in a.plan_codes)]
+        rows = listing.sort(rows, SORT_COLUMNS[query.sort_column], query.sort_order)
+        chunk, context = listing.page_of(rows, query)
+        return ok(addons=[serialize.addon(store, a, full=False) for a in chunk], page_context=context)
+
+
+@api.route("/addons/<addon_code>", ["GET"], scope="addons.READ")
+def get_addon(ctx: RequestContext, request, addon_code: str):
+    with ctx.store.transaction() as store:
+        return ok(addon=serialize.addon(store, store.get_addon(addon_code)))

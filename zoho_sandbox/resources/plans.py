@@ -1,0 +1,30 @@
+"""Plans (zoho-billing-api.md §4.4): list with ``filter_by``/``product_id``, get by plan code."""
+from __future__ import annotations
+
+from ..core import RequestContext, api, ok
+from ..domain import serialize
+from . import listing
+
+FILTERS = ("PlanStatus.All", "PlanStatus.ACTIVE", "PlanStatus.INACTIVE")
+SORT_COLUMNS = {"created_time": lambda p: p.created_time, "name": lambda p: listing.text_key(p.name),
+                "plan_code": lambda p: p.plan_code, "recurring_price": lambda p: p.recurring_price}
+
+
+@api.route("/plans", ["GET"], scope="plans.READ")
+def list_plans(ctx: RequestContext, request):
+    query = listing.parse(request, filters=FILTERS, default_filter="PlanStatus.All", sort_columns=SORT_COLUMNS,
+                          default_sort="created_time")
+    wanted = query.filter_by.split(".", 1)[1].lower()
+    product_id = request.args.get("product_id")
+    with ctx.store.transaction() as store:
+        rows = [p for p in store.plans.values()
+                if (wanted == "all" or p.status == wanted) and (not product_id or p.product_id == product_id)]
+        rows = listing.sort(rows, SORT_COLUMNS[query.sort_column], query.sort_order)
+        chunk, context = listing.page_of(rows, query)
+        return ok(plans=[serialize.plan(store, p, full=False) for p in chunk], page_context=context)
+
+
+@api.route("/plans/<plan_code>", ["GET"], scope="plans.READ")
+def get_plan(ctx: RequestContext, request, plan_code: str):
+    with ctx.store.transaction() as store:
+        return ok(plan=serialize.plan(store, store.get_plan(plan_code)))

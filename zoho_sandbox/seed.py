@@ -1,0 +1,417 @@
+"""Seeds: ``demo`` (every state a portal must show), ``large`` (10,000 customers) and ``empty``.
+
+The demo seed replays history instead of typing results in: each customer's story is a list of
+dated actions (subscribe, change plan, cancel, pay ...) run through the same domain code the API
+uses, with the store's "now" set to the action's moment and the clock's due transitions (renewals,
+trial ends, dunning) processed in between. So every invoice, payment and credit note is consistent
+by construction. Dates are relative to the sandbox clock's today; ids come from one counter in a
+fixed order, so two builds on the same day are identical.
+
+docs/sandbox-seed.md lists the demo customers and what each one shows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Callable
+
+from .clock import Clock
+from .domain import billing, lifecycle
+from .domain.dates import add_months
+from .domain.models import (
+    Addon, Card, ContactPerson, Coupon, Customer, Organization, Plan, Product,
+)
+from .domain.money import money
+from .store import Emit, Store
+
+SEED_NAMES = ("demo", "large", "empty")
+ORGANIZATION_ID = "10234695"  # fixed by the issue (docs/sandbox-interfaces.md)
+TIME_ZONE = "Australia/Perth"  # +0800 all year: timestamps always carry a non-zero offset
+
+
+def build_store(seed_name: str, clock: Clock, emit: Emit, base_url: str) -> Store:
+    if seed_name not in SEED_NAMES:
+        raise ValueError(f"unknown seed {seed_name!r}; choose one of {', '.join(SEED_NAMES)}")
+    clock.set_timezone(TIME_ZONE)
+    store = Store(clock, emit, base_url, _organization(clock))
+    store.muted = True
+    try:
+        _catalogue(store)
+        if seed_name == "demo":
+            DemoHistory(store).build()
+        elif seed_name == "large":
+            from .seed_large import build_large
+
+            build_large(store)
+    finally:
+        store.now_override = None
+        store.muted = False
+    return store
+
+
+# ---- organization and catalogue (shared by all seeds) -------------------------------------------
+
+def _organization(clock: Clock) -> Organization:
+    today = clock.today()
+    return Organization(
+        organization_id=ORGANIZATION_ID,
+        name="Harbourline Software Pty Ltd",
+        contact_name="Grace Okafor",
+        email="billing@harbourline.example",
+        phone="+61 8 6555 0142",
+        fax="+61 8 6555 0143",
+        website="https://harbourline.example",
+        address={"street_address1": "Level 9, 240 St Georges Terrace", "street_address2": "Suite 904",
+                 "city": "Perth", "state": "Western Australia", "country": "Australia", "zip": "6000"},
+        country="Australia",
+        country_code="AU",
+        time_zone=TIME_ZONE,
+        time_zone_formatted="( GMT 8:00 ) Western Standard Time (Australia)(Australia/Perth)",
+        currency_code="USD",
+        account_created_date=add_months(today, -60),
+        created_time=datetime.combine(add_months(today, -60), time(9, 0), tzinfo=clock.tz),
+    )
+
+
+def _moment(store: Store, day: date, hour: int = 9, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=store.clock.tz)
+
+
+def _catalogue(store: Store) -> None:
+    today = store.clock.today()
+    created = _moment(store, add_months(today, -59), 10, 15)
+    cloud = Product(store.new_id(), "Harbourline Cloud", "Hosted project workspaces for teams", "active",
+                    "billing@harbourline.example", "https://harbourline.example/welcome", created, created)
+    insights = Product(store.new_id(), "Harbourline Insights", "Reporting and analytics add-on product", "active",
+                       "billing@harbourline.example", "", created, created)
+    store.products[cloud.product_id] = cloud
+    store.products[insights.product_id] = insights
+
+    def plan(code, name, description, product, usd, eur, inr, interval=1, unit="months", trial=0,
+             setup_fee="0", status="active", plan_unit="", addons=()):
+        p = Plan(code, name, description, product.product_id, money(usd), interval, unit, status=status,
+                 unit=plan_unit, trial_period=trial, setup_fee=money(setup_fee), addon_codes=list(addons),
+                 prices={"USD": money(usd), "EUR": money(eur), "INR": money(inr)},
+                 store_markup_description=description, created_time=created, updated_time=created)
+        store.plans[code] = p
+
+    cloud_addons = ("extra-storage", "priority-support", "onboarding")
+    plan("starter-monthly", "Starter", "Up to 3 projects, email support", cloud, "19", "18", "1499", trial=14,
+         addons=cloud_addons)
+    plan("pro-monthly", "Pro", "Unlimited projects, 100 GB storage", cloud, "49", "45", "3999", trial=14,
+         addons=cloud_addons)
+    plan("pro-yearly", "Pro (yearly)", "Pro billed yearly: two months free", cloud, "490", "450", "39990",
+         unit="years", addons=cloud_addons)
+    plan("business-monthly", "Business", "SSO, audit log, 1 TB storage", cloud, "99", "92", "7999",
+         setup_fee="49", addons=cloud_addons)
+    plan("team-seat-monthly", "Team seats", "Per-seat pricing for larger teams", cloud, "12", "11", "999",
+         plan_unit="seat", addons=cloud_addons)
+    plan("usage-weekly", "Usage (weekly)", "Metered compute billed every week", cloud, "25", "23", "1999",
+         unit="weeks")
+    plan("insights-monthly", "Insights", "Dashboards and scheduled reports", insights, "29", "27", "2399")
+    plan("legacy-basic", "Legacy Basic", "Retired plan kept for old subscriptions", cloud, "9", "9", "699",
+         status="inactive")
+
+    def addon(code, name, description, usd, eur, inr, kind="recurring", unit_name="unit"):
+        a = Addon(code, name, description, cloud.product_id, money(usd), kind, unit_name,
+                  interval_unit="monthly", prices={"USD": money(usd), "EUR": money(eur), "INR": money(inr)},
+                  created_time=created, updated_time=created)
+        store.addons[code] = a
+
+    addon("extra-storage", "Extra storage", "50 GB of additional storage", "5", "5", "399", unit_name="50 GB")
+    addon("priority-support", "Priority support", "4-hour response time", "29", "27", "2399", unit_name="month")
+    addon("onboarding", "Onboarding session", "One 90-minute onboarding call", "199", "185", "15999",
+          kind="one_time", unit_name="session")
+
+    def coupon(code, name, kind, duration, by, value, status="active", expiry=None):
+        store.coupons[code] = Coupon(code, name, name, cloud.product_id, kind, duration, by, money(value),
+                                     status=status, max_redemption=1000, expiry_at=expiry,
+                                     created_time=created, updated_time=created)
+
+    coupon("WELCOME10", "Welcome 10% for three months", "duration", 3, "percentage", "10")
+    coupon("FLAT5", "5 off every month", "forever", 0, "flat", "5")
+    coupon("LAUNCH50", "Launch week 50% off", "one_time", 1, "percentage", "50", status="expired",
+           expiry=add_months(today, -24))
+
+    store.customer_custom_fields = [
+        {"index": 1, "label": "VAT ID", "data_type": "string"},
+        {"index": 2, "label": "Account manager", "data_type": "string"},
+    ]
+    store.churn_messages = {
+        "is_advanced_version": True,
+        "is_reason_mandatory": False,
+        "churn_messages": [
+            {"churn_message_id": store.new_id(), "label": "It's too expensive", "index": 0},
+            {"churn_message_id": store.new_id(), "label": "I don't use it enough", "index": 1},
+            {"churn_message_id": store.new_id(), "label": "Missing features I need", "index": 2},
+            {"churn_message_id": store.new_id(), "label": "Switching to another product", "index": 3},
+            {"churn_message_id": store.new_id(), "label": "Other", "index": 4},
+        ],
+    }
+
+
+# ---- building blocks the seeds share ---------------------------------------------------------------
+
+def new_customer(store: Store, display_name: str, email: str, currency: str, created: datetime, **fields) -> Customer:
+    customer = Customer(customer_id=store.new_id(), display_name=display_name, email=email, currency_code=currency,
+                        created_time=created, updated_time=created, **fields)
+    store.add_customer(customer)
+    if customer.first_name or customer.last_name:
+        person = new_contact(store, customer, customer.first_name, customer.last_name, email, created,
+                             phone=customer.phone)
+        person.is_primary_contact = True
+        customer.primary_contactperson_id = person.contactperson_id
+    return customer
+
+
+def new_contact(store: Store, customer: Customer, first: str, last: str, email: str, created: datetime,
+                **fields) -> ContactPerson:
+    return store.add_contact_person(ContactPerson(store.new_id(), customer.customer_id, first, last, email,
+                                                  created, created, **fields))
+
+
+def new_card(store: Store, customer: Customer, last_four: str, month: int, year: int, created: datetime,
+             gateway: str = "test_gateway") -> Card:
+    first, _, last = (customer.first_name + " " + customer.last_name).strip().partition(" ")
+    return store.add_card(Card(store.new_id(), customer.customer_id, first or customer.display_name, last,
+                               last_four, month, year, gateway, created, created,
+                               street=customer.billing_address.get("street", ""),
+                               city=customer.billing_address.get("city", ""),
+                               state=customer.billing_address.get("state", ""),
+                               zip=customer.billing_address.get("zip", ""),
+                               country=customer.billing_address.get("country", "")))
+
+
+def address(street: str, city: str, state: str, zip_code: str, country: str, attention: str = "") -> dict:
+    return {"attention": attention, "street": street, "city": city, "state": state, "state_code": state[:3].upper(),
+            "zip": zip_code, "country": country, "fax": ""}
+
+
+@dataclass(order=True)
+class Action:
+    day: date
+    order: int
+    run: Callable[[], None]
+
+
+class DemoHistory:
+    """The demo organization's story, one customer at a time, replayed in date order."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.today = store.clock.today()
+        self.actions: list[Action] = []
+
+    def at(self, day: date, run: Callable[[], None]) -> None:
+        self.actions.append(Action(day, len(self.actions), run))
+
+    def days_ago(self, n: int) -> date:
+        return self.today - timedelta(days=n)
+
+    def months_ago(self, n: int, extra_days: int = 0) -> date:
+        return add_months(self.today, -n) - timedelta(days=extra_days)
+
+    def _replay_until(self, day: date) -> None:
+        store = self.store
+        while True:
+            head = store.next_due_day()
+            if head is None or head > day:
+                return
+            store.now_override = _moment(store, head, 3, 0)
+            lifecycle.run_due(store)
+
+    def build(self) -> None:
+        self._story()
+        store = self.store
+        for action in sorted(self.actions):
+            self._replay_until(action.day)
+            store.now_override = _moment(store, action.day, 10, 30) + timedelta(minutes=action.order % 50)
+            with store.transaction():
+                action.run()
+        self._replay_until(self.today)
+
+    # -- helpers used by the story --
+
+    def customer(self, created: date, display_name: str, email: str, currency: str, **fields) -> Customer:
+        return new_customer(self.store, display_name, email, currency, _moment(self.store, created, 8, 45), **fields)
+
+    def subscribe(self, customer: Customer, body: dict, holder: dict, key: str = "sub") -> None:
+        sub, _ = lifecycle.create(self.store, customer, body)
+        holder[key] = sub
+
+    def _story(self) -> None:
+        s = self.store
+        t = self.today
+        h: dict = {}
+
+        # 1. Acme Studio - live Pro with addons and a coupon, card on file, three contact persons,
+        #    portal enabled, a scheduled end-of-term upgrade.
+        acme = self.customer(self.months_ago(8, 10), "Acme Studio", "billing@acme.example", "USD",
+                             salutation="Ms.", first_name="Dana", last_name="Whitfield", company_name="Acme Studio LLC",
+                             phone="+1 503 555 0100", mobile="+1 503 555 0199", website="https://acme.example",
+                             is_portal_enabled=True,
+                             billing_address=address("12 Harbour Rd", "Portland", "Oregon", "97201", "U.S.A", "Accounts"),
+                             shipping_address=address("12 Harbour Rd", "Portland", "Oregon", "97201", "U.S.A"),
+                             custom_fields=[{"index": 1, "label": "VAT ID", "value": "US-99-1234567", "data_type": "string"}],
+                             notes="Key account. Prefers invoices by email.")
+        created = acme.created_time
+        new_contact(s, acme, "Marcus", "Lee", "marcus.lee@acme.example", created, phone="+1 503 555 0101",
+                    designation="Finance lead", department="Finance")
+        new_contact(s, acme, "Priyanka", "Rao", "priyanka@acme.example", created, mobile="+1 503 555 0177",
+                    designation="CTO", department="Engineering")
+        acme_card = new_card(s, acme, "4242", 8, t.year + 2, created)
+        self.at(self.months_ago(8, 10), lambda: self.subscribe(acme, {
+            "plan": {"plan_code": "pro-monthly", "exclude_trial": True},
+            "addons": [{"addon_code": "extra-storage", "quantity": 2}, {"addon_code": "onboarding"}],
+            "coupon_code": "WELCOME10", "card_id": acme_card.card_id, "reference_id": "ACME-2024",
+            "contactpersons": [{"contactperson_id": acme.primary_contactperson_id}]}, h, "acme"))
+        self.at(self.days_ago(3), lambda: lifecycle.update(s, h["acme"], {
+            "plan": {"plan_code": "business-monthly"}, "end_of_term": True}))
+        self.at(self.days_ago(2), lambda: lifecycle.add_note(s, h["acme"], "Asked about SSO; upgrading next term.",
+                                                             "Grace Okafor"))
+
+        # 2. Müller & Söhne GmbH - EUR, in trial with days left and a card; HTML in the notes.
+        mueller = self.customer(self.days_ago(5), "Müller & Söhne GmbH", "buchhaltung@mueller-soehne.example", "EUR",
+                                first_name="Jürgen", last_name="Müller", company_name="Müller & Söhne GmbH",
+                                phone="+49 30 5555 0123",
+                                billing_address=address("Königstraße 7", "Berlin", "Berlin", "10178", "Germany"),
+                                notes='<script>alert(1)</script> <b>bold</b> & "quotes" — Grüße')
+        mueller_card = new_card(s, mueller, "1881", 11, t.year + 3, mueller.created_time)
+        self.at(self.days_ago(5), lambda: self.subscribe(mueller, {
+            "plan": {"plan_code": "pro-monthly"}, "card_id": mueller_card.card_id}, h, "mueller"))
+        self.at(self.days_ago(4), lambda: lifecycle.add_note(
+            s, h["mueller"], '<script>alert(1)</script> Customer wrote: "<img src=x onerror=alert(2)>"', "Support"))
+
+        # 3. Αθηνά Παπαδοπούλου - EUR, non_renewing (cancel at term end scheduled).
+        athina = self.customer(self.months_ago(4, 10), "Αθηνά Παπαδοπούλου", "athina@parthenon-design.example", "EUR",
+                               first_name="Αθηνά", last_name="Παπαδοπούλου", company_name="Parthenon Design",
+                               billing_address=address("Ερμού 25", "Αθήνα", "Attica", "105 63", "Greece"))
+        athina_card = new_card(s, athina, "5100", 4, t.year + 1, athina.created_time, gateway="stripe")
+        self.at(self.months_ago(4, 10), lambda: self.subscribe(athina, {
+            "plan": {"plan_code": "starter-monthly", "exclude_trial": True}, "card_id": athina_card.card_id}, h, "athina"))
+        self.at(self.days_ago(6), lambda: lifecycle.cancel(s, h["athina"], at_end=True, reason="Too expensive"))
+
+        # 4. Ольга Иванова - cancelled (immediately) last month; card kept.
+        olga = self.customer(self.months_ago(6, 2), "Ольга Иванова", "olga@sibir-tech.example", "USD",
+                             first_name="Ольга", last_name="Иванова", company_name="Сибирь Тех",
+                             billing_address=address("ул. Ленина, 10", "Новосибирск", "Novosibirsk", "630004", "Russia"))
+        olga_card = new_card(s, olga, "3005", 9, t.year + 1, olga.created_time)
+        self.at(self.months_ago(6, 2), lambda: self.subscribe(olga, {
+            "plan": {"plan_code": "pro-monthly", "exclude_trial": True}, "card_id": olga_card.card_id}, h, "olga"))
+        self.at(self.days_ago(20), lambda: lifecycle.cancel(s, h["olga"], at_end=False, reason="Switching"))
+
+        # 5. 東京テック株式会社 - expired (a fixed number of billing cycles ran out) and a live yearly plan.
+        tokyo = self.customer(self.months_ago(7, 1), "東京テック株式会社", "keiri@tokyo-tech.example", "USD",
+                              first_name="健太", last_name="佐藤", company_name="東京テック株式会社",
+                              billing_address=address("千代田区丸の内1-1", "東京", "Tokyo", "100-0005", "Japan"))
+        tokyo_card = new_card(s, tokyo, "1111", 2, t.year + 4, tokyo.created_time, gateway="stripe")
+        self.at(self.months_ago(7, 1), lambda: self.subscribe(tokyo, {
+            "plan": {"plan_code": "insights-monthly", "billing_cycles": 3}, "card_id": tokyo_card.card_id}, h, "tokyo1"))
+        self.at(self.months_ago(2, 5), lambda: self.subscribe(tokyo, {
+            "plan": {"plan_code": "pro-yearly"}, "card_id": tokyo_card.card_id}, h, "tokyo2"))
+
+        # 6. Brightside Dental - unpaid: its card (ending 0002) was declined at renewal; overdue invoices.
+        bright = self.customer(self.months_ago(5, 4), "Brightside Dental", "accounts@brightside-dental.example", "USD",
+                               first_name="Tom", last_name="Becker", phone="+1 415 555 0134",
+                               billing_address=address("88 Market St", "San Francisco", "California", "94103", "U.S.A"))
+        bright_card = new_card(s, bright, "4444", 12, t.year + 1, bright.created_time)
+        self.at(self.months_ago(5, 4), lambda: self.subscribe(bright, {
+            "plan": {"plan_code": "business-monthly"}, "card_id": bright_card.card_id}, h, "bright"))
+
+        def bright_card_change() -> None:
+            bright_card.status = "deleted"
+            declined = new_card(s, bright, "0002", 10, t.year + 2, s.now())
+            h["bright"].card_id = declined.card_id
+
+        self.at(self.months_ago(2, 10), bright_card_change)
+
+        # 7. Kowalski Bakery - dunning: the renewal two days ago was declined, retries pending.
+        kowalski = self.customer(self.months_ago(3, 2), "Kowalski Bakery", "owner@kowalski-bakery.example", "USD",
+                                 first_name="Anna", last_name="Kowalski",
+                                 billing_address=address("5 Mill Lane", "Chicago", "Illinois", "60601", "U.S.A"))
+        kowalski_card = new_card(s, kowalski, "6006", 6, t.year + 1, kowalski.created_time)
+        self.at(self.months_ago(3, 2), lambda: self.subscribe(kowalski, {
+            "plan": {"plan_code": "starter-monthly", "exclude_trial": True}, "card_id": kowalski_card.card_id}, h, "kowalski"))
+
+        def kowalski_declines() -> None:
+            kowalski_card.status = "deleted"
+            h["kowalski"].card_id = new_card(s, kowalski, "0002", 3, t.year + 2, s.now()).card_id
+
+        self.at(self.days_ago(5), kowalski_declines)
+
+        # 8. Priya Sharma Consulting - INR, offline (bank transfer), two subscriptions, a partial payment.
+        priya = self.customer(self.months_ago(3, 12), "Priya Sharma Consulting", "accounts@priya-consulting.example", "INR",
+                              first_name="Priya", last_name="Sharma", payment_terms=15, payment_terms_label="Net 15",
+                              phone="+91 22 5555 0188",
+                              billing_address=address("14 Marine Drive", "Mumbai", "Maharashtra", "400020", "India"),
+                              tax_fields={"gst_no": "27AAPFU0939F1ZV", "gst_treatment": "business_gst",
+                                          "place_of_contact": "MH"})
+        self.at(self.months_ago(3, 12), lambda: self.subscribe(priya, {
+            "plan": {"plan_code": "team-seat-monthly", "quantity": 5}, "auto_collect": False}, h, "priya1"))
+        self.at(self.months_ago(1, 20), lambda: self.subscribe(priya, {
+            "plan": {"plan_code": "insights-monthly"}, "auto_collect": False}, h, "priya2"))
+
+        def priya_pays() -> None:
+            # Paid the older invoices in full by bank transfer; the newest one only in part.
+            open_invoices = [i for i in s.customer_objects(priya.customer_id, "invoices", s.invoices) if i.balance > 0]
+            for inv in open_invoices[:-1]:
+                billing.record_payment(s, priya, inv.balance, [inv], mode="banktransfer",
+                                       reference_number=f"NEFT-{inv.number[-4:]}")
+            newest = open_invoices[-1]
+            billing.record_payment(s, priya, money(newest.balance / 2), [newest], mode="banktransfer",
+                                   reference_number="NEFT-PART")
+
+        self.at(self.days_ago(2), priya_pays)
+
+        # 9. Northwind Traders - credit notes: one fully applied (upgrade), one with balance (downgrade);
+        #    the card on file expires this month.
+        north = self.customer(self.months_ago(4, 6), "Northwind Traders", "ap@northwind.example", "USD",
+                              first_name="Nancy", last_name="Davolio", company_name="Northwind Traders Inc.",
+                              billing_address=address("1 Commerce Way", "Seattle", "Washington", "98101", "U.S.A"),
+                              shipping_address=address("Dock 4, 1 Commerce Way", "Seattle", "Washington", "98101", "U.S.A"))
+        north_card = new_card(s, north, "9424", t.month, t.year, north.created_time)
+        self.at(self.months_ago(4, 6), lambda: self.subscribe(north, {
+            "plan": {"plan_code": "pro-monthly", "exclude_trial": True}, "card_id": north_card.card_id}, h, "north"))
+        self.at(self.months_ago(2, 20), lambda: lifecycle.update(s, h["north"], {"plan": {"plan_code": "business-monthly"}}))
+        self.at(self.days_ago(1), lambda: lifecycle.update(s, h["north"], {"plan": {"plan_code": "starter-monthly"}}))
+
+        # 10. Lone Wolf Freelance - no card at all, offline subscription, an open invoice not yet due.
+        wolf = self.customer(self.days_ago(40), "Lone Wolf Freelance", "hello@lonewolf.example", "USD",
+                             first_name="Sam", last_name="Okoro", payment_terms=30, payment_terms_label="Net 30",
+                             billing_address=address("3/17 Beaufort St", "Perth", "Western Australia", "6000", "Australia"))
+        self.at(self.days_ago(40), lambda: self.subscribe(wolf, {
+            "plan": {"plan_code": "starter-monthly", "exclude_trial": True}, "auto_collect": False}, h, "wolf"))
+
+        def wolf_pays_first_by_check() -> None:
+            first = s.invoices[h["wolf"].child_invoice_id]
+            billing.record_payment(s, wolf, first.balance, [first], mode="check", reference_number="CHK-1042")
+
+        self.at(self.days_ago(15), wolf_pays_first_by_check)
+
+        # 11. Big Ledger Corp - weekly usage plan for four and a half years: more than 200 invoices.
+        ledger = self.customer(self.today - timedelta(weeks=232), "Big Ledger Corp", "finance@bigledger.example", "USD",
+                               first_name="Ruth", last_name="Adeyemi", company_name="Big Ledger Corporation",
+                               billing_address=address("500 Fifth Ave", "New York", "New York", "10110", "U.S.A"))
+        ledger_card = new_card(s, ledger, "5454", 1, t.year + 5, ledger.created_time)
+        self.at(self.today - timedelta(weeks=232), lambda: self.subscribe(ledger, {
+            "plan": {"plan_code": "usage-weekly"}, "card_id": ledger_card.card_id}, h, "ledger"))
+
+        # 12. Fresh Start Bakery - trial without a card (will become trial_expired when the trial ends).
+        fresh = self.customer(self.days_ago(9), "Fresh Start Bakery", "hello@freshstart.example", "USD",
+                              first_name="Lena", last_name="Moreau")
+        self.at(self.days_ago(9), lambda: self.subscribe(fresh, {
+            "plan": {"plan_code": "starter-monthly"}, "auto_collect": True}, h, "fresh"))
+
+        # 13. Quiet Harbor Co - inactive customer without subscriptions.
+        self.customer(self.months_ago(12), "Quiet Harbor Co", "info@quietharbor.example", "USD", status="inactive",
+                      first_name="Ivy", last_name="Chen")
+
+        # 14. Café Zürich AG - EUR, trial that already converted to live with a card (trial history).
+        cafe = self.customer(self.days_ago(30), "Café Zürich AG", "finanzen@cafe-zuerich.example", "EUR",
+                             first_name="Lukas", last_name="Brunner",
+                             billing_address=address("Bahnhofstrasse 1", "Zürich", "Zürich", "8001", "Switzerland"))
+        cafe_card = new_card(s, cafe, "7722", 5, t.year + 2, cafe.created_time)
+        self.at(self.days_ago(30), lambda: self.subscribe(cafe, {
+            "plan": {"plan_code": "pro-monthly"}, "card_id": cafe_card.card_id,
+            "addons": [{"addon_code": "priority-support"}]}, h, "cafe"))
