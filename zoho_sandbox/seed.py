@@ -11,6 +11,7 @@ docs/sandbox-seed.md lists the demo customers and what each one shows.
 """
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -18,11 +19,12 @@ from typing import Callable
 
 from .clock import Clock
 from .domain import billing, lifecycle
-from .domain.dates import add_months
+from .domain.dates import add_interval, add_months
 from .domain.models import (
-    Addon, Card, ContactPerson, Coupon, Customer, Organization, Plan, Product,
+    Addon, Card, ContactPerson, Coupon, Customer, Invoice, InvoiceItem, InvoicePayment, Organization, Payment,
+    PaymentApplication, Plan, Product, Subscription, SubscriptionItem,
 )
-from .domain.money import money
+from .domain.money import ZERO, money
 from .store import Emit, Store
 
 SEED_NAMES = ("demo", "large", "empty")
@@ -41,8 +43,6 @@ def build_store(seed_name: str, clock: Clock, emit: Emit, base_url: str) -> Stor
         if seed_name == "demo":
             DemoHistory(store).build()
         elif seed_name == "large":
-            from .seed_large import build_large
-
             build_large(store)
     finally:
         store.now_override = None
@@ -415,3 +415,103 @@ class DemoHistory:
         self.at(self.days_ago(30), lambda: self.subscribe(cafe, {
             "plan": {"plan_code": "pro-monthly"}, "card_id": cafe_card.card_id,
             "addons": [{"addon_code": "priority-support"}]}, h, "cafe"))
+
+
+# ---- large: 10,000 customers for benchmarks ---------------------------------------------------------
+
+LARGE_CUSTOMERS = 10_000
+FIRST_NAMES = ("Ava", "Ben", "Chloé", "Dmitri", "Emma", "Farid", "Greta", "Hiro", "Isla", "Jonas", "Kavya", "Liam",
+               "Mia", "Noah", "Olga", "Pedro", "Quinn", "Rosa", "Sven", "Tara", "Umar", "Vera", "Wei", "Yara", "Zoë")
+LAST_NAMES = ("Smith", "Müller", "García", "Rossi", "Kowalski", "Nguyen", "Tanaka", "Okafor", "Silva", "Dubois",
+              "Novak", "Andersen", "Haddad", "Kim", "Patel", "O'Brien", "Schmidt", "Costa", "Ivanova", "Lee")
+COMPANY_WORDS = ("Labs", "Studio", "Systems", "Partners", "Works", "Digital", "Analytics", "Logistics", "Foods", "Health")
+
+
+def build_large(store: Store) -> None:
+    """10,000 customers with one or two subscriptions and their invoices and card payments.
+
+    Built directly (not replayed through the domain) so it takes about a second: the objects are
+    the same dataclasses, written consistently - every paid invoice has its payment, open ones have
+    none - and each subscription's next term end is on the timeline like any other.
+    """
+    rng = random.Random(20071984)
+    today = store.clock.today()
+    plan_codes = ("starter-monthly", "pro-monthly", "business-monthly", "team-seat-monthly", "insights-monthly",
+                  "pro-yearly")
+    plans = [store.plans[c] for c in plan_codes]
+    for n in range(LARGE_CUSTOMERS):
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        company = f"{last} {rng.choice(COMPANY_WORDS)} {n:05d}"
+        currency = rng.choices(("USD", "EUR", "INR", "GBP"), (70, 18, 8, 4))[0]
+        start = today - timedelta(days=rng.randint(1, 400))
+        created = _moment(store, start, 8, rng.randint(0, 59))
+        customer = Customer(customer_id=store.new_id(), display_name=company, email=f"billing{n:05d}@{last.lower().replace(chr(39), '')}-{n:05d}.example",
+                            currency_code=currency, created_time=created, updated_time=created,
+                            first_name=first, last_name=last, company_name=company,
+                            billing_address=address(f"{rng.randint(1, 400)} Main St", "Springfield", "State", f"{rng.randint(10000, 99999)}", "U.S.A"))
+        store.add_customer(customer)
+        has_card = rng.random() < 0.85
+        card = new_card(store, customer, f"{rng.randint(1000, 9999)}", rng.randint(1, 12), today.year + rng.randint(0, 4),
+                        created) if has_card else None
+        for extra in range(1 if rng.random() < 0.8 else 2):
+            plan = rng.choice(plans)
+            _large_subscription(store, rng, customer, plan, start + timedelta(days=extra * 17), card, today)
+
+
+def _large_subscription(store: Store, rng: random.Random, customer: Customer, plan: Plan, start: date,
+                        card: Card | None, today: date) -> None:
+    from .domain import pricing
+
+    if start > today:
+        start = today
+    price = pricing.plan_price(plan, customer.currency_code)
+    quantity = Decimal(rng.randint(2, 12)) if plan.unit == "seat" else Decimal(1)
+    created = _moment(store, start, 9, 0)
+    sub = Subscription(subscription_id=store.new_id(), customer_id=customer.customer_id, product_id=plan.product_id,
+                       plan=SubscriptionItem(plan.plan_code, plan.name, plan.description, price, quantity),
+                       addons=[], status="live", interval=plan.interval, interval_unit=plan.interval_unit,
+                       currency_code=customer.currency_code, created_at=start, created_time=created,
+                       updated_time=created, activated_at=start, auto_collect=card is not None,
+                       card_id=card.card_id if card else "")
+    store.add_subscription(sub)
+    fate = rng.random()
+    term_start = start
+    while True:
+        term_end = add_interval(term_start, sub.interval, sub.interval_unit)
+        paid = card is not None or term_end <= today - timedelta(days=20) or rng.random() < 0.5
+        _large_invoice(store, customer, sub, term_start, term_end, card, paid)
+        if term_end > today:
+            break
+        term_start = term_end
+    sub.current_term_starts_at, sub.current_term_ends_at = term_start, term_end
+    sub.last_billing_at, sub.next_billing_at = term_start, term_end
+    if fate < 0.10:
+        sub.status, sub.cancelled_at, sub.next_billing_at = "cancelled", term_start, None
+        return
+    if fate < 0.15:
+        sub.status = "non_renewing"
+    store.schedule(term_end, "term", sub.subscription_id)
+
+
+def _large_invoice(store: Store, customer: Customer, sub: Subscription, start: date, end: date, card: Card | None,
+                   paid: bool) -> None:
+    moment = _moment(store, start, 3, 0)
+    item = InvoiceItem(store.new_id(), sub.plan.code, sub.plan.name,
+                       f"Charges for this duration (from {start:%d-%b-%Y} to {(end - timedelta(days=1)):%d-%b-%Y})",
+                       sub.plan.price, sub.plan.quantity, ZERO, sub.product_id)
+    inv = Invoice(store.new_id(), store.next_invoice_number(), customer.customer_id, start, start, customer.currency_code,
+                  "renewal" if sub.child_invoice_id else "new", [item], moment, moment,
+                  subscription_id=sub.subscription_id)
+    sub.child_invoice_id = sub.child_invoice_id or inv.invoice_id
+    store.add_invoice(inv)
+    if not paid:
+        return
+    payment_id, share_id = store.new_id(), store.new_id()
+    amount = item.item_total
+    inv.payments.append(InvoicePayment(share_id, payment_id, amount))
+    store.add_payment(Payment(payment_id, customer.customer_id, "autotransaction" if card else "banktransfer", amount,
+                              start, customer.currency_code, inv.number, f"Payment has been made for the invoice {inv.number}",
+                              [PaymentApplication(inv.invoice_id, share_id, amount)], moment, moment,
+                              card_id=card.card_id if card else "", payment_gateway=card.payment_gateway if card else "",
+                              gateway_transaction_id=f"LG{payment_id[-10:]}" if card else "",
+                              autotransaction_id=store.new_id() if card else ""))
