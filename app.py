@@ -55,6 +55,10 @@ def configure_app(app: Flask, settings: Settings) -> None:
 
 
 def register_extensions(app: Flask, settings: Settings) -> None:
+    from services.directory import init_directory
+    from services.mail import init_mail
+    from services.ratelimits import init_throttles
+    from services.sessions import init_sessions
     from services.zoho import init_zoho
 
     db.init_app(app)
@@ -63,18 +67,32 @@ def register_extensions(app: Flask, settings: Settings) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     init_zoho(app, settings)
+    init_mail(app, settings)
+    init_throttles(app, settings)
+    init_sessions(app, settings)
+    init_directory(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    from views import health
+    from views import account, auth, health, portal_home
 
     app.register_blueprint(health.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(account.bp)
+    app.register_blueprint(portal_home.bp)
 
 
 def register_request_hooks(app: Flask) -> None:
+    from views.auth_session import init_auth_session
+    from views.http_security import init_http_security
+    from views.layout import init_layout
     from views.request_id import init_request_id
 
+    settings = app.extensions["settings"]
     init_request_id(app)
+    init_http_security(app, settings)
+    init_auth_session(app, settings)
+    init_layout(app)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -84,6 +102,8 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from views.accounts_cli import register_account_commands
     from views.cli import portal_cli
 
+    register_account_commands(portal_cli)
     app.cli.add_command(portal_cli)

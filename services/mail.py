@@ -16,8 +16,11 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from flask import Flask, current_app, render_template
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from config.settings import Settings
+from extensions import db
 
 log = logging.getLogger(__name__)
 SMTP_TIMEOUT_SECONDS = 10
@@ -94,3 +97,44 @@ def render_mail(kind: str, to: str, subject: str, **context) -> OutgoingMail:
         text=render_template(f"email/{kind}.txt", **context),
         html=render_template(f"email/{kind}.html", **context),
     )
+
+
+class MailNotSent(Exception):
+    """The transaction that queued this mail rolled back, so it was never sent."""
+
+
+def send_after_commit(mail: OutgoingMail) -> Future:
+    """Send ``mail`` once the current database transaction commits, and never if it rolls back.
+
+    Services that create a link and mail it call this, so that no email ever carries a link
+    whose row was rolled back, while the view keeps the request's one commit point.
+    """
+    outcome: Future = Future()
+    db.session.info.setdefault(_OUTBOX, []).append((get_mailer(), mail, outcome))
+    return outcome
+
+
+_OUTBOX = "portal_outbox"
+
+
+@event.listens_for(Session, "after_commit")
+def _send_outbox(session: Session) -> None:
+    for mailer, mail, outcome in session.info.pop(_OUTBOX, []):
+        _chain(mailer.send(mail), outcome)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_outbox(session: Session) -> None:
+    for _mailer, _mail, outcome in session.info.pop(_OUTBOX, []):
+        outcome.set_exception(MailNotSent("the transaction rolled back"))
+
+
+def _chain(inner: Future, outer: Future) -> None:
+    def copy(done: Future) -> None:
+        error = done.exception()
+        if error is not None:
+            outer.set_exception(error)
+        else:
+            outer.set_result(done.result())
+
+    inner.add_done_callback(copy)

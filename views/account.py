@@ -1,0 +1,109 @@
+"""Blueprint ``account`` (/account): the signed-in person's sign-in and security settings:
+change password, two-factor authentication, sign out everywhere."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from db.models import PortalUser
+from extensions import db, limiter
+from services import password_reset, two_factor
+from services.accounts import AccountError
+from services.directory import organization
+from views.auth import auth_ip_limit
+from views.auth_forms import ChangePasswordForm, EmptyForm, PasswordConfirmForm, TotpConfirmForm
+from views.auth_session import audit_context, start_session
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+@bp.before_request
+@login_required
+def require_sign_in() -> None:
+    """Every page here is for the signed-in person only."""
+
+
+def _me() -> PortalUser:
+    # These pages act on the account itself, so they read it (unlike the per-request loader).
+    return db.get_or_404(PortalUser, current_user.user_id)
+
+
+def _issuer() -> str:
+    """The name authenticator apps show next to the code: the company's."""
+    org = organization()
+    return (org.name if org else None) or two_factor.ISSUER
+
+
+@bp.get("")
+def security():
+    return render_template("account/security.html", me=_me(), form=EmptyForm())
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@limiter.limit(auth_ip_limit, methods=["POST"])
+def change_password():
+    form = ChangePasswordForm()
+    if not form.validate_on_submit():
+        return render_template("account/password.html", form=form), 422 if form.is_submitted() else 200
+    try:
+        user = password_reset.change_password(
+            current_user.user_id, form.current_password.data, form.password.data, audit_context()
+        )
+    except AccountError as error:
+        db.session.commit()  # keep the failed attempt's audit row and count
+        return render_template("account/password.html", form=form, error=error.message), error.status
+    db.session.commit()
+    start_session(user)  # other sessions died with the old version; this one continues on the new one
+    flash("Your password has been changed. Other devices have been signed out.", "success")
+    return redirect(url_for("account.security"), 303)
+
+
+@bp.get("/2fa")
+def two_factor_settings():
+    me = _me()
+    enrolment = None
+    if not me.has_two_factor:
+        enrolment = two_factor.begin_enrolment(me, issuer=_issuer())
+        db.session.commit()
+    return render_template(
+        "account/two_factor.html", me=me, enrolment=enrolment,
+        confirm_form=TotpConfirmForm(), disable_form=PasswordConfirmForm(),
+    )
+
+
+@bp.post("/2fa/confirm")
+def two_factor_confirm():
+    me = _me()
+    form = TotpConfirmForm()
+    if form.validate_on_submit():
+        try:
+            codes = two_factor.confirm_enrolment(me, form.code.data, audit_context())
+        except two_factor.TwoFactorError as error:
+            form.code.errors.append(error.message)
+        else:
+            db.session.commit()
+            return render_template("account/recovery_codes.html", codes=codes)
+    enrolment = two_factor.begin_enrolment(me, issuer=_issuer())
+    db.session.commit()
+    return render_template(
+        "account/two_factor.html", me=me, enrolment=enrolment, confirm_form=form,
+        disable_form=PasswordConfirmForm(),
+    ), 422
+
+
+@bp.post("/2fa/disable")
+def two_factor_disable():
+    me = _me()
+    form = PasswordConfirmForm()
+    if form.validate_on_submit():
+        try:
+            two_factor.disable(me, form.password.data, audit_context())
+        except two_factor.TwoFactorError as error:
+            form.password.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash("Two-factor authentication is off.", "success")
+            return redirect(url_for("account.security"), 303)
+    return render_template(
+        "account/two_factor.html", me=me, enrolment=None, confirm_form=TotpConfirmForm(), disable_form=form,
+    ), 422

@@ -1,0 +1,115 @@
+"""``flask portal invite | create-demo-users | disable-user``: account commands for operators
+and the demo. Each command is one transaction, committed at its end."""
+from __future__ import annotations
+
+import re
+from concurrent.futures import TimeoutError as FutureTimeout
+
+import click
+from flask.cli import AppGroup, with_appcontext
+
+from extensions import db
+from services import accounts
+from services.accounts import AccountError
+from services.audit import AuditContext
+from services.directory import find_invitee
+from services.mail import MailDeliveryError
+from services.zoho import get_zoho
+
+CLI_ACTOR = "cli"
+MAIL_WAIT_SECONDS = 15
+
+
+def demo_password(email: str) -> str:
+    """Deterministic, memorable and ASCII, from the email's domain: ``billing@acme.example`` →
+    ``Demo-Acme-2026!`` (demo data only; company names may be in any script)."""
+    words = re.findall(r"[a-z0-9]+", email.rpartition("@")[2].lower())
+    word = (words[0] if words else "customer")[:12].capitalize()
+    return f"Demo-{word}-2026!"
+
+
+@click.command("invite")
+@with_appcontext
+@click.argument("email")
+@click.option("--customer", "customer_id", help="The Zoho customer id (skips searching every customer).")
+def invite_command(email: str, customer_id: str | None) -> None:
+    """Invite the Zoho customer or contact person with EMAIL to the portal."""
+    try:
+        invitation = accounts.invite(email, AuditContext.cli(), actor=CLI_ACTOR, customer_id=customer_id)
+    except AccountError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    _wait_for_mail(invitation)
+    click.echo(f"Invitation sent to {invitation.user.email} (valid until {invitation.expires_at:%Y-%m-%d %H:%M} UTC).")
+
+
+@click.command("disable-user")
+@with_appcontext
+@click.argument("email")
+def disable_user_command(email: str) -> None:
+    """Disable the portal account EMAIL: its sessions end and its links stop working."""
+    try:
+        user = accounts.disable_user(email, AuditContext.cli(), actor=CLI_ACTOR)
+    except AccountError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    click.echo(f"Disabled {user.email}.")
+
+
+@click.command("create-demo-users")
+@with_appcontext
+def create_demo_users_command() -> None:
+    """Active users for every demo customer with an email, plus one pending invitation."""
+    context = AuditContext.cli()
+    customers = [c for c in get_zoho().customers.iter_all(filter_by="Status.Active") if c.email]
+    click.echo(f"{'Email':<38} {'Password':<22} Customer")
+    primary_emails = set()
+    for customer in customers:
+        email = accounts.normalise_email(customer.email)
+        primary_emails.add(email)
+        invitee = find_invitee(email, customer_id=customer.customer_id)
+        if invitee is None:
+            continue
+        password = demo_password(email)
+        accounts.ensure_active_user(invitee, password, context, actor=CLI_ACTOR)
+        click.echo(f"{email:<38} {password:<22} {invitee.customer_name}")
+    db.session.commit()
+
+    invitation = _invite_one_contact_person(customers, primary_emails, context)
+    if invitation is None:
+        click.echo("\nNo contact person is left to invite.")
+        return
+    _wait_for_mail(invitation)
+    click.echo(f"\nPending invitation for {invitation.user.email} ({invitation.user.display_name}):")
+    click.echo(f"  {invitation.link}")
+
+
+def _invite_one_contact_person(customers, primary_emails: set[str], context: AuditContext):
+    """Invite the first contact person who is not yet active (re-running replaces the link)."""
+    client = get_zoho()
+    for customer in customers:
+        for contact in client.contactpersons.list(customer.customer_id):
+            if not contact.email or contact.email.lower() in primary_emails:
+                continue
+            try:
+                invitation = accounts.invite(contact.email, context, actor=CLI_ACTOR, customer_id=customer.customer_id)
+            except AccountError:
+                db.session.rollback()
+                continue
+            db.session.commit()
+            return invitation
+    return None
+
+
+def _wait_for_mail(invitation: accounts.Invitation) -> None:
+    try:
+        invitation.delivery.result(timeout=MAIL_WAIT_SECONDS)
+    except (MailDeliveryError, FutureTimeout) as error:
+        click.echo(f"Warning: the invitation email could not be sent ({error}); re-run to send a new link.", err=True)
+
+
+def register_account_commands(group: AppGroup) -> None:
+    for command in (invite_command, disable_user_command, create_demo_users_command):
+        group.add_command(command)

@@ -1,0 +1,126 @@
+"""Signed-in sessions on top of Flask's signed cookie and Flask-Login (checklist S7–S9).
+
+The cookie holds who the person is (user id, customer id, name, email), the user's session
+version, a random session id, and when they signed in and were last seen. Loading the user
+reads only the cookie plus ``services.sessions`` (cached), never the database per request.
+Signing in clears the session first, so nothing from before (including the CSRF token)
+survives it: the cookie value is new and a replayed pre-login cookie is anonymous.
+"""
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass
+
+from flask import Flask, flash, g, request, session
+from flask_login import UserMixin, login_user
+
+from config.settings import Settings
+from db.models import PortalUser
+from extensions import db, login_manager
+from services import authentication
+from services.audit import AuditContext
+from services.sessions import session_store
+
+# Session keys (short: they travel in every request's cookie).
+CUSTOMER, NAME, EMAIL, VERSION, SESSION_ID, SIGNED_IN_AT, SEEN_AT = "cid", "nm", "em", "sv", "sid", "iat", "seen"
+PENDING_SECOND_FACTOR = "2fa"
+SEEN_WRITE_INTERVAL = 60  # seconds: refresh "last seen" at most once a minute, not every request
+
+
+@dataclass(frozen=True)
+class SessionUser(UserMixin):
+    user_id: int
+    customer_id: str
+    display_name: str
+    email: str
+    session_id: str
+
+    def get_id(self) -> str:
+        return str(self.user_id)
+
+
+def audit_context() -> AuditContext:
+    return AuditContext(
+        ip=request.remote_addr,
+        user_agent=request.headers.get("User-Agent"),
+        request_id=g.get("request_id"),
+    )
+
+
+def start_session(user: PortalUser) -> None:
+    """Sign ``user`` in on a brand-new session."""
+    session.clear()
+    now = int(time.time())
+    session.update({
+        CUSTOMER: user.customer_id, NAME: user.display_name, EMAIL: user.email,
+        VERSION: user.session_version, SESSION_ID: secrets.token_urlsafe(24),
+        SIGNED_IN_AT: now, SEEN_AT: now,
+    })
+    login_user(_session_user(user.id))
+
+
+def end_session() -> None:
+    session.clear()
+
+
+def current_session_id() -> str | None:
+    return session.get(SESSION_ID)
+
+
+def _session_user(user_id: int) -> SessionUser:
+    return SessionUser(
+        user_id=user_id, customer_id=session[CUSTOMER], display_name=session[NAME],
+        email=session[EMAIL], session_id=session[SESSION_ID],
+    )
+
+
+def _load_user(user_id: str) -> SessionUser | None:
+    try:
+        uid, version, session_id = int(user_id), int(session[VERSION]), str(session[SESSION_ID])
+    except (KeyError, TypeError, ValueError):
+        session.clear()
+        return None
+    if not session_store().is_valid(uid, version, session_id):
+        # Signed out (here or elsewhere), reset, or disabled: this cookie is dead for good.
+        session.clear()
+        return None
+    return _session_user(uid)
+
+
+def init_auth_session(app: Flask, settings: Settings) -> None:
+    secure = settings.PORTAL_ENV != "development"
+    app.config.update(
+        # The __Host- prefix makes browsers insist on Secure, Path=/ and no Domain.
+        SESSION_COOKIE_NAME="__Host-portal_session" if secure else "portal_session",
+        SESSION_COOKIE_SECURE=secure,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_PATH="/",
+        SESSION_COOKIE_DOMAIN=None,
+        WTF_CSRF_TIME_LIMIT=settings.SESSION_ABSOLUTE_HOURS * 3600,
+    )
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = None  # the session version does this job, without IP pinning
+    login_manager.user_loader(_load_user)
+
+    idle, absolute = settings.SESSION_IDLE_MINUTES * 60, settings.SESSION_ABSOLUTE_HOURS * 3600
+
+    @app.before_request
+    def enforce_session_lifetime() -> None:
+        if request.endpoint == "static" or "_user_id" not in session:
+            return
+        now = int(time.time())
+        signed_in, seen = session.get(SIGNED_IN_AT, 0), session.get(SEEN_AT, 0)
+        reason = "absolute" if now - signed_in > absolute else "idle" if now - seen > idle else None
+        if reason is None:
+            if now - seen >= SEEN_WRITE_INTERVAL:
+                session[SEEN_AT] = now
+            return
+        user_id, customer_id = session.get("_user_id"), session.get(CUSTOMER)
+        session.clear()
+        authentication.record_session_expired(int(user_id), customer_id, reason, audit_context())
+        db.session.commit()
+        flash("You were signed out because your session expired. Please sign in again.", "info")
