@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping, Sequence
 
-from .errors import ZohoBadResponse
+from .errors import ZohoBadResponse, ZohoValidationError
 from .models import Note, Subscription
 from .pagination import MAX_PER_PAGE, Page
 from .resource import Resource
@@ -95,7 +95,12 @@ class SubscriptionsResource(Resource):
 
     def scheduled_changes(self, subscription_id: str) -> Subscription | None:
         """The subscription as it will be after its pending end-of-term change, or None if none is pending."""
-        payload = self._call("GET", ONE + "/scheduledchanges", path_params={"subscription_id": subscription_id})
+        try:
+            payload = self._call("GET", ONE + "/scheduledchanges", path_params={"subscription_id": subscription_id})
+        except ZohoValidationError:
+            # Zoho documents no reply for "nothing pending"; the id is valid (an unknown one is
+            # ZohoNotFound), so a refusal of this read means there is nothing to show.
+            return None
         value = payload.get("subscription")
         if value in (None, "", {}):
             return None

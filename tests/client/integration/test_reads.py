@@ -1,0 +1,189 @@
+"""Every read call of the client against the sandbox over HTTP."""
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+
+from zoho_client import ZohoNotFound
+from zoho_client.models import Money
+
+from .conftest import find_customer, upstream_calls
+
+
+def test_organization_get_and_list(client, sandbox):
+    org = client.organization.get()
+    assert org.organization_id == sandbox.ORGANIZATION_ID
+    assert org.name and org.currency_code
+    assert sandbox.ORGANIZATION_ID in [o.organization_id for o in client.organization.list()]
+
+
+def test_customers_list_get_and_filters(client, acme):
+    page = client.customers.list(per_page=200)
+    assert acme.customer_id in [c.customer_id for c in page.items]
+    assert page.page == 1 and page.has_more_page is False
+    full = client.customers.get(acme.customer_id)
+    assert full.display_name == "Acme Studio" and full.currency_code == "USD"
+    assert full.billing_address and full.billing_address.city == "Portland"
+    assert isinstance(full.created_time, datetime) and full.created_time.tzinfo is not None
+    assert full.outstanding is None or full.outstanding.currency == "USD"
+    by_email = client.customers.list(email="billing@acme.example")
+    assert [c.customer_id for c in by_email.items] == [acme.customer_id]
+
+
+def test_customers_paging_one_by_one_matches_the_full_list(client):
+    everyone = [c.customer_id for c in client.customers.list(per_page=200).items]
+    first = client.customers.list(page=1, per_page=2)
+    assert first.has_more_page is (len(everyone) > 2)
+    assert [c.customer_id for c in client.customers.iter_all(per_page=2)] == everyone
+
+
+def test_unknown_customer_is_not_found(client):
+    with pytest.raises(ZohoNotFound):
+        client.customers.get("999999999999999")
+
+
+def test_unused_credits(client, acme):
+    credits = client.customers.unused_credits(acme.customer_id)
+    assert isinstance(credits, list)
+    for credit in credits:
+        assert credit.creditnote_id and (credit.balance is None or credit.balance.currency == "USD")
+
+
+def test_contact_persons_list_and_get(client, acme):
+    people = client.contactpersons.list(acme.customer_id)
+    emails = {p.email for p in people}
+    assert {"marcus.lee@acme.example", "priyanka@acme.example"} <= emails
+    one = client.contactpersons.get(acme.customer_id, people[0].contactperson_id)
+    assert one.contactperson_id == people[0].contactperson_id and one.email == people[0].email
+
+
+def test_cards_list_and_get(client, acme):
+    cards = client.cards.list(acme.customer_id)
+    assert "4242" in [c.last_four_digits for c in cards]
+    card = client.cards.get(acme.customer_id, cards[0].card_id)
+    assert card.card_id == cards[0].card_id and card.expiry_year >= date.today().year
+
+
+@pytest.mark.parametrize("namespace,key", [("plans", "plan_code"), ("addons", "addon_code"),
+                                           ("products", "product_id"), ("coupons", "coupon_code")])
+def test_catalog_list_and_get(client, namespace, key):
+    resource = getattr(client, namespace)
+    items = resource.list().items
+    assert items
+    first = getattr(items[0], key)
+    assert getattr(resource.get(first), key) == first
+
+
+def test_plan_prices_are_decimals(client):
+    plan = client.plans.get("pro-monthly")
+    assert isinstance(plan.recurring_price, Decimal) and plan.recurring_price > 0
+
+
+def test_subscriptions_list_defaults_to_all_statuses(client, sandbox):
+    athina = find_customer(client, "athina@parthenon-design.example")
+    subs = client.subscriptions.list(customer_id=athina.customer_id).items
+    assert [s.status for s in subs] == ["non_renewing"]
+    sent = upstream_calls(sandbox, "/subscriptions", "GET")[-1]["query_string"]
+    assert "filter_by=SubscriptionStatus.All" in sent
+
+
+def test_subscription_get_with_nested_objects(client, acme):
+    sub = client.subscriptions.list(customer_id=acme.customer_id).items[0]
+    full = client.subscriptions.get(sub.subscription_id)
+    assert full.customer_id == acme.customer_id
+    assert full.plan and full.plan.plan_code == "pro-monthly"
+    assert {a.addon_code for a in full.addons} >= {"extra-storage"}
+    assert full.amount and full.amount.currency == "USD" and isinstance(full.amount.amount, Decimal)
+    assert isinstance(full.current_term_ends_at, date)
+    assert full.card and full.card.last_four_digits == "4242"
+    assert any("SSO" in (n.description or "") for n in full.notes)
+
+
+def test_scheduled_changes(client, acme):
+    sub = client.subscriptions.list(customer_id=acme.customer_id).items[0]
+    pending = client.subscriptions.scheduled_changes(sub.subscription_id)
+    assert pending is not None and pending.plan.plan_code == "business-monthly"
+
+
+def test_unknown_subscription_is_not_found(client):
+    with pytest.raises(ZohoNotFound):
+        client.subscriptions.get("999999999999999")
+
+
+def test_invoices_list_get_and_pdf(client, acme):
+    page = client.invoices.list(customer_id=acme.customer_id, sort_column="date", sort_order="D")
+    assert page.items and all(i.customer_id == acme.customer_id for i in page.items)
+    dates = [i.invoice_date for i in page.items]
+    assert dates == sorted(dates, reverse=True)
+    invoice = client.invoices.get(page.items[0].invoice_id)
+    assert invoice.invoice_number and invoice.total and invoice.total.currency == "USD"
+    assert invoice.invoice_items and invoice.invoice_items[0].item_total.currency == "USD"
+    pdf = client.invoices.pdf(invoice.invoice_id)
+    assert pdf.startswith(b"%PDF")
+
+
+def test_invoices_status_filter(client):
+    bright = find_customer(client, "accounts@brightside-dental.example")
+    unpaid = client.invoices.list(customer_id=bright.customer_id, status="Unpaid").items
+    assert unpaid and all(i.balance.amount > 0 for i in unpaid)
+    paid = client.invoices.list(customer_id=bright.customer_id, status="Paid").items
+    assert all(i.status == "paid" for i in paid)
+
+
+def test_unknown_invoice_is_not_found(client):
+    with pytest.raises(ZohoNotFound):
+        client.invoices.get("999999999999999")
+
+
+def test_transactions_payments_and_payment_detail(client, acme):
+    rows = client.transactions.list(acme.customer_id).items
+    assert rows and {r.type for r in rows} >= {"invoice", "payment"}
+    payments = client.payments.list_for_customer(acme.customer_id).items
+    assert payments and all(r.type == "payment" for r in payments)
+    detail = client.payments.get(payments[0].transaction_id)
+    assert detail.customer_id == acme.customer_id
+    assert isinstance(detail.amount, Money) and detail.amount.amount == payments[0].amount
+
+
+def test_credit_notes_list_get_and_pdf(client):
+    for customer in client.customers.iter_all():
+        rows = client.creditnotes.list(customer.customer_id).items
+        if rows:
+            break
+    else:
+        pytest.fail("demo seed has no credit note")
+    note = client.creditnotes.get(rows[0].transaction_id)
+    assert note.creditnote_number and note.total and note.customer_id == customer.customer_id
+    assert client.creditnotes.pdf(note.creditnote_id).startswith(b"%PDF")
+
+
+def test_churn_messages(client):
+    settings = client.settings.churn_messages()
+    assert settings.churn_messages and all(m.churn_message_id and m.label for m in settings.churn_messages)
+
+
+def test_events_list_and_get(client, acme):
+    sub = client.subscriptions.list(customer_id=acme.customer_id).items[0]
+    client.subscriptions.cancel(sub.subscription_id, at_end=True)  # an action that Zoho records as an event
+    events = client.events.list().items
+    assert events
+    event = client.events.get(events[0].event_id)
+    assert event.event_type == events[0].event_type and event.event_time.tzinfo is not None
+    assert event.payload is None or hasattr(event.payload, "keys")
+
+
+def test_hosted_pages_list_and_get(client, acme):
+    created = client.hostedpages.add_payment_method(acme.customer_id, redirect_url="https://portal.example/done")
+    listed = client.hostedpages.list().items
+    assert created.hostedpage_id in [p.hostedpage_id for p in listed]
+    fetched = client.hostedpages.get(created.hostedpage_id)
+    assert fetched.hostedpage_id == created.hostedpage_id and fetched.status == "fresh"
+
+
+def test_call_counter_matches_what_the_sandbox_saw(client, sandbox, acme):
+    sandbox.clear_calls()
+    before = client.metrics.snapshot().get("GET /customers/{customer_id}", 0)
+    client.customers.get(acme.customer_id)
+    client.customers.get(acme.customer_id)
+    assert client.metrics.snapshot()["GET /customers/{customer_id}"] == before + 2
+    assert len(upstream_calls(sandbox, f"/customers/{acme.customer_id}", "GET")) == 2
