@@ -89,18 +89,20 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator["Store"]:
         """Hold the lock; emit the events raised inside once the outermost transaction ends."""
-        with self.lock:
-            self._depth += 1
-            try:
-                yield self
-            finally:
-                self._depth -= 1
-                if self._depth == 0:
-                    events, self._pending_events = self._pending_events, []
-                else:
-                    events = []
-        for event_type, data in events:
-            self._emit(event_type, data)
+        events: list[tuple[str, dict]] = []
+        try:
+            with self.lock:
+                self._depth += 1
+                try:
+                    yield self
+                finally:
+                    self._depth -= 1
+                    if self._depth == 0:
+                        events, self._pending_events = self._pending_events, []
+        finally:
+            # Also when the operation ends in a Zoho error: a declined card is still an event.
+            for event_type, data in events:
+                self._emit(event_type, data)
 
     def emit(self, event_type: str, data: "dict | Callable[[], dict]") -> None:
         """Queue a Zoho event. ``data`` is the affected objects in REST shape, or a function that

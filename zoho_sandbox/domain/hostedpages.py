@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
-from urllib.parse import urlencode, urlsplit
 
 from ..core import ApiError
 from . import billing, errors, lifecycle, pricing, serialize
@@ -160,10 +159,8 @@ def mark_read(store, page: HostedPage) -> None:
 
 
 def _redirect(page: HostedPage) -> str:
-    if not page.redirect_url:
-        return ""
-    separator = "&" if urlsplit(page.redirect_url).query else "?"
-    return f"{page.redirect_url}{separator}{urlencode({'hostedpage_id': page.hostedpage_id})}"
+    # The redirect_url as given: the browser UI appends ``hostedpage_id`` when it redirects.
+    return page.redirect_url
 
 
 def cancel(store, page: HostedPage) -> dict:
