@@ -6,19 +6,12 @@ mapping, metrics and logging. Resource modules only declare paths and parse mode
 """
 from __future__ import annotations
 
-import json as jsonlib
 import logging
 import random
 import time
-from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any, Callable, Mapping
-from urllib.parse import quote
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.exceptions import NewConnectionError, ReadTimeoutError
 
 from .breaker import CircuitBreaker
 from .config import ZohoConfig
@@ -26,18 +19,16 @@ from .envelope import decode_envelope, error_for, excerpt, is_json_type
 from .errors import (
     AUTH_CODES,
     ZohoBadResponse,
-    ZohoCircuitOpen,
-    ZohoConnectionError,
     ZohoError,
     ZohoOutcomeUnknown,
-    ZohoRateLimited,
     ZohoTimeout,
-    ZohoUnavailable,
 )
 from .metrics import CallCounter
 from .oauth import TokenManager
 from .retry import backoff_delay, parse_retry_after
 from .token_store import InMemoryTokenStore, TokenStore
+from .transport import Reply, SendFailure, pooled_session, send
+from .wire import clean_params, encode_body, fill_path
 
 log = logging.getLogger("zoho_client.http")
 
@@ -54,23 +45,6 @@ MIN_ATTEMPT_SECONDS = 0.5
 AMBIGUOUS_GATEWAY_STATUSES = frozenset({502, 504})
 
 
-@dataclass(frozen=True)
-class _Reply:
-    status: int
-    headers: Mapping[str, str]
-    raw: bytes
-
-
-class _SendFailure(Exception):
-    """A transport failure: ``error`` to raise, whether the request may have reached Zoho."""
-
-    def __init__(self, error: ZohoError, *, sent: bool, retryable: bool = True) -> None:
-        super().__init__(str(error))
-        self.error = error
-        self.sent = sent
-        self.retryable = retryable
-
-
 class _RetryLater(Exception):
     def __init__(self, error: ZohoError, delay: float) -> None:
         super().__init__(str(error))
@@ -80,17 +54,6 @@ class _RetryLater(Exception):
 
 class _TokenRejected(Exception):
     pass
-
-
-def pooled_session(pool_size: int = 32) -> requests.Session:
-    """A session whose connection pool is big enough for a threaded worker fanning out calls."""
-    session = requests.Session()
-    # urllib3 retries stay off: the funnel decides what is retried, and urllib3 would obey a
-    # Retry-After of hours.
-    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
-    return session
 
 
 class ZohoHTTP:
@@ -153,6 +116,7 @@ class ZohoHTTP:
         retries = 0
         reauthenticated = False
         status_note = "-"
+        failed = False
         try:
             while True:
                 remaining = deadline - self._clock()
@@ -175,13 +139,14 @@ class ZohoHTTP:
                     retries += 1
                     self._sleep(later.delay)
         except ZohoError as exc:
-            status_note = _note(exc)
+            status_note, failed = _note(exc), True
             raise
         finally:
             elapsed_ms = int((self._clock() - started) * 1000)
             # Method and path template only: query strings can hold e-mail addresses, bodies hold PII,
             # and tokens never appear anywhere in a log line.
-            log.info("zoho %s %s -> %s in %d ms (retries=%d)", method, path, status_note, elapsed_ms, retries)
+            log.log(logging.WARNING if failed else logging.INFO, "zoho %s %s -> %s in %d ms (retries=%d)",
+                    method, path, status_note, elapsed_ms, retries)
 
     def _attempt(self, method, path, url, query, body, accept, token, idempotent, deadline, retries, may_reauth):
         probe = self.breaker.acquire()
@@ -190,7 +155,7 @@ class ZohoHTTP:
             self.metrics.increment(method, path)
             try:
                 reply = self._send(method, url, query, body, accept, token, deadline)
-            except _SendFailure as failure:
+            except SendFailure as failure:
                 healthy = False
                 failure.error.__cause__ = failure.__cause__  # keep the transport error for debugging
                 if failure.sent and not idempotent:
@@ -217,7 +182,7 @@ class ZohoHTTP:
             else:
                 self.breaker.record(success=healthy, probe=probe)
 
-    def _interpret(self, reply: _Reply, method, url, accept, idempotent, retries, may_reauth):
+    def _interpret(self, reply: Reply, method, url, accept, idempotent, retries, may_reauth):
         status = reply.status
         if 200 <= status < 300:
             if accept == PDF:
@@ -259,7 +224,7 @@ class ZohoHTTP:
                 raise _RetryLater(error, self._backoff(retries + 1))
         raise error
 
-    def _error_payload(self, reply: _Reply, method, url) -> dict | None:
+    def _error_payload(self, reply: Reply, method, url) -> dict | None:
         """Zoho's envelope from an error reply, or None when the body is not one (an HTML 503…)."""
         if not reply.raw or not (is_json_type(reply.headers.get("Content-Type")) or reply.raw[:1] == b"{"):
             return None
@@ -268,7 +233,7 @@ class ZohoHTTP:
         except ZohoBadResponse:
             return None
 
-    def _pdf_body(self, reply: _Reply, method, url) -> bytes:
+    def _pdf_body(self, reply: Reply, method, url) -> bytes:
         content_type = reply.headers.get("Content-Type") or ""
         if content_type.split(";", 1)[0].strip().lower() == PDF:
             if not reply.raw.startswith(b"%PDF"):
@@ -283,7 +248,7 @@ class ZohoHTTP:
             status=reply.status, method=method, url=url, body_excerpt=excerpt(reply.raw),
         )
 
-    def _send(self, method, url, query, body, accept, token, deadline) -> _Reply:
+    def _send(self, method, url, query, body, accept, token, deadline) -> Reply:
         remaining = max(0.001, deadline - self._clock())
         headers = {
             "Authorization": f"Zoho-oauthtoken {token}",
@@ -293,48 +258,10 @@ class ZohoHTTP:
         }
         if body is not None:
             headers["Content-Type"] = REQUEST_CONTENT_TYPE
+        # Explicit timeouts, never longer than what is left of the call's deadline.
         timeout = (min(self.config.connect_timeout, remaining), min(self.config.read_timeout, remaining))
-        try:
-            resp = self._session.request(
-                method, url, params=query, data=body, headers=headers,
-                timeout=timeout, stream=True, allow_redirects=False,
-            )
-        except requests.ConnectTimeout as exc:
-            raise _SendFailure(ZohoTimeout("Zoho did not accept the connection in time", method=method, url=url),
-                               sent=False) from exc
-        except requests.ReadTimeout as exc:
-            raise _SendFailure(ZohoTimeout("Zoho did not answer in time", method=method, url=url), sent=True) from exc
-        except requests.ConnectionError as exc:
-            sent = not _never_connected(exc)
-            raise _SendFailure(ZohoConnectionError(f"Connection to Zoho failed: {type(exc).__name__}",
-                                                   method=method, url=url), sent=sent) from exc
-        except requests.RequestException as exc:
-            raise _SendFailure(ZohoConnectionError(f"Request to Zoho failed: {type(exc).__name__}",
-                                                   method=method, url=url), sent=True, retryable=False) from exc
-        try:
-            limit = MAX_PDF_BYTES if accept == PDF else MAX_JSON_BYTES
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in resp.iter_content(chunk_size=64 * 1024):
-                size += len(chunk)
-                if size > limit:
-                    raise _SendFailure(ZohoBadResponse(f"Zoho's reply is larger than {limit} bytes", status=resp.status_code,
-                                                       method=method, url=url), sent=True, retryable=False)
-                chunks.append(chunk)
-                if self._clock() > deadline:
-                    raise _SendFailure(ZohoTimeout("Zoho's reply did not finish within the deadline",
-                                                   status=resp.status_code, method=method, url=url), sent=True)
-            return _Reply(resp.status_code, resp.headers, b"".join(chunks))
-        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
-            raise _SendFailure(ZohoBadResponse("Zoho's reply was truncated or garbled", status=resp.status_code,
-                                               method=method, url=url), sent=True) from exc
-        except requests.ConnectionError as exc:
-            timed_out = any(isinstance(a, ReadTimeoutError) for a in exc.args)
-            error_cls = ZohoTimeout if timed_out else ZohoConnectionError
-            raise _SendFailure(error_cls("Zoho's reply broke off", status=resp.status_code, method=method, url=url),
-                               sent=True) from exc
-        finally:
-            resp.close()
+        return send(self._session, method, url, params=query, body=body, headers=headers, timeout=timeout,
+                    deadline=deadline, clock=self._clock, max_bytes=MAX_PDF_BYTES if accept == PDF else MAX_JSON_BYTES)
 
     def _backoff(self, retry_number: int) -> float:
         return backoff_delay(retry_number, self.config.backoff_base, self.config.backoff_cap, self._jitter)
@@ -343,58 +270,3 @@ class ZohoHTTP:
 def _note(error: ZohoError) -> str:
     label = type(error).__name__
     return f"{error.status} {label}" if error.status is not None else label
-
-
-def _never_connected(exc: requests.ConnectionError) -> bool:
-    """True when the TCP connection was never made, so the request cannot have reached Zoho."""
-    seen: set[int] = set()
-    pending: list[BaseException | None] = [exc]
-    while pending:
-        current = pending.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        if isinstance(current, (NewConnectionError, ConnectionRefusedError)):
-            return True
-        pending.extend(a for a in getattr(current, "args", ()) if isinstance(a, BaseException))
-        pending.append(getattr(current, "reason", None))
-        pending.append(current.__cause__)
-        pending.append(current.__context__)
-    return False
-
-
-def fill_path(template: str, path_params: Mapping[str, Any]) -> str:
-    encoded = {}
-    for name, value in path_params.items():
-        text = str(value)
-        if not text.strip() or text in (".", ".."):
-            raise ValueError(f"invalid {name}: {value!r}")
-        encoded[name] = quote(text, safe="")
-    return template.format(**encoded)
-
-
-def clean_params(params: Mapping[str, Any]) -> dict[str, str]:
-    cleaned = {}
-    for key, value in params.items():
-        if value is None:
-            continue
-        if isinstance(value, bool):
-            cleaned[key] = "true" if value else "false"
-        elif isinstance(value, (date, datetime)):
-            cleaned[key] = value.isoformat()
-        else:
-            cleaned[key] = str(value)
-    return cleaned
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        # Zoho takes money as JSON numbers; two decimal places survive a float round trip exactly.
-        return float(value)
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    raise TypeError(f"cannot send {type(value).__name__} to Zoho")
-
-
-def encode_body(body: Any) -> bytes:
-    return jsonlib.dumps(body, default=_json_default, ensure_ascii=False).encode("utf-8")

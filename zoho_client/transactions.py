@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Iterator
 
 from .models import Transaction
 from .pagination import MAX_PER_PAGE, Page

@@ -42,11 +42,15 @@ def test_unknown_customer_is_not_found(client):
         client.customers.get("999999999999999")
 
 
-def test_unused_credits(client, acme):
-    credits = client.customers.unused_credits(acme.customer_id)
-    assert isinstance(credits, list)
-    for credit in credits:
-        assert credit.creditnote_id and (credit.balance is None or credit.balance.currency == "USD")
+def test_unused_credits(client):
+    north = find_customer(client, "ap@northwind.example")  # a downgrade left a credit note with a balance
+    credits = client.customers.unused_credits(north.customer_id)
+    assert credits
+    assert all(c.creditnote_id and c.balance.currency == "USD" and c.balance.amount > 0 for c in credits)
+
+
+def test_unused_credits_empty_for_a_customer_without_credit(client, acme):
+    assert client.customers.unused_credits(acme.customer_id) == []
 
 
 def test_contact_persons_list_and_get(client, acme):
@@ -146,15 +150,19 @@ def test_transactions_payments_and_payment_detail(client, acme):
 
 
 def test_credit_notes_list_get_and_pdf(client):
-    for customer in client.customers.iter_all():
-        rows = client.creditnotes.list(customer.customer_id).items
-        if rows:
-            break
-    else:
-        pytest.fail("demo seed has no credit note")
+    north = find_customer(client, "ap@northwind.example")
+    rows = client.creditnotes.list(north.customer_id).items
+    assert len(rows) >= 2
     note = client.creditnotes.get(rows[0].transaction_id)
-    assert note.creditnote_number and note.total and note.customer_id == customer.customer_id
+    assert note.creditnote_number and note.customer_id == north.customer_id
+    assert note.total.currency == "USD" and note.total.amount == rows[0].amount
     assert client.creditnotes.pdf(note.creditnote_id).startswith(b"%PDF")
+
+
+def test_unknown_credit_note_payment_and_hosted_page_are_not_found(client):
+    for call in (client.creditnotes.get, client.payments.get, client.hostedpages.get):
+        with pytest.raises(ZohoNotFound):
+            call("999999999999999")
 
 
 def test_churn_messages(client):
