@@ -62,7 +62,10 @@ def luhn_valid(number: str) -> bool:
 def with_hostedpage_id(url: str, hostedpage_id: str) -> str:
     """``redirect_url`` with ``hostedpage_id`` appended, keeping its existing query."""
     parts = urlsplit(url)
-    query = parse_qsl(parts.query, keep_blank_values=True) + [("hostedpage_id", hostedpage_id)]
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if ("hostedpage_id", hostedpage_id) in query:  # the store may have added it already
+        return url
+    query.append(("hostedpage_id", hostedpage_id))
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
 
 
@@ -146,10 +149,19 @@ class HostedPageUI:
             "payment_gateway": TEST_GATEWAY,
         }
         approved = number != DECLINED_CARD
-        result = self.sandbox.store.complete_hostedpage(hostedpage_id, card, approved)
+        result = self.sandbox.store.complete_hostedpage(hostedpage_id, card, approved) or {}
+        retry_form = {**values, "card_number": ""}
         if not approved:
-            return self._page(summary, hostedpage_id, status=402, form={**values, "card_number": ""}, declined=True)
-        target = (result or {}).get("redirect_url") or summary.get("redirect_url")
+            return self._page(summary, hostedpage_id, status=402, form=retry_form, declined=True)
+        if result.get("status") != "success":
+            # The store refused the job (page no longer open, plan gone inactive ...): say why, stay here.
+            refreshed = self._summary(hostedpage_id) or summary
+            closed = self._closed_for(refreshed)
+            if closed is not None:
+                return closed
+            return self._page(refreshed, hostedpage_id, status=409, form=retry_form,
+                              notice=result.get("error") or "The payment could not be completed.")
+        target = result.get("redirect_url") or summary.get("redirect_url")
         if target:
             return redirect(with_hostedpage_id(target, hostedpage_id), 302)
         return self._closed(200, "Payment complete", "Thank you. Your payment details were accepted.", None)
@@ -194,6 +206,14 @@ class HostedPageUI:
                                 back)
         return None
 
+    @staticmethod
+    def _button_label(summary: dict, charges: bool, money) -> str:
+        if charges:
+            return f"Pay {money(summary.get('total', 0))}"
+        if summary.get("action") in _CARD_ACTIONS:
+            return "Save card"
+        return "Confirm and save card"  # nothing due today (a trial, a credit): the card is kept for later
+
     def _org_name(self) -> str:
         return self.sandbox.organization.get("name") or "Zoho Billing"
 
@@ -216,15 +236,15 @@ class HostedPageUI:
 
         def money(value) -> str:
             try:
-                return f"{symbol}{Decimal(str(value)):,.2f}"
+                amount = Decimal(str(value))
             except (InvalidOperation, ValueError):
                 return str(value)
+            return f"{'-' if amount < 0 else ''}{symbol}{abs(amount):,.2f}"
 
         try:
             charges = Decimal(str(summary.get("total") or 0)) > 0
         except InvalidOperation:
             charges = True
-        card_only = summary.get("action") in _CARD_ACTIONS or not charges
         this_year = self.sandbox.clock.today().year
         return self._render(
             status,
@@ -232,7 +252,7 @@ class HostedPageUI:
             summary=summary,
             money=money,
             charges=charges,
-            pay_label="Save card" if card_only else f"Pay {money(summary.get('total', 0))}",
+            pay_label=self._button_label(summary, charges, money),
             form=form or {},
             errors=errors or {},
             declined=declined,

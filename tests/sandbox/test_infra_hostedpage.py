@@ -77,7 +77,7 @@ def first(sb, auth, path, key, **params):
 def new_subscription_page(sb, auth, redirect_url) -> dict:
     customer = first(sb, auth, "/customers", "customers")
     plan = next(p for p in requests.get(sb.api_base + "/plans", headers=auth, params={"filter_by": "PlanStatus.ACTIVE"},
-                                        timeout=10).json()["plans"] if float(p.get("recurring_price", 0)) > 0)
+                                        timeout=10).json()["plans"] if float(p.get("recurring_price", 0)) > 0 and not p.get("trial_period"))
     resp = requests.post(sb.api_base + "/hostedpages/newsubscription", headers=auth, timeout=10, json={
         "customer_id": customer["customer_id"], "plan": {"plan_code": plan["plan_code"]}, "redirect_url": redirect_url})
     assert resp.status_code == 201, resp.text
@@ -111,7 +111,7 @@ def test_successful_payment_redirects_with_hostedpage_id(sb, auth, shop, page):
     page.wait_for_url("**/billing/done**")
     query = parse_qs(urlsplit(page.url).query)
     assert query == {"from": ["sandbox"], "hostedpage_id": [hosted["hostedpage_id"]]}
-    assert visits and hosted["hostedpage_id"] in visits[-1]
+    assert any(hosted["hostedpage_id"] in visit for visit in visits)
     after = hosted_status(sb, auth, hosted["hostedpage_id"])
     assert after["status"] == "success"
     assert after["data"], "a completed hosted page carries data"
