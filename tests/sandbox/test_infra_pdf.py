@@ -77,3 +77,41 @@ def test_sparse_list_row_shape_still_renders():
                            "currency_code": "USD"}, {"name": "Org"})
     text = text_of(data)
     assert "INV-7" in text and "5.00" in text
+
+
+# -- end to end: the API serves these PDFs for the seeded documents -------------------------------
+
+import requests  # noqa: E402
+
+
+def _first(sb, auth, path, key):
+    resp = requests.get(sb.api_base + path, headers=auth, timeout=10)
+    assert resp.status_code == 200, resp.text
+    assert resp.json()[key], f"the demo seed has no {key}"
+    return resp.json()[key][0]
+
+
+@pytest.mark.parametrize("how", ["query", "header"])
+def test_invoice_pdf_over_http(sb, auth, how):
+    row = _first(sb, auth, "/invoices", "invoices")
+    invoice = requests.get(sb.api_base + f"/invoices/{row['invoice_id']}", headers=auth, timeout=10).json()["invoice"]
+    if how == "query":
+        resp = requests.get(sb.api_base + f"/invoices/{row['invoice_id']}", headers=auth, params={"accept": "pdf"}, timeout=30)
+    else:
+        resp = requests.get(sb.api_base + f"/invoices/{row['invoice_id']}", headers={**auth, "Accept": "application/pdf"}, timeout=30)
+    assert resp.status_code == 200
+    assert resp.headers["Content-Type"] == "application/pdf;charset=UTF-8"
+    assert resp.headers["Content-Disposition"] == f'attachment; filename="{invoice["invoice_number"]}.pdf"'
+    text = text_of(resp.content)
+    assert invoice["invoice_number"] in text
+    assert f"{invoice['total']:,.2f}" in text
+
+
+def test_credit_note_pdf_over_http(sb, auth):
+    row = _first(sb, auth, "/creditnotes", "creditnotes")
+    resp = requests.get(sb.api_base + f"/creditnotes/{row['creditnote_id']}", headers=auth, params={"accept": "pdf"}, timeout=30)
+    assert resp.status_code == 200
+    assert resp.headers["Content-Type"] == "application/pdf;charset=UTF-8"
+    text = text_of(resp.content)
+    assert row["creditnote_number"] in text
+    assert f"{row['total']:,.2f}" in text
