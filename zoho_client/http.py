@@ -79,7 +79,7 @@ class ZohoHTTP:
         self._jitter = jitter
         self.token_store = token_store if token_store is not None else InMemoryTokenStore()
         self.tokens = TokenManager(
-            config, self.token_store, self._session, counter=self.metrics, wall_clock=wall_clock
+            config, self.token_store, self._session, counter=self.metrics, wall_clock=wall_clock, clock=clock
         )
         self.breaker = CircuitBreaker(config.breaker_threshold, config.breaker_cooldown, clock)
 

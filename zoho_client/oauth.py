@@ -9,6 +9,7 @@ server's reply body (which holds the new token) is never attached to an exceptio
 """
 from __future__ import annotations
 
+import copy
 import logging
 import time
 from typing import Callable
@@ -32,6 +33,9 @@ log = logging.getLogger("zoho_client.oauth")
 TOKEN_PATH = "/oauth/v2/token"
 REFRESH_LOCK = "zoho-oauth-refresh"
 DEFAULT_EXPIRES_IN = 3600
+# After a failed refresh, threads queued on the lock get the same error for this long instead of each
+# asking the OAuth server again (which would only earn a throttle on top of the failure).
+FAILURE_HOLD_SECONDS = 5.0
 
 
 class TokenManager:
@@ -43,12 +47,15 @@ class TokenManager:
         *,
         counter: CallCounter | None = None,
         wall_clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._config = config
         self._store = store
         self._session = session
         self._counter = counter
         self._now = wall_clock
+        self._clock = clock
+        self._last_failure: tuple[float, Exception] | None = None
 
     def access_token(self, timeout: float | None = None) -> str:
         """A usable access token, refreshing it (once, for everyone) when it is missing or nearly expired."""
@@ -59,7 +66,7 @@ class TokenManager:
             token = self._usable(self._store.get())
             if token:
                 return token
-            return self._refresh(timeout)
+            return self._refresh_unless_just_failed(timeout)
 
     def after_rejection(self, rejected_token: str, timeout: float | None = None) -> str:
         """A new access token after Zoho rejected ``rejected_token`` with 401.
@@ -74,12 +81,26 @@ class TokenManager:
                 if token:
                     return token
             self._store.invalidate(rejected_token)
-            return self._refresh(timeout)
+            return self._refresh_unless_just_failed(timeout)
 
     def _usable(self, token: CachedToken | None) -> str | None:
         if token is not None and token.is_usable(self._now(), self._config.token_refresh_margin):
             return token.access_token
         return None
+
+    def _refresh_unless_just_failed(self, timeout: float | None) -> str:
+        """Refresh (the caller holds the refresh lock), or repeat a refresh failure seconds old."""
+        if self._last_failure is not None:
+            failed_at, error = self._last_failure
+            if self._clock() - failed_at < FAILURE_HOLD_SECONDS:
+                raise copy.copy(error)
+        try:
+            token = self._refresh(timeout)
+        except (ZohoAuthError, ZohoUnavailable) as exc:
+            self._last_failure = (self._clock(), exc)
+            raise
+        self._last_failure = None
+        return token
 
     def _refresh(self, timeout: float | None) -> str:
         url = self._config.accounts_url + TOKEN_PATH

@@ -195,3 +195,14 @@ def test_call_counter_matches_what_the_sandbox_saw(client, sandbox, acme):
     client.customers.get(acme.customer_id)
     assert client.metrics.snapshot()["GET /customers/{customer_id}"] == before + 2
     assert len(upstream_calls(sandbox, f"/customers/{acme.customer_id}", "GET")) == 2
+
+
+def test_iter_all_walks_more_than_one_page_of_invoices(client, sandbox):
+    ledger = find_customer(client, "finance@bigledger.example")  # weekly plan for years: > 200 invoices
+    first = client.invoices.list(customer_id=ledger.customer_id)
+    assert first.has_more_page and len(first.items) == 200
+    every = list(client.invoices.iter_all(customer_id=ledger.customer_id))
+    assert len(every) > 200
+    assert len({i.invoice_id for i in every}) == len(every)
+    pages = [c for c in upstream_calls(sandbox, "/invoices", "GET") if "page=" in c["query_string"]]
+    assert len(pages) >= 3  # the single page above, then at least two for iter_all

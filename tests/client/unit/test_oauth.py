@@ -176,3 +176,37 @@ def test_successful_refresh_log_has_no_token(client, adapter, caplog):
     client.customers.get("1")
     assert "refreshed" in caplog.text
     _assert_no_secrets(caplog.text)
+
+
+def test_a_failed_refresh_is_not_repeated_by_every_waiting_thread(make_client, adapter, clock):
+    adapter.add("POST", TOKEN_URL, json_reply({"error": "invalid_code"}))  # one answer only: a 2nd POST fails the test
+    client = make_client()
+    errors = []
+
+    def work():
+        try:
+            client.customers.get("1")
+        except Exception as exc:  # noqa: BLE001 - asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert len(errors) == 10 and all(type(e) is ZohoAuthError for e in errors)
+    assert len(adapter.calls("POST", "/oauth/v2/token")) == 1
+
+
+def test_refresh_is_tried_again_once_the_hold_has_passed(make_client, adapter, clock):
+    from zoho_client.oauth import FAILURE_HOLD_SECONDS
+    adapter.add("POST", TOKEN_URL, json_reply({"error": "invalid_code"}), token_reply("1000.later"))
+    adapter.add("GET", API + "/customers/1", ok(customer=CUSTOMER))
+    client = make_client()
+    with pytest.raises(ZohoAuthError):
+        client.customers.get("1")
+    with pytest.raises(ZohoAuthError):
+        client.customers.get("1")
+    assert len(adapter.calls("POST", "/oauth/v2/token")) == 1
+    clock.advance(FAILURE_HOLD_SECONDS)
+    assert client.customers.get("1").customer_id == "1"
