@@ -135,7 +135,7 @@ def test_declined_card_shows_a_message_and_marks_the_page_failed(sb, auth, shop,
     # A later success still works on the same page.
     fill_card(page, "4111111111111111")
     page.get_by_role("button", name="Pay").click()
-    page.wait_for_url("**/billing/done**")
+    page.wait_for_url("**/billing/done**", timeout=10_000)
     assert hosted_status(sb, auth, hosted["hostedpage_id"])["status"] == "success"
 
 
