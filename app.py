@@ -80,6 +80,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(portal_home.bp)
+    from views import handoff  # issue 6: GET/POST /handoff and `flask portal handoff-url`
+
+    app.register_blueprint(handoff.bp)
 
 
 def register_request_hooks(app: Flask) -> None:

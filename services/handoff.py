@@ -59,10 +59,11 @@ OBJECT_DESTINATIONS = ("invoice", "subscription", "change-plan", "cancel", "upda
 class HandoffRefused(Exception):
     """A token the portal will not honour. ``check`` names the failed check, for the log only."""
 
-    def __init__(self, check: str, detail: str = "") -> None:
+    def __init__(self, check: str, detail: str = "", claims: "HandoffClaims | None" = None) -> None:
         super().__init__(f"{check}: {detail}" if detail else check)
         self.check = check
         self.detail = detail
+        self.claims = claims  # set once the token itself checked out (replay, identity refusals)
 
 
 class HandoffNotConfigured(HandoffRefused):
@@ -400,17 +401,56 @@ def redeem(
     try:
         first_use = replay_store.claim(claims.jti, claims.remember_until)
     except ReplayStoreUnavailable as error:
-        raise HandoffRefused("replay_store_unavailable", str(error)[:200]) from None
+        raise HandoffRefused("replay_store_unavailable", str(error)[:200], claims) from None
     if not first_use:
-        raise HandoffRefused("replay", "jti was already used")
-    customer = find_customer(claims.customer_id)
+        raise HandoffRefused("replay", "jti was already used", claims)
+    try:
+        customer = find_customer(claims.customer_id)
+    except HandoffRefused as refusal:
+        raise HandoffRefused(refusal.check, refusal.detail, claims) from None
     if customer is None:
-        raise HandoffRefused("customer_unknown", "no such Zoho customer")
+        raise HandoffRefused("customer_unknown", "no such Zoho customer", claims)
     status = (getattr(customer, "status", None) or "").lower()
     if status != "active":
-        raise HandoffRefused("customer_inactive", f"customer status is {status[:20]!r}")
+        raise HandoffRefused("customer_inactive", f"customer status is {status[:20]!r}", claims)
     return HandoffGrant(claims=claims, customer=customer)
 
 
 def utc_datetime(timestamp: int) -> datetime:
     return datetime.fromtimestamp(timestamp, timezone.utc)
+
+
+# -- minting (for `flask portal handoff-url` and the product's developers) -----------------------
+
+
+def mint(
+    customer_id: str,
+    *,
+    issuer: str,
+    audience: str,
+    key: Any,
+    algorithm: str = "HS256",
+    dest: str | None = None,
+    return_url: str | None = None,
+    email: str | None = None,
+    lifetime: int = MAX_LIFETIME_SECONDS,
+    now: float | None = None,
+) -> str:
+    """A handoff token exactly as the product should make one (see docs/handoff.md)."""
+    import secrets
+
+    if algorithm not in SUPPORTED_ALGORITHMS:
+        raise ValueError(f"algorithm must be one of {', '.join(SUPPORTED_ALGORITHMS)}")
+    issued = int(time.time() if now is None else now)
+    claims: dict[str, Any] = {
+        "iss": issuer, "aud": audience, "sub": customer_id,
+        "iat": issued, "exp": issued + min(lifetime, MAX_LIFETIME_SECONDS), "jti": secrets.token_urlsafe(24),
+    }
+    if dest is not None:
+        Destination.parse(dest)  # refuse a dest the portal would refuse
+        claims["dest"] = dest
+    if return_url is not None:
+        claims["return_url"] = return_url
+    if email is not None:
+        claims["email"] = email
+    return jwt.encode(claims, key, algorithm=algorithm, headers={"typ": TOKEN_TYPE})

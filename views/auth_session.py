@@ -25,6 +25,10 @@ from services.sessions import session_store
 # Session keys (short: they travel in every request's cookie).
 CUSTOMER, NAME, EMAIL, VERSION, SESSION_ID, SIGNED_IN_AT, SEEN_AT = "cid", "nm", "em", "sv", "sid", "iat", "seen"
 PENDING_SECOND_FACTOR = "2fa"
+# A session started by the product's handoff token (views/handoff.py) has no portal user row:
+# its Flask-Login id is "handoff:<customer_id>", ``user_id`` is 0 and only its session id can be
+# revoked (there is no session version). Idle and absolute timeouts apply as to any session.
+VIA, HANDOFF_ID_PREFIX = "via", "handoff:"
 SEEN_WRITE_INTERVAL = 60  # seconds: refresh "last seen" at most once a minute, not every request
 
 
@@ -35,9 +39,10 @@ class SessionUser(UserMixin):
     display_name: str
     email: str
     session_id: str
+    via_handoff: bool = False
 
     def get_id(self) -> str:
-        return str(self.user_id)
+        return HANDOFF_ID_PREFIX + self.customer_id if self.via_handoff else str(self.user_id)
 
 
 def audit_context() -> AuditContext:
@@ -60,6 +65,17 @@ def start_session(user: PortalUser) -> None:
     login_user(_session_user(user.id))
 
 
+def start_handoff_session(customer_id: str, display_name: str, email: str) -> None:
+    """Sign in the customer a verified handoff token names, on a brand-new session (never staff)."""
+    session.clear()
+    now = int(time.time())
+    session.update({
+        CUSTOMER: customer_id, NAME: display_name, EMAIL: email, VERSION: 0,
+        SESSION_ID: secrets.token_urlsafe(24), SIGNED_IN_AT: now, SEEN_AT: now, VIA: "handoff",
+    })
+    login_user(_session_user(0))
+
+
 def end_session() -> None:
     session.clear()
 
@@ -71,11 +87,13 @@ def current_session_id() -> str | None:
 def _session_user(user_id: int) -> SessionUser:
     return SessionUser(
         user_id=user_id, customer_id=session[CUSTOMER], display_name=session[NAME],
-        email=session[EMAIL], session_id=session[SESSION_ID],
+        email=session[EMAIL], session_id=session[SESSION_ID], via_handoff=session.get(VIA) == "handoff",
     )
 
 
 def _load_user(user_id: str) -> SessionUser | None:
+    if user_id.startswith(HANDOFF_ID_PREFIX):
+        return _load_handoff_user(user_id)
     try:
         uid, version, session_id = int(user_id), int(session[VERSION]), str(session[SESSION_ID])
     except (KeyError, TypeError, ValueError):
@@ -86,6 +104,15 @@ def _load_user(user_id: str) -> SessionUser | None:
         session.clear()
         return None
     return _session_user(uid)
+
+
+def _load_handoff_user(user_id: str) -> SessionUser | None:
+    customer_id, session_id = session.get(CUSTOMER), session.get(SESSION_ID)
+    if (session.get(VIA) != "handoff" or not customer_id or not session_id
+            or user_id != HANDOFF_ID_PREFIX + str(customer_id) or session_store().is_revoked(str(session_id))):
+        session.clear()
+        return None
+    return _session_user(0)
 
 
 def init_auth_session(app: Flask, settings: Settings) -> None:
@@ -120,7 +147,8 @@ def init_auth_session(app: Flask, settings: Settings) -> None:
                 session[SEEN_AT] = now
             return
         user_id, customer_id = session.get("_user_id"), session.get(CUSTOMER)
+        via_handoff = session.get(VIA) == "handoff"
         session.clear()
-        authentication.record_session_expired(int(user_id), customer_id, reason, audit_context())
+        authentication.record_session_expired(0 if via_handoff else int(user_id), customer_id, reason, audit_context())
         db.session.commit()
         flash("You were signed out because your session expired. Please sign in again.", "info")

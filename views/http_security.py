@@ -34,6 +34,9 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), usb=(), interest-cohort=()",
 }
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Posted to from another site on purpose: the product's handoff form, whose signed single-use
+# token is the proof (views/handoff.py, checklist H16).
+CROSS_SITE_POST_ENDPOINTS = frozenset({"handoff.redeem"})
 
 
 def init_http_security(app: Flask, settings: Settings) -> None:
@@ -46,7 +49,7 @@ def init_http_security(app: Flask, settings: Settings) -> None:
 
     @app.before_request
     def refuse_cross_site_writes() -> None:
-        if request.method not in UNSAFE_METHODS:
+        if request.method not in UNSAFE_METHODS or request.endpoint in CROSS_SITE_POST_ENDPOINTS:
             return
         if request.headers.get("Sec-Fetch-Site") == "cross-site":
             abort(403)
