@@ -8,6 +8,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, request
+from werkzeug.exceptions import MethodNotAllowed
 
 from config.settings import Settings
 
@@ -49,6 +50,9 @@ def init_http_security(app: Flask, settings: Settings) -> None:
 
     @app.before_request
     def refuse_cross_site_writes() -> None:
+        if request.method == "OPTIONS" and request.url_rule is not None:
+            # No CORS here: form routes answer OPTIONS with 405 like any other method they lack.
+            raise MethodNotAllowed(valid_methods=sorted(request.url_rule.methods - {"OPTIONS"}))
         if request.method not in UNSAFE_METHODS or request.endpoint in CROSS_SITE_POST_ENDPOINTS:
             return
         if request.headers.get("Sec-Fetch-Site") == "cross-site":
