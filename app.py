@@ -55,7 +55,9 @@ def configure_app(app: Flask, settings: Settings) -> None:
 
 
 def register_extensions(app: Flask, settings: Settings) -> None:
+    from services.billing import init_billing
     from services.directory import init_directory
+    from services.formatting import register_template_filters
     from services.mail import init_mail
     from services.ratelimits import init_throttles
     from services.sessions import init_sessions
@@ -67,6 +69,8 @@ def register_extensions(app: Flask, settings: Settings) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     init_zoho(app, settings)
+    init_billing(app, settings)
+    register_template_filters(app)
     init_mail(app, settings)
     init_throttles(app, settings)
     init_sessions(app, settings)
@@ -74,7 +78,7 @@ def register_extensions(app: Flask, settings: Settings) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from views import account, auth, health, portal_home
+    from views import account, auth, health, portal, portal_home  # portal: issue 4's pages join portal_home.bp
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)

@@ -239,6 +239,11 @@ class BillingCache:
         except UNAVAILABLE_ERRORS as error:
             return self._stale_or_raise(name, error)
 
+    def peek(self, key: CacheKey):
+        """The fresh value for ``key`` if one is cached, else None; never loads (templates use it)."""
+        hit = self._with_backend(lambda b: b.get(str(key)))
+        return hit.value if hit is not None else None
+
     def _load_as_leader(self, key: CacheKey, name: str, loader: Callable[[], T], ttl: float) -> T:
         # Another leader may have stored the value between our miss and our taking the flight.
         hit = self._with_backend(lambda b: b.get(name))
@@ -302,6 +307,10 @@ class BillingCache:
         key = self.key(customer_id, resource)
         self._bump(key)
         self._with_backend(lambda b: b.drop(key.owner_prefix, _part(resource)), everywhere=True)
+
+    def forget(self, key: CacheKey) -> None:
+        """Drop one fresh entry (e.g. an id set that may be missing a just-created object)."""
+        self._with_backend(lambda b: b.delete(str(key)), everywhere=True)
 
     def invalidate_org(self, resource: str) -> None:
         key = self.org_key(resource)

@@ -73,6 +73,10 @@ class MemoryBackend:
             for name in [n for n in self._fresh.keys() if _resource_matches(n, owner_prefix, resource)]:
                 self._fresh.pop(name, None)
 
+    def delete(self, name: str) -> None:
+        with self._lock:
+            self._fresh.pop(name, None)
+
     # In one process the cache's per-key future is the single flight: the lock is a formality.
 
     def acquire(self, name: str, ttl: float) -> str:

@@ -114,6 +114,9 @@ class RedisBackend:
 
         self._call(drop)
 
+    def delete(self, name: str) -> None:
+        self._call(self._redis.delete, self._fresh(name))
+
     def acquire(self, name: str, ttl: float) -> str | None:
         token = secrets.token_hex(8)
         if self._call(self._redis.set, self._lock(name), token, nx=True, px=max(1, int(ttl * 1000))):

@@ -67,6 +67,12 @@ def _handle_zoho_error(error):
     return render_error(500)
 
 
+def _handle_not_owned(error):
+    # Another customer's id and an unknown id look the same: a 404 that never confirms existence.
+    log.info("object not owned by the signed-in customer", extra={"object_kind": error.kind})
+    return render_error(404)
+
+
 def _handle_unexpected(error: Exception):
     if isinstance(error, HTTPException):
         return _handle_http_exception(error)
@@ -82,6 +88,9 @@ def init_error_handlers(app: Flask) -> None:
         ZohoError = None
     if ZohoError is not None:
         app.register_error_handler(ZohoError, _handle_zoho_error)
+    from services.ownership import NotOwned
+
+    app.register_error_handler(NotOwned, _handle_not_owned)
     if not app.testing:
         # Under test, unexpected exceptions propagate so that bugs fail loudly.
         app.register_error_handler(Exception, _handle_unexpected)

@@ -1,0 +1,523 @@
+"""The per-customer read model: every page's data, from Zoho through the cache, as immutable models.
+
+``billing_for(customer_id)`` is what views call. Each method returns a frozen model (Zoho's own
+from ``zoho_client.models`` where it fits, else one of ``services.billing_models``); none takes a
+request. Ids that come from URLs are checked against the customer's own id sets first
+(``NotOwned`` → 404), so no upstream call ever carries another customer's id.
+
+What is fetched, and shared between pages (all per customer, 60 s by default):
+
+=====================================  ====================================================
+cache key (after ``org:cust:<id>:``)   Zoho call
+=====================================  ====================================================
+``customer``                           ``GET /customers/{id}``
+``invoices:<status>:<sort>:<order>:<chunk>``  ``GET /invoices?customer_id&filter_by&sort_column&sort_order&page&per_page=200``
+``invoices:detail:<id>``               ``GET /invoices/{id}``
+``payments:index``                     ``GET /transactions?filter_by=TransactionType.PAYMENT`` (all pages)
+``payments:detail:<id>``               ``GET /payments/{id}``
+``creditnotes:index``                  ``GET /transactions?filter_by=TransactionType.CREDIT`` (all pages)
+``creditnotes:detail:<id>``            ``GET /creditnotes/{id}``
+``subscriptions:list``                 ``GET /subscriptions?customer_id&filter_by=SubscriptionStatus.All`` (all pages)
+``subscriptions:detail:<id>``          ``GET /subscriptions/{id}`` + ``…/scheduledchanges``
+``cards``                              ``GET /customers/{id}/cards``
+``org:organization`` (10 min)          ``GET /organizations/{org}``
+=====================================  ====================================================
+
+Invoice list pages are cut from Zoho pages of 200 (Zoho's maximum): the 25-row pages the customer
+clicks through share one upstream call per 200 invoices, and the first "all, newest first" chunk is
+also what Home's totals and the ownership check read.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Callable, Iterable, TypeVar
+
+from zoho_client.errors import ZohoNotFound
+from zoho_client.models import (
+    Card,
+    CreditNote,
+    Customer,
+    Invoice,
+    Money,
+    Organization,
+    Payment,
+    Subscription,
+    Transaction,
+)
+from zoho_client.pagination import MAX_PER_PAGE, Page
+
+from services.billing_models import (
+    CardNotice,
+    CreditNoteListing,
+    CreditNoteView,
+    InvoiceIndex,
+    InvoicePage,
+    InvoiceRef,
+    InvoiceRow,
+    Outstanding,
+    PaymentPage,
+    PaymentRow,
+    Receipt,
+    ScheduledChange,
+    Statement,
+    SubscriptionDetail,
+    Summary,
+    TrialNotice,
+)
+from services.cache import BillingCache, begin_request, build_cache
+from services.fanout import FanOut
+from services.ownership import NotOwned, require_customer, require_listed
+from services.invoice_zip import build_invoice_zip
+from services.statement import build_statement
+from services.statement_pdf import render_statement_pdf
+from services.subscription_changes import describe_changes
+
+__all__ = ["CustomerBilling", "NotOwned", "billing_for", "init_billing"]
+
+T = TypeVar("T")
+
+PER_PAGE = 25  # rows on a list page
+CHUNK = MAX_PER_PAGE  # rows per Zoho call behind those pages
+INDEX_PAGE_CAP = 50  # 10,000 invoices or payments: past that the index stops (and says so)
+MAX_PAGE = 10_000
+
+INVOICE_FILTERS = {"all": "All", "unpaid": "Unpaid", "overdue": "OverDue", "paid": "Paid", "void": "Void"}
+INVOICE_SORTS = {"date": "date", "due_date": "due_date", "number": "invoice_number", "total": "total",
+                 "balance": "balance"}
+SORT_ORDERS = {"desc": "D", "asc": "A"}
+
+# Invoices that never count towards what is owed, and are never shown to the customer (drafts).
+NOT_OWED = frozenset({"void", "draft", "paid"})
+HIDDEN_INVOICE_STATUSES = frozenset({"draft"})
+RUNNING_SUBSCRIPTIONS = ("live", "active", "trial", "unpaid", "past_due", "non_renewing", "future")
+CARD_WARNING_DAYS = 30
+TAX_ID_LABEL = re.compile(r"\b(tax|vat|gst|abn|ein|tin)\b", re.IGNORECASE)
+
+
+# -- app wiring -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BillingRuntime:
+    cache: BillingCache
+    fanout: FanOut
+
+
+def init_billing(app, settings) -> None:
+    """Build the app's cache and fan-out pool, and reset the per-request "as of" notice each request."""
+    app.extensions["billing"] = BillingRuntime(cache=build_cache(settings), fanout=FanOut())
+    app.before_request(begin_request)
+
+
+def billing_for(customer_id: str) -> "CustomerBilling":
+    """The signed-in customer's read model, on the app's Zoho client, cache and pool."""
+    from flask import current_app  # the one app accessor this module needs, like services.zoho.get_zoho
+
+    from services.zoho import get_zoho
+
+    runtime: BillingRuntime = current_app.extensions["billing"]
+    return CustomerBilling(customer_id, get_zoho(), runtime.cache, runtime.fanout)
+
+
+def _today_utc() -> date:
+    return datetime.now(timezone.utc).date()
+
+
+# -- the read model -----------------------------------------------------------------------------------
+
+
+class CustomerBilling:
+    """One customer's billing data. Cheap to build: everything lives in the shared cache."""
+
+    def __init__(self, customer_id: str, client, cache: BillingCache, fanout: FanOut,
+                 today: Callable[[], date] = _today_utc) -> None:
+        if not isinstance(customer_id, str) or not customer_id:
+            raise ValueError("a customer id is required")
+        self.customer_id = customer_id
+        self._zoho = client
+        self._cache = cache
+        self._fanout = fanout
+        self._today = today
+
+    # Home
+
+    def summary(self) -> Summary:
+        """Home: outstanding, credits, last payment, billing and vendor details, trials, expiring cards.
+
+        Six independent calls run concurrently: a cold Home costs about one Zoho round trip.
+        """
+        got = self._fanout.all({
+            "customer": self.customer,
+            "organization": self.organization,
+            "index": lambda: self._invoice_chunk("all", "date", "desc", 1),
+            "payments": self._payment_transactions,
+            "subscriptions": self.subscriptions,
+            "cards": self._cards,
+        })
+        customer: Customer = got["customer"]
+        index = self._invoice_index(first_chunk=got["index"])
+        payments = got["payments"]
+        subscriptions = got["subscriptions"]
+        today = self._today()
+        currency = customer.currency_code or ""
+        credits = customer.unused_credits
+        return Summary(
+            customer=customer,
+            organization=got["organization"],
+            outstanding=outstanding_of(index.rows),
+            available_credits=(credits,) if credits is not None and credits.amount > 0 else (),
+            no_credit=Money(Decimal("0"), currency) if currency and not (credits and credits.amount > 0) else None,
+            last_payment=self._payment_row(payments[0], index, currency) if payments else None,
+            tax_id=tax_id_of(customer),
+            trials=trials_of(subscriptions, today),
+            expiring_cards=expiring_cards(got["cards"], subscriptions, today),
+            subscriptions=subscriptions,
+        )
+
+    def customer(self) -> Customer:
+        def load() -> Customer:
+            found = self._zoho.customers.get(self.customer_id)
+            require_customer("customer", self.customer_id, found.customer_id, self.customer_id)
+            return found
+
+        return self._cached(("customer",), load)
+
+    def organization(self) -> Organization:
+        return self._cache.get_or_load(self._cache.org_key("organization"), self._zoho.organization.get)
+
+    # invoices
+
+    def invoices(self, status: str = "all", sort: str = "date", order: str = "desc", page: int = 1) -> InvoicePage:
+        """One page (``PER_PAGE`` rows) of the customer's invoices, filtered and sorted by Zoho."""
+        if status not in INVOICE_FILTERS or sort not in INVOICE_SORTS or order not in SORT_ORDERS:
+            raise ValueError("unknown invoice status, sort column or order")
+        page = max(1, min(int(page), MAX_PAGE))
+        first_row = (page - 1) * PER_PAGE
+        chunk = self._invoice_chunk(status, sort, order, first_row // CHUNK + 1)
+        offset = first_row % CHUNK
+        rows = chunk.items[offset:offset + PER_PAGE]
+        has_more = offset + PER_PAGE < len(chunk.items) or chunk.has_more_page
+        return InvoicePage(items=rows, status=status, sort=sort, order=order, page=page, per_page=PER_PAGE,
+                           has_more=has_more)
+
+    def invoice(self, invoice_id: str) -> Invoice:
+        """An invoice with line items, taxes, coupons, credits and payments applied."""
+        self._require_invoice(invoice_id)
+
+        def load() -> Invoice:
+            found = self._zoho.invoices.get(invoice_id)
+            require_customer("invoice", invoice_id, found.customer_id, self.customer_id)
+            return found
+
+        return self._cached(("invoices", "detail", invoice_id), load)
+
+    def invoice_pdf(self, invoice_id: str) -> tuple[str, bytes]:
+        """``(filename, pdf bytes)`` straight from Zoho; never cached or stored."""
+        row = self._require_invoice(invoice_id)
+        return f"{row.invoice_number or invoice_id}.pdf", self._zoho.invoices.pdf(invoice_id)
+
+    def invoices_zip(self, start: date, end: date) -> tuple[str, bytes]:
+        """Every invoice dated ``start``..``end`` as one zip of Zoho's PDFs (``TooManyInvoices`` past the cap)."""
+        rows = [r for r in self._invoice_index().rows
+                if r.invoice_date is not None and start <= r.invoice_date <= end]
+        return build_invoice_zip(rows, start, end, self._zoho.invoices.pdf, self._fanout)
+
+    def invoice_index(self) -> InvoiceIndex:
+        """Every invoice of the customer (newest first, drafts left out): ownership, totals, zip, statement."""
+        return self._invoice_index()
+
+    # payments
+
+    def payments(self, page: int = 1) -> PaymentPage:
+        """A page of payments, newest first, from Zoho's transaction rows (one call for all pages)."""
+        page = max(1, min(int(page), MAX_PAGE))
+        got = self._fanout.all({"payments": self._payment_transactions, "index": self._invoice_index})
+        rows = got["payments"]
+        start = (page - 1) * PER_PAGE
+        currency = self._fallback_currency(rows)
+        items = tuple(self._payment_row(t, got["index"], currency) for t in rows[start:start + PER_PAGE])
+        return PaymentPage(items=items, page=page, per_page=PER_PAGE, has_more=start + PER_PAGE < len(rows))
+
+    def payment(self, payment_id: str) -> Payment:
+        """A payment with its mode, card, reference and the invoices it paid."""
+        require_listed("payment", payment_id, {t.transaction_id for t in self._payment_transactions()})
+
+        def load() -> Payment:
+            found = self._zoho.payments.get(payment_id)
+            require_customer("payment", payment_id, found.customer_id, self.customer_id)
+            return found
+
+        return self._cached(("payments", "detail", payment_id), load)
+
+    def receipt(self, payment_id: str) -> Receipt:
+        payment = self.payment(payment_id)
+        got = self._fanout.all({"customer": self.customer, "organization": self.organization})
+        return Receipt(payment=payment, customer=got["customer"], organization=got["organization"])
+
+    # credit notes
+
+    def credit_notes(self) -> CreditNoteListing:
+        """Every credit note (newest first) with what is still available; details fetched concurrently."""
+        ids = [t.transaction_id for t in self._credit_transactions()]
+        notes = tuple(self._fanout.map(self._credit_note, ids))
+        available: dict[str, Decimal] = {}
+        for note in notes:
+            if note.balance is not None and note.status != "void":
+                available[note.balance.currency] = available.get(note.balance.currency, Decimal("0")) + note.balance.amount
+        return CreditNoteListing(
+            items=notes,
+            available=tuple(Money(amount, cur) for cur, amount in sorted(available.items()) if amount > 0),
+        )
+
+    def credit_note(self, creditnote_id: str) -> CreditNoteView:
+        require_listed("credit note", creditnote_id, {t.transaction_id for t in self._credit_transactions()})
+        return self._credit_note(creditnote_id)
+
+    def credit_note_pdf(self, creditnote_id: str) -> tuple[str, bytes]:
+        note = self.credit_note(creditnote_id)
+        return f"{note.creditnote_number or creditnote_id}.pdf", self._zoho.creditnotes.pdf(creditnote_id)
+
+    # subscriptions
+
+    def subscriptions(self) -> tuple[Subscription, ...]:
+        """Every subscription of the customer, whatever its status (Zoho's list rows)."""
+        def load() -> tuple[Subscription, ...]:
+            rows = _all_pages(lambda n: self._zoho.subscriptions.list(customer_id=self.customer_id, page=n,
+                                                                      per_page=CHUNK))
+            return tuple(s for s in rows if s.customer_id in (None, self.customer_id))
+
+        return self._cached(("subscriptions", "list"), load)
+
+    def subscription(self, subscription_id: str) -> SubscriptionDetail:
+        """Plan, add-ons, coupon, card, term and the changes scheduled for the end of the term."""
+        require_listed("subscription", subscription_id, {s.subscription_id for s in self.subscriptions()})
+
+        def load() -> SubscriptionDetail:
+            got = self._fanout.all({
+                "subscription": lambda: self._zoho.subscriptions.get(subscription_id),
+                "scheduled": lambda: _none_if_missing(lambda: self._zoho.subscriptions.scheduled_changes(subscription_id)),
+            })
+            found: Subscription = got["subscription"]
+            require_customer("subscription", subscription_id, found.customer_id, self.customer_id)
+            return SubscriptionDetail(subscription=found, scheduled_changes=describe_changes(found, got["scheduled"]),
+                                      card=found.card)
+
+        return self._cached(("subscriptions", "detail", subscription_id), load)
+
+    # statement of account
+
+    def statement(self, start: date, end: date) -> Statement:
+        """Opening balance, every invoice, payment and credit note in ``start``..``end``, closing balance.
+
+        Computed from Zoho's data on each call; never stored.
+        """
+        if end < start:
+            raise ValueError("the statement's end is before its start")
+        got = self._fanout.all({
+            "customer": self.customer,
+            "index": self._invoice_index,
+            "payments": self._payment_transactions,
+            "credits": self._credit_transactions,
+        })
+        customer: Customer = got["customer"]
+        return build_statement(start, end, got["index"].rows, got["payments"], got["credits"],
+                               customer.currency_code or "")
+
+    def statement_pdf(self, start: date, end: date) -> tuple[str, bytes]:
+        statement = self.statement(start, end)
+        got = self._fanout.all({"customer": self.customer, "organization": self.organization})
+        content = render_statement_pdf(statement, got["customer"], got["organization"])
+        return f"statement-{start.isoformat()}-{end.isoformat()}.pdf", content
+
+    # cache plumbing
+
+    def _cached(self, parts: tuple, loader: Callable[[], T]) -> T:
+        return self._cache.get_or_load(self._cache.key(self.customer_id, *parts), loader)
+
+    def _invoice_chunk(self, status: str, sort: str, order: str, chunk: int) -> Page[Invoice]:
+        def load() -> Page[Invoice]:
+            found = self._zoho.invoices.list(
+                customer_id=self.customer_id, status=INVOICE_FILTERS[status], sort_column=INVOICE_SORTS[sort],
+                sort_order=SORT_ORDERS[order], page=chunk, per_page=CHUNK)
+            rows = tuple(i for i in found.items
+                         if i.status not in HIDDEN_INVOICE_STATUSES and i.customer_id in (None, self.customer_id))
+            return Page(items=rows, page=found.page, per_page=found.per_page, has_more_page=found.has_more_page)
+
+        return self._cached(("invoices", status, sort, order, chunk), load)
+
+    def _invoice_index(self, first_chunk: Page[Invoice] | None = None) -> InvoiceIndex:
+        chunk = first_chunk or self._invoice_chunk("all", "date", "desc", 1)
+        rows = list(chunk.items)
+        number = 1
+        while chunk.has_more_page and number < INDEX_PAGE_CAP:
+            number += 1
+            chunk = self._invoice_chunk("all", "date", "desc", number)
+            rows.extend(chunk.items)
+        return InvoiceIndex(tuple(_invoice_row(i) for i in rows))
+
+    def _require_invoice(self, invoice_id: str) -> InvoiceRow:
+        if isinstance(invoice_id, str):
+            row = self._invoice_index().find(invoice_id)
+            if row is None:
+                # A brand-new invoice may be missing from a cached index: look once more, with our own id.
+                self._cache.forget(self._cache.key(self.customer_id, "invoices", "all", "date", "desc", 1))
+                row = self._invoice_index().find(invoice_id)
+            if row is not None:
+                return row
+        raise NotOwned("invoice", invoice_id)
+
+    def _payment_transactions(self) -> tuple[Transaction, ...]:
+        def load() -> tuple[Transaction, ...]:
+            return tuple(_all_pages(lambda n: self._zoho.transactions.list(self.customer_id, "PAYMENT", page=n,
+                                                                         per_page=CHUNK)))
+
+        return self._cached(("payments", "index"), load)
+
+    def _credit_transactions(self) -> tuple[Transaction, ...]:
+        def load() -> tuple[Transaction, ...]:
+            return tuple(_all_pages(lambda n: self._zoho.transactions.list(self.customer_id, "CREDIT", page=n,
+                                                                         per_page=CHUNK)))
+
+        return self._cached(("creditnotes", "index"), load)
+
+    def _credit_note(self, creditnote_id: str) -> CreditNoteView:
+        def load() -> CreditNoteView:
+            found = self._zoho.creditnotes.get(creditnote_id)
+            require_customer("credit note", creditnote_id, found.customer_id, self.customer_id)
+            return credit_note_view(found)
+
+        return self._cached(("creditnotes", "detail", creditnote_id), load)
+
+    def _cards(self) -> tuple[Card, ...]:
+        def load() -> tuple[Card, ...]:
+            return tuple(c for c in self._zoho.cards.list(self.customer_id) if c.customer_id in (None, self.customer_id))
+
+        return self._cached(("cards",), load)
+
+    def _fallback_currency(self, transactions: Iterable[Transaction]) -> str:
+        if all(t.currency_code for t in transactions):
+            return ""
+        return self.customer().currency_code or ""
+
+    @staticmethod
+    def _payment_row(t: Transaction, index: InvoiceIndex, currency: str) -> PaymentRow:
+        invoices: tuple[InvoiceRef, ...] = ()
+        if t.reference_id:
+            row = index.find(t.reference_id)
+            if row is not None:
+                invoices = (InvoiceRef(row.invoice_id, row.invoice_number),)
+        cur = t.currency_code or currency
+        return PaymentRow(
+            payment_id=t.transaction_id, date=t.date, status=t.status, invoices=invoices,
+            amount=Money(t.amount, cur) if t.amount is not None and cur else None,
+        )
+
+
+# -- pure helpers (tested on their own) ------------------------------------------------------------------
+
+
+def _all_pages(fetch: Callable[[int], Page[T]]) -> list[T]:
+    items: list[T] = []
+    for number in range(1, INDEX_PAGE_CAP + 1):
+        page = fetch(number)
+        items.extend(page.items)
+        if not page.has_more_page:
+            break
+    return items
+
+
+def _none_if_missing(call: Callable[[], T]) -> T | None:
+    try:
+        return call()
+    except ZohoNotFound:
+        return None
+
+
+def _invoice_row(invoice: Invoice) -> InvoiceRow:
+    return InvoiceRow(invoice_id=invoice.invoice_id, invoice_number=invoice.invoice_number, status=invoice.status,
+                      invoice_date=invoice.invoice_date, due_date=invoice.due_date, total=invoice.total,
+                      balance=invoice.balance)
+
+
+def outstanding_of(rows: Iterable[InvoiceRow]) -> Outstanding:
+    """Count, per-currency totals (exact Decimals) and the oldest due of the invoices still owed."""
+    owed = [r for r in rows if r.status not in NOT_OWED and r.balance is not None and r.balance.amount > 0]
+    totals: dict[str, Decimal] = {}
+    for row in owed:
+        totals[row.balance.currency] = totals.get(row.balance.currency, Decimal("0")) + row.balance.amount
+    dated = [r for r in owed if r.due_date is not None]
+    oldest = min(dated, key=lambda r: (r.due_date, r.invoice_date or r.due_date)) if dated else (owed[-1] if owed else None)
+    return Outstanding(
+        count=len(owed),
+        totals=tuple(Money(amount, cur) for cur, amount in sorted(totals.items())),
+        oldest_due_date=oldest.due_date if oldest else None,
+        oldest_invoice_id=oldest.invoice_id if oldest else None,
+    )
+
+
+def tax_id_of(customer: Customer) -> str | None:
+    for field in customer.custom_fields:
+        if field.label and field.value and TAX_ID_LABEL.search(field.label.replace("_", " ")):
+            return field.value
+    return None
+
+
+def trials_of(subscriptions: Iterable[Subscription], today: date) -> tuple[TrialNotice, ...]:
+    return tuple(
+        TrialNotice(subscription_id=s.subscription_id, plan_name=s.plan_name or (s.plan.name if s.plan else s.name),
+                    trial_ends_at=s.trial_ends_at, days_left=max(0, (s.trial_ends_at - today).days))
+        for s in subscriptions
+        if s.status == "trial" and s.trial_ends_at is not None
+    )
+
+
+def card_expiry_day(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def expiring_cards(cards: Iterable[Card], subscriptions: Iterable[Subscription], today: date) -> tuple[CardNotice, ...]:
+    """Cards that expire within 30 days (or have expired), tied to a running subscription to update."""
+    running = [s for s in subscriptions if s.status in RUNNING_SUBSCRIPTIONS]
+    if not running:
+        return ()  # a card no subscription charges cannot fail a payment
+    target = running[0].subscription_id
+    notices = []
+    for card in cards:
+        if card.status not in (None, "active") or not card.expiry_month or not card.expiry_year:
+            continue
+        if not 1 <= card.expiry_month <= 12:
+            continue
+        expires_on = card_expiry_day(card.expiry_year, card.expiry_month)
+        if expires_on - today > timedelta(days=CARD_WARNING_DAYS):
+            continue
+        expired = expires_on < today
+        notices.append(CardNotice(
+            subscription_id=target, card_id=card.card_id, last_four_digits=card.last_four_digits,
+            expiry_month=card.expiry_month, expiry_year=card.expiry_year, expires_on=expires_on, expired=expired,
+            expiry_text=_expiry_text(expires_on, today),
+        ))
+    return tuple(notices)
+
+
+def _expiry_text(expires_on: date, today: date) -> str:
+    if expires_on < today:
+        return f"at the end of {calendar.month_name[expires_on.month]} {expires_on.year} and has expired"
+    if (expires_on.year, expires_on.month) == (today.year, today.month):
+        return "at the end of this month"
+    return f"at the end of {calendar.month_name[expires_on.month]} {expires_on.year}"
+
+
+def credit_note_view(note: CreditNote) -> CreditNoteView:
+    used = None
+    if note.total is not None and note.balance is not None:
+        used = Money(note.total.amount - note.balance.amount, note.total.currency)
+    return CreditNoteView(
+        creditnote_id=note.creditnote_id, creditnote_number=note.creditnote_number, date=note.date,
+        status=note.status, reference_number=note.reference_number, total=note.total, balance=note.balance,
+        used=used, currency_code=note.currency_code, items=note.items, invoices=note.invoices, taxes=note.taxes,
+        notes=note.notes, customer_id=note.customer_id,
+    )

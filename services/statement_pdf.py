@@ -1,0 +1,112 @@
+"""The statement of account as a PDF (fpdf2), written on request from the live statement.
+
+Text goes through a Unicode TrueType font (Debian's ``fonts-dejavu-core``) so that names like
+"Müller & Søn" and currency signs like € print as they are; without the font the PDF falls back to
+the built-in Helvetica and replaces what Latin-1 cannot carry.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fpdf import FPDF
+
+from services.billing_models import CurrencyStatement, Statement
+from services.formatting import format_date, format_money
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+REGULAR, BOLD = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
+COLUMNS = (("Date", 28), ("Transaction", 62), ("Charged", 32), ("Paid or credited", 34), ("Balance", 34))
+
+
+class _StatementPDF(FPDF):
+    def __init__(self, unicode_font: bool) -> None:
+        super().__init__(format="A4")
+        self.unicode_font = unicode_font
+        if unicode_font:
+            self.add_font("Body", "", str(REGULAR))
+            self.add_font("Body", "B", str(BOLD))
+        self.family = "Body" if unicode_font else "Helvetica"
+        self.set_auto_page_break(auto=True, margin=15)
+
+    def text(self, value: str) -> str:  # type: ignore[override]
+        if self.unicode_font:
+            return value
+        return value.encode("latin-1", "replace").decode("latin-1")
+
+    def use(self, size: float, bold: bool = False) -> None:
+        self.set_font(self.family, "B" if bold else "", size)
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.use(8)
+        self.cell(0, 6, self.text(f"Page {self.page_no()}"), align="R")
+
+
+def _fonts_available() -> bool:
+    return REGULAR.is_file() and BOLD.is_file()
+
+
+def _address_lines(address) -> list[str]:
+    if address is None:
+        return []
+    city = " ".join(p for p in (address.city, address.state, address.zip) if p)
+    return [line for line in (address.attention, address.street, address.street2, city, address.country) if line]
+
+
+def _section(pdf: _StatementPDF, section: CurrencyStatement, statement: Statement, locale: str) -> None:
+    money = lambda m: format_money(m, locale) if m is not None else ""  # noqa: E731
+    pdf.use(11, bold=True)
+    pdf.cell(0, 8, pdf.text(f"Amounts in {section.currency}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.use(9, bold=True)
+    for title, width in COLUMNS:
+        pdf.cell(width, 7, pdf.text(title), border="B", align="R" if width != 62 and title != "Date" else "L")
+    pdf.ln()
+    pdf.use(9)
+
+    def row(day, label, charge, paid, balance, bold=False):
+        pdf.use(9, bold=bold)
+        cells = (format_date(day, locale), label, charge, paid, balance)
+        for (title, width), value in zip(COLUMNS, cells):
+            pdf.cell(width, 6, pdf.text(value), align="L" if title in ("Date", "Transaction") else "R")
+        pdf.ln()
+
+    row(statement.start, "Opening balance", "", "", money(section.opening_balance), bold=True)
+    for line in section.lines:
+        row(line.date, line.description, money(line.charge), money(line.payment), money(line.balance))
+    row(statement.end, "Closing balance", "", "", money(section.closing_balance), bold=True)
+    pdf.ln(2)
+    pdf.use(9)
+    pdf.cell(0, 6, pdf.text(f"Invoiced {money(section.invoiced)} · paid {money(section.paid)} · "
+                            f"credited {money(section.credited)}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+
+
+def render_statement_pdf(statement: Statement, customer, organization, locale: str = "en_US") -> bytes:
+    pdf = _StatementPDF(unicode_font=_fonts_available())
+    pdf.set_title("Statement of account")
+    pdf.add_page()
+    pdf.use(16, bold=True)
+    pdf.cell(0, 10, pdf.text("Statement of account"), new_x="LMARGIN", new_y="NEXT")
+    pdf.use(10)
+    period = f"{format_date(statement.start, locale)} to {format_date(statement.end, locale)}"
+    pdf.cell(0, 6, pdf.text(period), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+
+    top = pdf.get_y()
+    pdf.use(10, bold=True)
+    pdf.cell(95, 6, pdf.text(organization.name or ""), new_x="LMARGIN", new_y="NEXT")
+    pdf.use(9)
+    for line in _address_lines(organization.address) + [x for x in (organization.email, organization.phone) if x]:
+        pdf.cell(95, 5, pdf.text(line), new_x="LMARGIN", new_y="NEXT")
+    left_bottom = pdf.get_y()
+    pdf.set_xy(110, top)
+    pdf.use(10, bold=True)
+    pdf.cell(90, 6, pdf.text(customer.company_name or customer.display_name or ""), new_x="LEFT", new_y="NEXT")
+    pdf.use(9)
+    for line in _address_lines(customer.billing_address) + ([customer.email] if customer.email else []):
+        pdf.cell(90, 5, pdf.text(line), new_x="LEFT", new_y="NEXT")
+    pdf.set_xy(pdf.l_margin, max(left_bottom, pdf.get_y()) + 6)
+
+    for section in statement.currencies:
+        _section(pdf, section, statement, locale)
+    return bytes(pdf.output())
