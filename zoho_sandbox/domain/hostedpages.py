@@ -1,7 +1,7 @@
 """Hosted pages: created by the API, shown by S1's browser UI, completed with a card.
 
 Lifetime: ``expiring_time`` is one hour after creation (Zoho does not document it). A page can be
-completed while ``fresh`` or ``read`` and not expired; afterwards completion changes nothing and
+completed while ``fresh``, ``read`` or ``failed`` (a retry after a decline) and not expired; afterwards completion changes nothing and
 answers the page's current status with an ``error`` sentence.
 
 On approval the card is saved on the customer and the page does its job through the same domain
@@ -83,7 +83,7 @@ def create(store, action: str, body: dict) -> HostedPage:
 
 
 def is_expired(store, page: HostedPage) -> bool:
-    return page.status in ("fresh", "read") and store.now() > page.expiring_time
+    return page.status in ("fresh", "read", "failed") and store.now() > page.expiring_time
 
 
 def _lines(store, page: HostedPage) -> tuple[list[dict], Decimal, str, str]:
@@ -205,7 +205,8 @@ def _decline(store, page: HostedPage, card: dict, message: str) -> dict:
 
 
 def complete(store, page: HostedPage, card: dict, approved: bool) -> dict:
-    if page.status not in ("fresh", "read") or is_expired(store, page):
+    # A declined page can be tried again with another card, as on Zoho's checkout.
+    if page.status not in ("fresh", "read", "failed") or is_expired(store, page):
         reason = "This page has expired." if is_expired(store, page) else f"This page is already {page.status}."
         return {"status": page.status, "redirect_url": _redirect(page), "error": reason}
     new_card = _card_from(store, page.customer_id, card)
