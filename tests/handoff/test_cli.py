@@ -72,3 +72,24 @@ def test_migrations_have_one_head_ending_with_the_handoff_table(app):
     script = ScriptDirectory.from_config(config)
     assert len(script.get_heads()) == 1
     assert "0002_used_handoff_tokens" in {rev.revision for rev in script.walk_revisions()}
+
+
+def test_the_documented_minting_example_makes_a_token_the_portal_accepts():
+    import re
+    from pathlib import Path
+    from urllib.parse import parse_qs, urlsplit
+
+    from services.handoff import verify
+    from tests.handoff.test_verify import make_config
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "handoff.md").read_text()
+    code = re.search(r"```python\n(.*?)```", text, re.S).group(1)
+    assert len(code.strip().splitlines()) <= 10
+    namespace = {"HANDOFF_SECRET": tokens.SECRET}
+    exec(code, namespace)
+    url = namespace["billing_portal_url"]("100001", "pat@acme.example", dest="subscribe")
+    token = parse_qs(urlsplit(url).query)["token"][0]
+    config = make_config(HANDOFF_ISSUER="acme-product", HANDOFF_AUDIENCE="billing-portal",
+                         HANDOFF_RETURN_URLS="https://app.acme.example/settings")
+    claims = verify(token, config)
+    assert claims.customer_id == "100001" and str(claims.dest) == "subscribe"
