@@ -1,0 +1,153 @@
+"""Money, dates and statuses as people read them; totals are exact Decimals (checklist D 49)."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from services.billing import card_expiry_day, expiring_cards, outstanding_of, trials_of
+from services.billing_models import InvoiceRow
+from services.formatting import (
+    format_date,
+    format_datetime,
+    format_money,
+    payment_mode_label,
+    status_badge,
+    status_label,
+)
+from zoho_client.models import Card, Money
+
+
+@pytest.mark.parametrize("money, locale, expected", [
+    (Money(Decimal("1234.5"), "USD"), "en_US", "$1,234.50"),
+    (Money(Decimal("1234.5"), "EUR"), "de_DE", "1.234,50\xa0€"),
+    (Money(Decimal("2497.5"), "INR"), "en_IN", "₹2,497.50"),
+    (Money(Decimal("1200"), "JPY"), "ja_JP", "￥1,200"),
+    (Money(Decimal("-19"), "USD"), "en_US", "-$19.00"),
+    (None, "en_US", "—"),
+])
+def test_money_is_formatted_by_currency_and_locale(money, locale, expected):
+    assert format_money(money, locale) == expected
+
+
+def test_dates_and_moments():
+    assert format_date(date(2026, 11, 25), "en_US") == "Nov 25, 2026"
+    assert format_date(date(2026, 11, 25), "en_GB") == "25 Nov 2026"
+    assert format_date(None) == "—"
+    moment = datetime(2026, 11, 25, 6, 5, tzinfo=timezone.utc)
+    assert format_datetime(moment, "Australia/Perth", "en_US", "short") == "11/25/26, 2:05\u202fPM"
+    assert format_datetime(moment, None, "en_US", "short") == "11/25/26, 6:05\u202fAM"
+    assert format_datetime(moment, "Not/AZone", "en_US", "short") == "11/25/26, 6:05\u202fAM"
+
+
+@pytest.mark.parametrize("status, label, badge", [
+    ("overdue", "Overdue", "danger"),
+    ("paid", "Paid", "success"),
+    ("partially_paid", "Partly paid", "warning"),
+    ("sent", "Unpaid", "warning"),
+    ("void", "Void", "neutral"),
+    ("non_renewing", "Cancels at end of term", "warning"),
+    ("live", "Active", "success"),
+    ("open", "Available", "success"),
+    ("success", "Received", "success"),
+    ("failure", "Failed", "danger"),
+    ("something_new", "Something new", "neutral"),
+    (None, "Unknown", "neutral"),
+])
+def test_statuses_in_plain_words(status, label, badge):
+    assert status_label(status) == label
+    assert status_badge(status) == badge
+
+
+def test_a_trial_label_counts_the_days():
+    class Sub:
+        status = "trial"
+        trial_ends_at = date(2026, 12, 7)
+
+    assert status_label(Sub(), "subscription", date(2026, 11, 25)) == "Trial — 12 days left"
+    assert status_label(Sub(), "subscription", date(2026, 12, 6)) == "Trial — 1 day left"
+    assert status_label(Sub()) == "Trial"
+    assert status_label("unpaid", "subscription") == "Unpaid" and status_badge("unpaid", "subscription") == "danger"
+
+
+def test_payment_modes():
+    assert payment_mode_label("banktransfer") == "Bank transfer"
+    assert payment_mode_label("autotransaction") == "Card (automatic)"
+    assert payment_mode_label(None) == "Payment"
+
+
+def _card(month, year, status="active"):
+    return Card("card1", "c1", status, "4242", month, year, "test_gateway", None, None, None, None, None, None, None,
+                None, None)
+
+
+def test_cards_expiring_within_thirty_days_warn():
+    class Sub:
+        subscription_id, status = "sub1", "live"
+
+    today = date(2026, 11, 25)
+    (notice,) = expiring_cards([_card(11, 2026), _card(3, 2028)], [Sub()], today)
+    assert notice.expires_on == date(2026, 11, 30) and not notice.expired
+    assert notice.expiry_text == "at the end of this month" and notice.subscription_id == "sub1"
+    assert expiring_cards([_card(12, 2026)], [Sub()], today) == ()  # 36 days away
+    (soon,) = expiring_cards([_card(2, 2027)], [Sub()], date(2027, 1, 31))
+    assert soon.expiry_text == "at the end of February 2027"
+    assert expiring_cards([_card(1, 2027)], [Sub()], today) == ()  # 67 days away
+    (old,) = expiring_cards([_card(9, 2026)], [Sub()], today)
+    assert old.expired
+    assert expiring_cards([_card(11, 2026)], [], today) == ()  # nothing charges it
+    assert card_expiry_day(2028, 2) == date(2028, 2, 29)
+
+
+def test_trials():
+    class Sub:
+        subscription_id, status, plan_name, plan, name = "s", "trial", "Starter", None, "x"
+        trial_ends_at = date(2026, 12, 1)
+
+    (trial,) = trials_of([Sub()], date(2026, 11, 25))
+    assert trial.days_left == 6 and trial.plan_name == "Starter"
+
+
+money_amounts = st.decimals(min_value=Decimal("0.00"), max_value=Decimal("1000000"), places=2,
+                            allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(money_amounts, st.sampled_from(["USD", "EUR", "INR"]),
+                          st.sampled_from(["sent", "overdue", "partially_paid", "paid", "void", "draft"])),
+                max_size=40))
+def test_outstanding_totals_are_exact_decimals(rows):
+    invoices = [InvoiceRow(f"i{n}", f"INV-{n}", status, date(2026, 1, 1) + timedelta(days=n),
+                           date(2026, 2, 1) + timedelta(days=n), Money(amount, cur), Money(amount, cur))
+                for n, (amount, cur, status) in enumerate(rows)]
+    outstanding = outstanding_of(invoices)
+    expected: dict[str, Decimal] = {}
+    count = 0
+    for amount, cur, status in rows:
+        if status not in ("paid", "void", "draft") and amount > 0:
+            expected[cur] = expected.get(cur, Decimal("0")) + amount
+            count += 1
+    assert {m.currency: m.amount for m in outstanding.totals} == expected
+    assert all(isinstance(m.amount, Decimal) for m in outstanding.totals)
+    assert [m.currency for m in outstanding.totals] == sorted(expected)
+    assert outstanding.count == count
+    # The displayed figure is the exact sum, to the cent.
+    for total in outstanding.totals:
+        assert format_money(total, "en_US").replace(",", "").lstrip("$€₹").endswith(f"{total.amount:.2f}")
+
+
+def test_template_filters_are_registered(zoho_sandbox):
+    from app import create_app
+    from tests.conftest import portal_settings
+
+    app = create_app(portal_settings(zoho_sandbox))
+    with app.app_context():
+        template = app.jinja_env.from_string(
+            "{{ m|money }} {{ d|date }} {{ s|status_label }} {{ s|status_badge }} {{ 'check'|payment_mode_label }} "
+            "{{ t|datetime('short') }}")
+        out = template.render(m=Money(Decimal("5"), "USD"), d=date(2026, 1, 2), s="overdue",
+                              t=datetime(2026, 1, 2, 3, 4, tzinfo=timezone.utc))
+    assert out == "$5.00 Jan 2, 2026 Overdue danger Cheque 1/2/26, 3:04\u202fAM"
