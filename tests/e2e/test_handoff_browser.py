@@ -1,0 +1,186 @@
+"""The handoff in Debian's Chromium: the product's page links (GET) and posts (POST) into the portal.
+
+Two real servers on loopback: the portal (werkzeug, threaded) at 127.0.0.1 and a stand-in for the
+product at ``localhost`` (another site, so the browser treats the POST as cross-site, as in real
+life). Every load of the product's page mints a fresh token, as the product must. Screenshots land
+in ``artifacts/screenshots/handoff/``.
+"""
+from __future__ import annotations
+
+import html
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from services import handoff
+from tests.handoff import tokens
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots" / "handoff"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+PRODUCT = "Acme Cloud"
+TRIAL = "Müller & Söhne GmbH"
+
+
+class Product:
+    """The SaaS product: a settings page with a "Manage subscription" link and form."""
+
+    def __init__(self) -> None:
+        self.portal_url = ""
+        self.customer_id = ""
+        self.dest = "dashboard"
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.base = f"http://localhost:{self.server.server_port}"
+        self.return_url = self.base + "/settings"
+
+    def mint(self) -> str:
+        return handoff.mint(self.customer_id, issuer=tokens.ISSUER, audience=tokens.AUDIENCE, key=tokens.SECRET,
+                            dest=self.dest, return_url=self.return_url, email="jurgen@mueller-soehne.example")
+
+    def _handler(self):
+        product = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802
+                token = html.escape(product.mint())
+                body = f"""<!doctype html><meta charset="utf-8"><title>{PRODUCT} settings</title>
+                <h1>{PRODUCT}: settings</h1>
+                <p><a id="manage-link" href="{product.portal_url}/handoff?token={token}">Manage subscription</a></p>
+                <form method="post" action="{product.portal_url}/handoff">
+                  <input type="hidden" name="token" value="{html.escape(product.mint())}">
+                  <button id="manage-form">Manage subscription (form)</button>
+                </form>""".encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):  # keep tokens out of the test output too
+                pass
+
+        return Handler
+
+
+@pytest.fixture(scope="module")
+def product():
+    product = Product()
+    thread = threading.Thread(target=product.server.serve_forever, daemon=True)
+    thread.start()
+    yield product
+    product.server.shutdown()
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def live_portal(sandbox, product, tmp_path_factory):
+    import flask_migrate
+    from werkzeug.serving import make_server
+
+    from app import create_app
+    from tests.conftest import portal_settings
+    from tests.handoff.conftest import handoff_overrides
+
+    database = f"sqlite:///{tmp_path_factory.mktemp('e2e-handoff') / 'portal.db'}"
+    # Development cookies (no Secure/__Host-): the browser talks plain HTTP to 127.0.0.1.
+    settings = portal_settings(sandbox, **handoff_overrides(
+        DATABASE_URL=database, PORTAL_ENV="development", PORTAL_BASE_URL="http://127.0.0.1",
+        HANDOFF_RETURN_URLS=product.return_url, HANDOFF_PRODUCT_NAME=PRODUCT))
+    app = create_app(settings)
+    with app.app_context():
+        flask_migrate.upgrade()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    product.portal_url = f"http://127.0.0.1:{server.server_port}"
+    zoho = app.extensions["zoho"]
+    product.customer_id = next(c.customer_id for c in zoho.customers.iter_all() if c.display_name == TRIAL)
+    yield app
+    server.shutdown()
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def expected_path(app, dest: str) -> str:
+    from views.handoff import destination_url
+
+    with app.test_request_context():
+        return destination_url(handoff.Destination.parse(dest))[0]
+
+
+def shoot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    yield page
+    context.close()
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("dest", ["subscribe", "invoices", "dashboard"])
+def test_H16_link_from_the_product_lands_on_the_right_page_without_the_token(live_portal, product, page, dest):
+    product.dest = dest
+    page.goto(product.base + "/settings")
+    with page.expect_response(lambda r: "/handoff" in r.url) as handoff_response:
+        page.click("#manage-link")
+    response = handoff_response.value
+    assert response.status == 303 and response.headers["referrer-policy"] == "no-referrer"
+    page.wait_for_load_state()
+    assert page.url == product.portal_url + expected_path(live_portal, dest)
+    assert "token" not in page.url
+    assert page.get_by_text("jurgen@mueller-soehne.example").first.is_visible()  # signed in as the token's person
+    if dest == "dashboard":
+        assert TRIAL in page.content().replace("&amp;", "&")
+    back = page.get_by_role("link", name=f"Back to {PRODUCT}")
+    assert back.get_attribute("href") == product.return_url
+    shoot(page, f"landed-{dest}")
+
+
+def test_H16_post_variant_from_the_product_works(live_portal, product, page):
+    product.dest = "subscriptions"
+    page.goto(product.base + "/settings")
+    page.click("#manage-form")
+    page.wait_for_url(product.portal_url + expected_path(live_portal, "subscriptions"))
+    assert "token" not in page.url
+    assert page.get_by_role("link", name=f"Back to {PRODUCT}").is_visible()
+    shoot(page, "landed-post-variant")
+    page.get_by_role("link", name=f"Back to {PRODUCT}").click()
+    page.wait_for_url(product.return_url)
+
+
+def test_H12_a_used_link_shows_the_calm_page_with_the_way_back(live_portal, product, page):
+    product.dest = "dashboard"
+    page.goto(product.base + "/settings")
+    link = page.get_attribute("#manage-link", "href")
+    page.goto(link)
+    page.wait_for_url(product.portal_url + "/")
+    second = page.context.browser.new_context().new_page()
+    try:
+        response = second.goto(link)
+        assert response.status == 400
+        assert second.get_by_role("heading", name="This link has expired or was already used").is_visible()
+        assert second.get_by_role("link", name=f"Back to {PRODUCT}").get_attribute("href") == product.return_url
+        shoot(second, "refused-replay")
+    finally:
+        second.context.close()
