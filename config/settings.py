@@ -86,6 +86,17 @@ class Settings(BaseSettings):
     INVITATIONS_PER_HOUR: int = Field(default=10, ge=1, le=100)  # per email address
     RATELIMIT_AUTH_PER_IP: str = "30 per minute;300 per hour"  # sign-in, reset, invitation forms
 
+    # Subscriptions and profile (issue 5, write side): which plans the portal offers (a comma-separated
+    # allow-list of plan codes; empty = every active plan of PORTAL_PRODUCT_ID, or of all products),
+    # which cancellations it offers, when downgrades apply, an optional retention coupon, and the label
+    # of the Zoho customer custom field that holds the customer's tax registration number.
+    PORTAL_PLAN_CODES: str = ""
+    PORTAL_PRODUCT_ID: str | None = None
+    CANCEL_OPTIONS: str = "end_of_term"  # end_of_term, immediately, or both (comma-separated)
+    DOWNGRADE_AT_END_OF_TERM: bool = True
+    RETENTION_COUPON_CODE: str | None = None
+    PROFILE_TAX_ID_FIELD: str = "VAT ID"
+
     LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     LOG_FORMAT: Literal["json", "text"] = "json"
 
@@ -112,6 +123,15 @@ class Settings(BaseSettings):
         if unknown:
             raise ValueError(f"unsupported algorithm {unknown[0]!r} (use HS256, EdDSA or ES256)")
         return ",".join(names)
+
+    @field_validator("CANCEL_OPTIONS")
+    @classmethod
+    def _known_cancel_options(cls, value: str) -> str:
+        names = [name.strip() for name in value.split(",") if name.strip()]
+        unknown = [name for name in names if name not in ("end_of_term", "immediately")]
+        if unknown or not names:
+            raise ValueError("use end_of_term, immediately, or both (comma-separated)")
+        return ",".join(dict.fromkeys(names))
 
     @model_validator(mode="after")
     def _handoff_rotation_has_an_end(self) -> "Settings":
@@ -140,6 +160,14 @@ class Settings(BaseSettings):
     @property
     def handoff_return_urls(self) -> tuple[str, ...]:
         return tuple(u.strip() for u in self.HANDOFF_RETURN_URLS.split(",") if u.strip())
+
+    @property
+    def portal_plan_codes(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(c.strip() for c in self.PORTAL_PLAN_CODES.split(",") if c.strip()))
+
+    @property
+    def cancel_options(self) -> tuple[str, ...]:
+        return tuple(self.CANCEL_OPTIONS.split(","))
 
     @property
     def is_production(self) -> bool:
