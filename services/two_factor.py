@@ -38,10 +38,17 @@ class TwoFactorError(Exception):
         self.message = message
 
 
-def begin_enrolment(user: PortalUser, issuer: str = ISSUER) -> Enrolment:
-    if user.totp_pending_secret is None:
+def begin_enrolment(user: PortalUser) -> None:
+    """Start (or keep) a pending enrolment: a new secret that sign-in does not ask for yet."""
+    if user.totp_pending_secret is None and user.totp_secret is None:
         user.totp_pending_secret = pyotp.random_base32()
         db.session.flush()
+
+
+def current_enrolment(user: PortalUser, issuer: str = ISSUER) -> Enrolment | None:
+    """The pending enrolment's secret and QR code, or None when none is pending."""
+    if user.totp_pending_secret is None or user.totp_secret is not None:
+        return None
     uri = pyotp.TOTP(user.totp_pending_secret).provisioning_uri(name=user.email, issuer_name=issuer)
     qr = segno.make(uri, error="m").svg_data_uri(scale=5, border=2, dark="#1b2430")
     return Enrolment(secret=user.totp_pending_secret, qr_svg_data_uri=qr)

@@ -58,17 +58,26 @@ def change_password():
     return redirect(url_for("account.security"), 303)
 
 
+def _two_factor_page(me: PortalUser, status: int = 200, **forms):
+    """The page shows the QR code only while an enrolment is pending (started by a POST)."""
+    enrolment = two_factor.current_enrolment(me, issuer=_issuer())
+    forms.setdefault("confirm_form", TotpConfirmForm())
+    forms.setdefault("disable_form", PasswordConfirmForm())
+    return render_template(
+        "account/two_factor.html", me=me, enrolment=enrolment, start_form=EmptyForm(), **forms
+    ), status
+
+
 @bp.get("/2fa")
 def two_factor_settings():
-    me = _me()
-    enrolment = None
-    if not me.has_two_factor:
-        enrolment = two_factor.begin_enrolment(me, issuer=_issuer())
-        db.session.commit()
-    return render_template(
-        "account/two_factor.html", me=me, enrolment=enrolment,
-        confirm_form=TotpConfirmForm(), disable_form=PasswordConfirmForm(),
-    )
+    return _two_factor_page(_me())
+
+
+@bp.post("/2fa/start")
+def two_factor_start():
+    two_factor.begin_enrolment(_me())
+    db.session.commit()
+    return redirect(url_for("account.two_factor_settings"), 303)
 
 
 @bp.post("/2fa/confirm")
@@ -83,12 +92,7 @@ def two_factor_confirm():
         else:
             db.session.commit()
             return render_template("account/recovery_codes.html", codes=codes)
-    enrolment = two_factor.begin_enrolment(me, issuer=_issuer())
-    db.session.commit()
-    return render_template(
-        "account/two_factor.html", me=me, enrolment=enrolment, confirm_form=form,
-        disable_form=PasswordConfirmForm(),
-    ), 422
+    return _two_factor_page(me, 422, confirm_form=form)
 
 
 @bp.post("/2fa/disable")
@@ -104,6 +108,4 @@ def two_factor_disable():
             db.session.commit()
             flash("Two-factor authentication is off.", "success")
             return redirect(url_for("account.security"), 303)
-    return render_template(
-        "account/two_factor.html", me=me, enrolment=None, confirm_form=TotpConfirmForm(), disable_form=form,
-    ), 422
+    return _two_factor_page(me, 422, disable_form=form)

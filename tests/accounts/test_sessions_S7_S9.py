@@ -1,0 +1,196 @@
+"""Checklist S7 (cookie flags), S8 (fixation), S9 (logout, timeouts, disable) and the P1 rule that
+a signed-in request pays no database query."""
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import time_machine
+from sqlalchemy import event
+
+from tests.accounts.helpers import login, post_form, session_cookie
+
+COOKIE = "__Host-portal_session"
+
+
+def test_S7_cookie_flags(app, user):
+    client = app.test_client()
+    response = login(client, user.email, user.password)
+    assert response.status_code == 303
+    cookies = [h for h in response.headers.getlist("Set-Cookie") if h.startswith(COOKIE + "=")]
+    assert len(cookies) == 1
+    attributes = [part.strip() for part in cookies[0].split(";")[1:]]
+    lowered = [a.lower() for a in attributes]
+    assert "secure" in lowered and "httponly" in lowered and "path=/" in lowered
+    assert "samesite=lax" in lowered or "samesite=strict" in lowered
+    assert not any(a.startswith("domain") for a in lowered)
+    assert not any(a.startswith(("expires", "max-age")) for a in lowered)  # dies with the browser
+
+
+def test_S7_development_uses_a_plain_cookie_name_without_secure(make_app):
+    app = make_app(PORTAL_ENV="development")
+    response = app.test_client().get("/login")
+    header = response.headers["Set-Cookie"]
+    assert header.startswith("portal_session=") and "Secure" not in header and "HttpOnly" in header
+
+
+def test_S8_session_fixation_cookie_rotated_and_old_one_anonymous(app, user):
+    client = app.test_client()
+    client.get("/login")
+    before = session_cookie(client).value
+    login(client, user.email, user.password)
+    after = session_cookie(client).value
+    assert before != after
+    assert client.get("/").status_code == 200
+
+    attacker = app.test_client()
+    attacker.set_cookie(COOKIE, before)
+    response = attacker.get("/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_S8_signing_in_drops_everything_from_the_anonymous_session(app, user):
+    from flask import session
+
+    client = app.test_client()
+    with client.session_transaction() as sess:
+        sess["planted"] = "by an attacker"
+    login(client, user.email, user.password)
+    with client.session_transaction() as sess:
+        assert "planted" not in sess and sess["sid"]
+
+
+def test_S9_copied_cookie_dies_at_logout(app, user):
+    client = app.test_client()
+    login(client, user.email, user.password)
+    copied = session_cookie(client).value
+    assert post_form(client, "/logout", {}, token_from="/logout").status_code == 303
+    thief = app.test_client()
+    thief.set_cookie(COOKIE, copied)
+    response = thief.get("/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_S9_logout_ends_only_this_session_logout_all_ends_every_one(app, user):
+    laptop, phone, tablet = app.test_client(), app.test_client(), app.test_client()
+    for device in (laptop, phone, tablet):
+        login(device, user.email, user.password)
+    post_form(laptop, "/logout", {}, token_from="/logout")
+    assert phone.get("/").status_code == 200 and tablet.get("/").status_code == 200
+    assert post_form(phone, "/logout-all", {}, token_from="/account").status_code == 303
+    assert tablet.get("/").status_code == 302 and phone.get("/").status_code == 302
+
+
+def test_S9_logout_by_get_changes_nothing(app, user):
+    client = app.test_client()
+    login(client, user.email, user.password)
+    assert client.get("/logout").status_code == 200  # a confirmation page with a button
+    assert client.get("/").status_code == 200
+
+
+def test_S9_idle_timeout_after_30_minutes(app, user):
+    client = app.test_client()
+    start = datetime.now(timezone.utc)
+    with time_machine.travel(start, tick=False) as clock:
+        login(client, user.email, user.password)
+        clock.shift(timedelta(minutes=29))
+        assert client.get("/").status_code == 200  # activity resets the idle clock
+        clock.shift(timedelta(minutes=29))
+        assert client.get("/").status_code == 200
+        clock.shift(timedelta(minutes=31))
+        response = client.get("/")
+        assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+        assert "session expired" in client.get("/login").get_data(as_text=True)
+
+
+def test_S9_absolute_timeout_after_12_hours_even_when_active(app, user):
+    client = app.test_client()
+    start = datetime.now(timezone.utc)
+    with time_machine.travel(start, tick=False) as clock:
+        login(client, user.email, user.password)
+        for _ in range(12 * 3):  # active every 20 minutes for 12 hours
+            clock.shift(timedelta(minutes=20))
+            assert client.get("/").status_code == 200
+        clock.shift(timedelta(minutes=20))
+        assert client.get("/").status_code == 302
+
+
+def test_S9_timeouts_are_configurable(make_app, make_user):
+    app = make_app(SESSION_IDLE_MINUTES=5)
+    user = make_user()
+    client = app.test_client()
+    with time_machine.travel(datetime.now(timezone.utc), tick=False) as clock:
+        login(client, user.email, user.password)
+        clock.shift(timedelta(minutes=6))
+        assert client.get("/").status_code == 302
+
+
+def test_S9_disabled_account_session_killed_on_next_request(app, user):
+    client = app.test_client()
+    login(client, user.email, user.password)
+    assert client.get("/").status_code == 200
+    result = app.test_cli_runner().invoke(args=["portal", "disable-user", user.email])
+    assert result.exit_code == 0, result.output
+    assert client.get("/").status_code == 302
+    assert login(app.test_client(), user.email, user.password).status_code == 401
+
+
+def test_S9_other_worker_sees_logout_within_the_cache_window(make_app, make_user):
+    """Two apps on one database stand for two gunicorn workers without Redis."""
+    worker_a, worker_b = make_app(SESSION_VERSION_CACHE_SECONDS=10), make_app(SESSION_VERSION_CACHE_SECONDS=10)
+    user = make_user()
+    client_a = worker_a.test_client()
+    login(client_a, user.email, user.password)
+    copied = session_cookie(client_a).value
+    client_b = worker_b.test_client()
+    client_b.set_cookie(COOKIE, copied)
+    assert client_b.get("/").status_code == 200  # worker B has now cached this session as valid
+    post_form(client_a, "/logout-all", {}, token_from="/account")
+    # Worker B trusts its cache for up to SESSION_VERSION_CACHE_SECONDS (the documented window).
+    import time
+
+    time.sleep(10.5)
+    assert client_b.get("/").status_code == 302
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("TEST_REDIS_URL is not set: the test command starts Redis for these tests")
+        pytest.skip("TEST_REDIS_URL is not set (run through scripts/test.sh)")
+    return url
+
+
+def test_S9_with_redis_every_worker_sees_logout_at_once(make_app, make_user, redis_url):
+    worker_a = make_app(REDIS_URL=redis_url, SESSION_VERSION_CACHE_SECONDS=300)
+    worker_b = make_app(REDIS_URL=redis_url, SESSION_VERSION_CACHE_SECONDS=300)
+    user = make_user()
+    client_a = worker_a.test_client()
+    login(client_a, user.email, user.password)
+    client_b = worker_b.test_client()
+    client_b.set_cookie(COOKIE, session_cookie(client_a).value)
+    assert client_b.get("/").status_code == 200
+    post_form(client_a, "/logout", {}, token_from="/logout")
+    assert client_b.get("/").status_code == 302
+
+
+def test_P1_signed_in_request_runs_no_database_query(app, user):
+    from extensions import db
+
+    client = app.test_client()
+    login(client, user.email, user.password)
+    client.get("/")  # warm: session checks and the Zoho names are now cached
+    statements = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        for _ in range(5):
+            assert client.get("/").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert statements == []
