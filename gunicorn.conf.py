@@ -6,6 +6,9 @@ outdated one: exit status 4 makes gunicorn stop instead of rebooting the worker 
 import sys
 
 APP_LOAD_ERROR = 4
+# gunicorn's default access line holds the request line ("%(r)s"), query string included: handoff,
+# reset and invitation tokens travel there. Log the path alone ("%(U)s"), never the query.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(f)s" "%(a)s"'
 
 
 def post_worker_init(worker):

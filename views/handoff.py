@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from threading import Lock
 
 import click
-from flask import Blueprint, Flask, current_app, render_template, request, session, url_for
+from flask import Blueprint, Flask, current_app, has_request_context, render_template, request, session, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
@@ -198,7 +198,9 @@ def _start_session(grant: HandoffGrant, config: HandoffConfig) -> None:
 
 def _layout_context() -> dict:
     """``handoff_return``: the "Back to <product>" link on every page of a handoff session."""
-    url = session.get(RETURN_LINK) if current_user and current_user.is_authenticated else None
+    if not has_request_context() or not current_user.is_authenticated:  # emails render outside requests
+        return {"handoff_return": None}
+    url = session.get(RETURN_LINK)
     if not url:
         return {"handoff_return": None}
     state = current_app.extensions.get("handoff")

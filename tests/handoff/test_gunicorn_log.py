@@ -1,0 +1,66 @@
+"""H16 in the real server: gunicorn's access log (as the demo runs it, ``--access-logfile -``) and the
+app's JSON logs never hold the token, for an accepted and for a refused handoff."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from tests.conftest import free_port
+from tests.handoff import tokens
+from tests.handoff.conftest import handoff_overrides
+from tests.handoff.tokens import mint
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_H16_token_absent_from_gunicorn_access_log(sandbox, tmp_path, demo_customers):
+    import flask_migrate
+
+    from app import create_app
+    from tests.conftest import portal_settings
+
+    database = f"sqlite:///{tmp_path / 'portal.db'}"
+    settings = portal_settings(sandbox, **handoff_overrides(DATABASE_URL=database))
+    with create_app(settings).app_context():
+        flask_migrate.upgrade()
+    env = dict(os.environ)
+    env.update({k: str(v) for k, v in settings.model_dump().items() if v is not None and k.isupper()
+                and isinstance(v, (str, int, float))})
+    port = free_port()
+    log_path = tmp_path / "gunicorn.log"
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}",
+             "--access-logfile", "-", "--log-level", "info", "--control-socket", str(tmp_path / "gunicorn.ctl"),
+             "app:create_app()"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(base + "/healthz", timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                time.sleep(0.2)
+        good = mint(customer_id=demo_customers["Müller & Söhne GmbH"].customer_id)
+        bad = mint(customer_id=demo_customers["Müller & Söhne GmbH"].customer_id, key="w" * 40)
+        first = requests.get(f"{base}/handoff", params={"token": good}, allow_redirects=False, timeout=10)
+        assert first.status_code == 303
+        assert requests.get(f"{base}/handoff", params={"token": good}, timeout=10).status_code == 400
+        assert requests.get(f"{base}/handoff", params={"token": bad}, timeout=10).status_code == 400
+        assert requests.post(f"{base}/handoff", data={"token": bad}, timeout=10).status_code == 400
+    finally:
+        server.terminate()
+        server.wait(10)
+    output = log_path.read_text()
+    assert '"GET /handoff HTTP/1.1" 303' in output and '"POST /handoff HTTP/1.1" 400' in output
+    assert "authn_token_reuse" in output and "handoff accepted" in output  # the app's JSON logs, too
+    for token in (good, bad):
+        assert token not in output and token.split(".")[2] not in output
+    assert tokens.SECRET not in output
