@@ -78,7 +78,7 @@ def register_extensions(app: Flask, settings: Settings) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from views import account, auth, health, portal_home
+    from views import account, auth, health, portal, portal_home  # portal: issue 4's pages join portal_home.bp
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)

@@ -1,11 +1,12 @@
-"""Blueprint ``portal``: the signed-in customer's pages. Issue 3 brings Home; the billing pages
-(issue 4) join this blueprint."""
+"""Blueprint ``portal``: the signed-in customer's pages. Every route requires a signed-in customer.
+
+Issue 3 created it with a first Home; the billing pages of issue 4 (``views/portal/``, including
+the summary Home) attach their routes to it.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
-from flask_login import current_user, login_required
-
-from services.directory import customer_name
+from flask import Blueprint
+from flask_login import login_required
 
 bp = Blueprint("portal", __name__)
 
@@ -14,12 +15,3 @@ bp = Blueprint("portal", __name__)
 @login_required
 def require_sign_in() -> None:
     """Every portal page is for a signed-in customer."""
-
-
-@bp.get("/")
-def home():
-    return render_template(
-        "portal/home.html",
-        person_name=current_user.display_name,
-        customer_name=customer_name(current_user.customer_id),
-    )
