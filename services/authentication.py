@@ -49,8 +49,11 @@ def check_password(raw_email: str, password: str, context: AuditContext) -> Pass
     """First step of sign-in. Raises SignInRefused or AccountLocked, identically for everyone."""
     try:
         email = normalise_email(raw_email)
+        valid = True
     except InvalidEmail:
-        email = (raw_email or "").strip().lower()[:254]
+        # Still throttled and still one verify, but never looked up: it cannot be an account
+        # (and may hold bytes, like NUL, that a database refuses).
+        email, valid = (raw_email or "").strip().lower()[:254], False
     key = account_key(email)
     throttle = throttles().login_failures
     if not throttle.allowed(key):
@@ -58,7 +61,7 @@ def check_password(raw_email: str, password: str, context: AuditContext) -> Pass
         audit.record("login_locked_out", context, actor="anonymous", details={"account": key[:16]})
         raise AccountLocked(throttle.retry_after_seconds(key))
 
-    user = find_user(email)
+    user = find_user(email) if valid else None
     usable = user is not None and user.status == "active"
     result = passwords.verify_password(user.password_hash if usable else None, password)
     if not result.ok:
