@@ -57,7 +57,7 @@ echo "==> Bringing the database schema up to date"
 .venv/bin/flask db upgrade >"$run_dir/migrate.log" 2>&1 || { cat "$run_dir/migrate.log"; exit 1; }
 
 echo "==> Demo sign-ins"
-.venv/bin/flask portal create-demo-users
+LOG_LEVEL=WARNING .venv/bin/flask portal create-demo-users
 
 echo
 echo "==> The portal: http://127.0.0.1:$portal_port/   (Ctrl-C stops everything)"
