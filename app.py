@@ -80,6 +80,8 @@ def register_extensions(app: Flask, settings: Settings) -> None:
 def register_blueprints(app: Flask) -> None:
     from views import account, auth, health, portal, portal_home  # portal: issue 4's pages join portal_home.bp
 
+    from views import cards, pay, reauth  # noqa: F401  issue 5: payment and card actions join portal_home.bp
+
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)

@@ -10,6 +10,7 @@ from flask import current_app
 
 import db.models  # noqa: F401  (registers the tables on the metadata for autogenerate)
 import db.handoff  # noqa: F401  (used handoff token ids, issue 6)
+import db.payments  # noqa: F401  (payment intents, issue 5)
 
 config = context.config
 logger = logging.getLogger("alembic.env")

@@ -2,6 +2,9 @@
 signed-in test clients, and helpers that drive the sandbox's hosted checkout over real HTTP."""
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 import pytest
 
 from tests.accounts.conftest import (  # noqa: F401  (fixtures: one SQLite template, one PostgreSQL database)
@@ -85,3 +88,61 @@ def audit_events(app, event_type: str | None = None):
             query = query.where(AuditEvent.event_type == event_type)
         rows = db.session.scalars(query).all()
         return [(row.event_type, row.actor, row.customer_id, row.request_id, dict(row.details)) for row in rows]
+
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
+NONCE = re.compile(r'name="nonce" value="([^"]+)"')
+SUCCESS_CARD, DECLINED_CARD, EXPIRING_CARD = "4111 1111 1111 1111", "4000 0000 0000 0002", "4000 0000 0000 0077"
+
+
+def form_fields(html: str, action: str | None = None) -> dict:
+    """The hidden fields of the form posting to ``action`` (the first form when None)."""
+    if action is not None:
+        start = html.index(f'action="{action}"')
+        html = html[start:html.index("</form>", start)]
+    else:
+        html = html[html.index("<form method=\"post\" action=\"/invoices"):]
+        html = html[:html.index("</form>")]
+    fields: dict = {}
+    for name, value in HIDDEN.findall(html):
+        fields.setdefault(name, [])
+        fields[name].append(value.replace("&#34;", '"').replace("&amp;", "&"))
+    return {k: v if len(v) > 1 else v[0] for k, v in fields.items()}
+
+
+def collects(sandbox, invoice_id: str | None = None) -> int:
+    """How many ``POST /invoices/{id}/collect`` the sandbox received (for one invoice when given)."""
+    calls = sandbox.calls()["calls"]
+    return sum(1 for c in calls if c["method"] == "POST" and c["path"].endswith("/collect")
+               and (invoice_id is None or f"/invoices/{invoice_id}/" in c["path"]))
+
+
+def complete_checkout(url: str, card: str = SUCCESS_CARD, action: str = "pay") -> str:
+    """Fill the sandbox's hosted checkout form over real HTTP (what a browser does); returns the redirect."""
+    import requests
+
+    page = requests.get(url, timeout=10)
+    assert page.status_code == 200, page.status_code
+    nonce = NONCE.search(page.text).group(1)
+    answer = requests.post(url, data={"nonce": nonce, "card_holder": "Test Person", "card_number": card,
+                                      "expiry_month": "12", "expiry_year": "2030", "cvv": "123", "action": action},
+                           allow_redirects=False, timeout=10)
+    if answer.status_code == 302:
+        return answer.headers["Location"]
+    return ""
+
+
+def local(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def add_card(client, card: str = SUCCESS_CARD) -> str:
+    """Add a card for the signed-in customer through the add-card hosted page round trip; the result page."""
+    token = CSRF.search(client.get("/cards/add").get_data(as_text=True)).group(1)
+    started = client.post("/cards/add", data={"csrf_token": token})
+    assert started.status_code == 303, started.status_code
+    back = complete_checkout(started.headers["Location"], card)
+    assert back.startswith("http://portal.test/hosted/return?"), back
+    return client.get(local(back)).get_data(as_text=True)
