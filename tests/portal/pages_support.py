@@ -6,6 +6,7 @@ purpose build their own app so that they start with a cold cache.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -32,6 +33,11 @@ class DemoCustomer:
     email: str
     customer_id: str
     display_name: str
+
+
+def text_of(response) -> str:
+    """A page's visible text, tags removed and spaces collapsed, for sentences split over lines."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
 
 
 class SandboxReader:

@@ -1,0 +1,144 @@
+"""Home (summary), subscriptions and the statement of account through the test client."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from tests.portal.pages_support import (  # noqa: F401
+    ACME, BRIGHTSIDE, FRESH, MUELLER, NORTHWIND, PRIYA, portal, sandbox_reader, text_of,
+)
+
+
+def test_home_shows_the_person_company_credits_last_payment_and_vendor(portal):
+    page = portal.client_for(ACME).get("/")
+    text = text_of(page)
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    for expected in ("Welcome, Dana Whitfield", "Acme Studio LLC", "All paid", "Available credits", "$0.00",
+                     "Last payment", "$59.00", "billing@acme.example", "+1 503 555 0100", "US-99-1234567",
+                     "12 Harbour Rd", "Portland, Oregon, 97201", "Questions about your bill?", "Grace Okafor",
+                     "billing@harbourline.example", "Level 9, 240 St Georges Terrace"):
+        assert expected in text, expected
+
+
+def test_home_of_a_customer_who_owes_shows_count_total_oldest_due_date_and_the_way_to_pay(portal):
+    client = portal.client_for(BRIGHTSIDE)
+    text = text_of(client.get("/"))
+    match = re.search(r"Outstanding (\$[\d,.]+) (\d+) unpaid invoices?, the oldest due (\w{3} \d{1,2}, \d{4})", text)
+    assert match, text[:2000]
+    assert "See unpaid invoices" in text
+    html = client.get("/").get_data(as_text=True)
+    if "portal.pay_invoice" in portal.app.view_functions:  # issue 5's payment page
+        assert re.search(r'href="/[^"]*\d+[^"]*">Pay now</a>', html)
+    else:
+        assert "Pay now" not in text  # no button to a page that does not exist
+
+
+def test_home_in_another_currency_uses_its_own_symbol(portal):
+    assert "₹" in text_of(portal.client_for(PRIYA).get("/"))
+    assert "€0.00" in text_of(portal.client_for(MUELLER).get("/"))
+
+
+def test_a_trial_shows_the_days_left_and_leads_to_the_subscription(portal):
+    html = portal.client_for(MUELLER).get("/").get_data(as_text=True)
+    assert re.search(r"Your Pro trial ends in \d+ days?", html)
+    if "portal.subscribe" in portal.app.view_functions:  # issue 5's subscribe page
+        assert re.search(r'href="/[^"]+">Subscribe</a>', html)
+    else:
+        assert re.search(r'href="/subscriptions/\d+">See your trial</a>', html)
+
+
+def test_a_card_expiring_within_30_days_is_a_warning(portal):
+    text = text_of(portal.client_for(NORTHWIND).get("/"))
+    assert re.search(r"Your card ending 9424 (expires|has expired)", text)
+
+
+def test_entry_points_link_only_to_pages_that_exist():
+    """``action_url`` hides a button until its endpoint is registered; then it links there."""
+    from types import SimpleNamespace
+
+    from flask import Flask
+
+    from views.portal.entry_points import action_url, subscription_entry_points
+
+    app = Flask(__name__)
+    app.add_url_rule("/subscriptions/<subscription_id>/card", endpoint="portal.update_card", view_func=lambda **kw: "")
+    trial = SimpleNamespace(subscription_id="42", status="trial")
+    cancelled = SimpleNamespace(subscription_id="43", status="cancelled")
+    with app.test_request_context():
+        assert action_url("portal.pay_invoice", invoice_id="1") is None
+        assert action_url("portal.update_card", subscription_id="42") == "/subscriptions/42/card"
+        assert [(p.label, p.href) for p in subscription_entry_points(trial)] == [("Update card", "/subscriptions/42/card")]
+        assert subscription_entry_points(cancelled) == []
+
+
+def test_subscriptions_list_and_detail(portal, sandbox_reader):
+    client = portal.client_for(ACME)
+    listing = text_of(client.get("/subscriptions"))
+    assert "Pro" in listing and "Active" in listing and "every month" in listing
+    subscription_id = sandbox_reader.subscription_ids(portal.customer(ACME).customer_id)[0]
+    detail = text_of(client.get(f"/subscriptions/{subscription_id}"))
+    for expected in ("Extra storage (add-on)", "Pro (plan)", "Current term", "Next bill", "Card ending 4242",
+                     "Scheduled changes", "Plan changes from Pro to Business", "Total every month"):
+        assert expected in detail, expected
+
+
+def test_subscription_statuses_read_as_plain_words(portal, sandbox_reader):
+    client = portal.client_for(MUELLER)
+    subscription_id = sandbox_reader.subscription_ids(portal.customer(MUELLER).customer_id)[0]
+    text = text_of(client.get(f"/subscriptions/{subscription_id}"))
+    assert "Free trial until" in text and "Trial ends" in text
+
+
+def test_the_statement_adds_up_from_opening_to_closing_balance(portal):
+    page = portal.client_for(PRIYA).get("/statement?start=2026-01-01&end=2026-11-25")
+    text = text_of(page)
+    assert page.status_code == 200
+    assert "Opening balance" in text and "Closing balance" in text and "Invoice INV-" in text
+    assert "Payment" in text and 'href="/statement.pdf?start=2026-01-01&amp;end=2026-11-25"' in page.get_data(as_text=True)
+
+
+def test_the_statement_defaults_to_this_year_so_far(portal):
+    html = portal.client_for(ACME).get("/statement").get_data(as_text=True)
+    today = date.today()
+    assert f'value="{today.year}-01-01"' in html and f'value="{today.isoformat()}"' in html
+
+
+def test_the_statement_pdf_is_a_download(portal):
+    response = portal.client_for(ACME).get("/statement.pdf?start=2026-01-01&end=2026-11-25")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF")
+    assert response.headers["Content-Disposition"] == "attachment; filename=statement-2026-01-01-2026-11-25.pdf"
+
+
+@pytest.mark.parametrize("path", ["/statement?start=2026-05-01&end=2026-04-01", "/statement.pdf?start=2026-05-01&end=2026-04-01",
+                                  "/statement.pdf", "/statement?start=yesterday&end=today"])
+def test_a_bad_statement_range_is_explained_on_the_statement_page(portal, path):
+    page = portal.client_for(ACME).get(path)
+    assert page.status_code == 400 and page.mimetype == "text/html"
+    html = page.get_data(as_text=True)
+    assert 'role="alert"' in html and "<h1>Statement of account</h1>" in html
+
+
+def test_zoho_text_is_escaped_everywhere_it_shows(sandbox, tmp_path, sandbox_reader):
+    """The seed's notes carry markup; a customer whose names carry it too must see it as text."""
+    from tests.portal.pages_support import Portal, build_app, migrate
+
+    hostile = '<script>alert("x")</script><img src=x onerror=alert(2)> & Co'
+    customer = sandbox_reader.customer(PRIYA)
+    response = sandbox_reader.session.put(f"{sandbox.api_base}/customers/{customer.customer_id}", json={
+        "display_name": customer.display_name, "company_name": hostile,
+        "billing_address": {"street": hostile, "city": "Mumbai", "country": "India"}}, timeout=30)
+    response.raise_for_status()
+    try:
+        app = build_app(sandbox, f"sqlite:///{tmp_path / 'portal.db'}")
+        migrate(app)
+        client = Portal(app, sandbox_reader).client_for(PRIYA)
+        payment_id = sandbox_reader.transaction_ids(customer.customer_id, "PAYMENT")[0]
+        for path in ("/", f"/payments/{payment_id}/receipt"):
+            html = client.get(path).get_data(as_text=True)
+            assert "<script>alert" not in html and "<img src=x" not in html, path
+            assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html, path
+    finally:
+        sandbox.reset()
