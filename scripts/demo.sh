@@ -9,6 +9,7 @@ bash scripts/install.sh
 portal_port=${PORTAL_PORT:-5000}
 sandbox_port=${SANDBOX_PORT:-8900}
 mail_port=${MAIL_PORT:-1025}
+product_port=${PRODUCT_PORT:-5001}
 run_dir=instance/demo
 mkdir -p "$run_dir"
 
@@ -52,12 +53,26 @@ export ZOHO_ORG_ID=10234695
 export PORTAL_BASE_URL="http://127.0.0.1:$portal_port"
 export SMTP_HOST=127.0.0.1 SMTP_PORT="$mail_port"
 export LOG_FORMAT=text
+export HANDOFF_ISSUER=demo-product HANDOFF_AUDIENCE=billing-portal HANDOFF_PRODUCT_NAME="Demo product"
+export HANDOFF_SECRET=${HANDOFF_SECRET:-$(.venv/bin/python -c "import secrets; print(secrets.token_urlsafe(32))")}
+export HANDOFF_RETURN_URLS="http://127.0.0.1:$product_port/"
+# Fresh Start Bakery: in trial without a card (docs/sandbox-seed.md; the demo seed's ids are fixed)
+trial_customer=187955000000050041 trial_email=hello@freshstart.example
 
 echo "==> Bringing the database schema up to date"
 .venv/bin/flask db upgrade >"$run_dir/migrate.log" 2>&1 || { cat "$run_dir/migrate.log"; exit 1; }
 
 echo "==> Demo sign-ins"
 LOG_LEVEL=WARNING .venv/bin/flask portal create-demo-users
+
+echo
+echo "==> \"Manage subscription\" from the product (handoff token; each link works once, for 60 seconds):"
+LOG_LEVEL=WARNING .venv/bin/flask portal handoff-url "$trial_customer" --dest subscribe --return-url "http://127.0.0.1:$product_port/"
+echo "    A fresh link every time: the demo product at http://127.0.0.1:$product_port/ (its button mints one),"
+echo "    or: flask portal handoff-url $trial_customer --dest subscribe"
+.venv/bin/python scripts/demo_product.py --port "$product_port" --portal "http://127.0.0.1:$portal_port" \
+  --customer "$trial_customer" --email "$trial_email" &
+pids+=($!)
 
 echo
 echo "==> The portal: http://127.0.0.1:$portal_port/   (Ctrl-C stops everything)"
