@@ -436,7 +436,7 @@ def mint(
     lifetime: int = MAX_LIFETIME_SECONDS,
     now: float | None = None,
 ) -> str:
-    """A handoff token exactly as the product should make one (see docs/handoff.md)."""
+    """A handoff token exactly as the product should make one (see the README, "Manage subscription")."""
     import secrets
 
     if algorithm not in SUPPORTED_ALGORITHMS:
