@@ -85,6 +85,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
+    from views import portal_actions  # noqa: F401  issue 5 subscriptions and profile: routes join portal_home.bp
+
     app.register_blueprint(portal_home.bp)
     from views import handoff  # issue 6: GET/POST /handoff and `flask portal handoff-url`
 

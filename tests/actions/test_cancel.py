@@ -1,0 +1,111 @@
+"""Cancel at the end of the term or now (as configured), with a reason from Zoho's churn messages
+recorded on the subscription, a page that says what happens, and the optional retention offer."""
+from __future__ import annotations
+
+from tests.actions.subscription_support import (  # noqa: F401  (fixtures)
+    ACME, LONE_WOLF, OLGA, actions_db, audit_rows, csrf_of, make_portal, post_form, reader, sign_in,
+)
+
+BOTH = "end_of_term,immediately"
+
+
+def _reason_id(reader, label: str) -> str:
+    messages = reader.get("/settings/preferences/churnmessages")["churn_messages_settings"]["churn_messages"]
+    return next(m["churn_message_id"] for m in messages if m["label"] == label)
+
+
+def test_cancel_at_the_end_of_the_term_records_the_reason(make_portal, reader):
+    app = make_portal(CANCEL_OPTIONS=BOTH)
+    client = sign_in(app, ACME)
+    sid = reader.first_subscription(ACME)
+    page = client.get(f"/subscriptions/{sid}/cancel")
+    html = page.get_data(as_text=True)
+    assert "You keep full access until" in html and "is not refunded" in html
+    assert "are not refunded or credited" in html  # the immediate option says what is lost
+    assert "It&#39;s too expensive" in html
+    assert client.get(f"/subscriptions/{sid}").status_code == 200  # warm the cache
+
+    response = client.post(f"/subscriptions/{sid}/cancel", data={
+        "csrf_token": csrf_of(html), "when": "end_of_term", "reason": _reason_id(reader, "It's too expensive"),
+        "reason_text": "Budget cut for 2027", "status": "live", "customer_id": reader.customer_id(OLGA)})
+    assert response.status_code == 303
+    now = reader.subscription(sid)
+    assert now["status"] == "non_renewing"
+    notes = [n["description"] for n in now["notes"]]
+    assert any("It's too expensive" in n and "Budget cut for 2027" in n for n in notes)
+    assert "Cancels at end of term" in client.get(f"/subscriptions/{sid}").get_data(as_text=True)  # cache dropped
+    actor, customer, details = audit_rows(app, "cancel_subscription")[-1]
+    assert (customer, details["outcome"], details["when"]) == (reader.customer_id(ACME), "succeeded", "end_of_term")
+    assert "Budget cut" not in str(details)  # free text stays out of the audit log
+
+
+def test_cancel_immediately(make_portal, reader):
+    app = make_portal(CANCEL_OPTIONS=BOTH)
+    client = sign_in(app, LONE_WOLF)
+    sid = reader.first_subscription(LONE_WOLF)
+    response = post_form(client, f"/subscriptions/{sid}/cancel", {"when": "immediately"})
+    assert response.status_code == 303
+    assert reader.subscription(sid)["status"] == "cancelled"
+
+
+def test_only_the_configured_options_are_offered(make_portal, reader):
+    app = make_portal()  # default: end_of_term only
+    client = sign_in(app, ACME)
+    sid = reader.first_subscription(ACME)
+    html = client.get(f"/subscriptions/{sid}/cancel").get_data(as_text=True)
+    assert 'value="immediately"' not in html
+    refused = post_form(client, f"/subscriptions/{sid}/cancel", {"when": "immediately"})
+    assert refused.status_code == 422
+    assert reader.subscription(sid)["status"] == "live"
+
+
+def test_the_retention_offer_applies_the_coupon_and_keeps_the_subscription(make_portal, reader):
+    app = make_portal(RETENTION_COUPON_CODE="FLAT5")
+    client = sign_in(app, LONE_WOLF)
+    sid = reader.first_subscription(LONE_WOLF)
+    html = client.get(f"/subscriptions/{sid}/cancel").get_data(as_text=True)
+    assert "Before you go" in html and "off every bill from now on" in html
+    response = client.post(f"/subscriptions/{sid}/stay", data={"csrf_token": csrf_of(html)})
+    assert response.status_code == 303
+    now = reader.subscription(sid)
+    assert now["status"] == "live" and now["coupon"]["coupon_code"] == "FLAT5"
+    assert audit_rows(app, "accept_retention_offer")[-1][2]["outcome"] == "succeeded"
+
+
+def test_zoho_down_while_cancelling_keeps_the_subscription(make_portal, reader, sandbox):
+    app = make_portal()
+    client = sign_in(app, ACME)
+    sid = reader.first_subscription(ACME)
+    sandbox.add_fault(path=f"/billing/v1/subscriptions/{sid}/cancel", kind="status", status=503, count=-1)
+    response = post_form(client, f"/subscriptions/{sid}/cancel", {"when": "end_of_term"})
+    assert response.status_code == 303
+    sandbox.clear_faults()
+    assert "nothing was changed" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert reader.subscription(sid)["status"] == "live"
+
+
+def test_the_note_failing_after_the_cancellation_still_reports_the_cancellation(make_portal, reader, sandbox):
+    app = make_portal()
+    client = sign_in(app, ACME)
+    sid = reader.first_subscription(ACME)
+    sandbox.add_fault(path=f"/billing/v1/subscriptions/{sid}/notes", kind="status", status=503, count=-1)
+    response = post_form(client, f"/subscriptions/{sid}/cancel",
+                         {"when": "end_of_term", "reason": _reason_id(reader, "Other")})
+    sandbox.clear_faults()
+    assert response.status_code == 303
+    assert reader.subscription(sid)["status"] == "non_renewing"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "cancellation is done" in page
+    assert audit_rows(app, "cancel_subscription")[-1][2]["reason_recorded"] is False
+
+
+def test_someone_elses_subscription_cannot_be_cancelled(make_portal, reader, sandbox):
+    app = make_portal()
+    acme_sub = reader.first_subscription(ACME)
+    olga = sign_in(app, OLGA)
+    token = csrf_of(olga.get("/profile").get_data(as_text=True))
+    sandbox.clear_calls()
+    assert olga.post(f"/subscriptions/{acme_sub}/cancel", data={"csrf_token": token, "when": "end_of_term"}).status_code == 404
+    assert olga.post(f"/subscriptions/{acme_sub}/stay", data={"csrf_token": token}).status_code == 404
+    assert not [c for c in sandbox.calls()["calls"] if acme_sub in c["path"] + c["query_string"]]
+    assert reader.subscription(acme_sub)["status"] == "live"
