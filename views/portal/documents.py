@@ -6,7 +6,7 @@ checked inside the read model (``billing_for``): an id that is not this customer
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import Response, render_template, request, url_for
 
@@ -71,8 +71,8 @@ def _invoice_list(zip_range, status: int):
         return url_for("portal.invoices", **{k: v for k, v in values.items() if defaults.get(k) != v})
 
     tabs = [
-        StatusTab(**{**tab.__dict__, "url": url_for("portal.invoices", status=tab.key) if tab.key != "all" else url_for("portal.invoices"),
-                     "current": tab.key == status_key})
+        replace(tab, url=url_for("portal.invoices", **({} if tab.key == "all" else {"status": tab.key})),
+                current=tab.key == status_key)
         for tab in INVOICE_TABS
     ]
     return render_template(
