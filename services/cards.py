@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import urlsplit
 from datetime import date
 
 from services.ownership import NotOwned, require_customer
@@ -47,6 +48,23 @@ class HostedOutcome:
     amount_paid: Money | None = None
     invoice_number: str | None = None
     subscription_status: str | None = None
+
+
+def hosted_page_origins(api_base: str) -> tuple[str, ...]:
+    """Origins Zoho's hosted pages are served from, for the CSP ``form-action`` of the pages whose forms
+    redirect there (browsers apply ``form-action`` to a form's redirects too).
+
+    The API's own origin (the sandbox serves both), and for ``www.zohoapis.<tld>`` Zoho's checkout hosts
+    ``billing.zoho.<tld>`` and ``subscriptions.zoho.<tld>`` (Canada: ``zohocloud.ca``).
+    """
+    parts = urlsplit(api_base)
+    origins = [f"{parts.scheme}://{parts.netloc}"]
+    host = parts.hostname or ""
+    if host.startswith("www.zohoapis."):
+        tld = host[len("www.zohoapis."):]
+        domain = "zohocloud.ca" if tld == "ca" else f"zoho.{tld}"
+        origins += [f"https://billing.{domain}", f"https://subscriptions.{domain}"]
+    return tuple(origins)
 
 
 def return_url(base_url: str) -> str:

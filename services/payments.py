@@ -23,6 +23,8 @@ timestamps only.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 import re
 import secrets
@@ -320,9 +322,9 @@ def pay_all(zoho, billing, *, batch_key: str, shown: list[ShownInvoice], card_id
     # The order comes from Zoho's due dates (the form only says which invoices were confirmed).
     order = sorted(shown_by_id, key=lambda i: _due_key(live_by_id.get(i), i))
     results: list[PaymentResult] = []
-    for position, invoice_id in enumerate(order):
+    for invoice_id in order:
         item = shown_by_id[invoice_id]
-        result = pay_invoice(zoho, billing, invoice_id, intent_key=f"{batch_key}.{position}",
+        result = pay_invoice(zoho, billing, invoice_id, intent_key=batch_intent_key(batch_key, invoice_id),
                              shown_amount=item.amount, shown_currency=item.currency, card_id=card_id,
                              batch_key=batch_key, cache=cache)
         results.append(result)
@@ -330,6 +332,12 @@ def pay_all(zoho, billing, *, batch_key: str, shown: list[ShownInvoice], card_id
             break
     rest = tuple(_quote_of(live_by_id[i]) for i in order[len(results):] if i in live_by_id)
     return PayAllResult(results=tuple(results), not_attempted=rest)
+
+
+def batch_intent_key(batch_key: str, invoice_id: str) -> str:
+    """Each invoice of a pay-all confirmation has its own intent, derived from the batch key and the invoice."""
+    digest = hashlib.sha256(f"{batch_key}:{invoice_id}".encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")[:40]
 
 
 def intents_for(customer_id: str, invoice_id: str | None = None) -> list[PaymentIntent]:

@@ -246,7 +246,7 @@ def test_declined_card_gets_a_plain_message_and_a_way_to_update_it(app, signed_i
     assert "card ending 0002" in html
     declined = client.post(f"/invoices/{BRIGHTSIDE_INVOICE}/pay", data=fields)
     body = declined.get_data(as_text=True)
-    assert declined.status_code == 200 and "Your card was declined" in body and "nothing was charged" in body
+    assert declined.status_code == 200 and "Your card was declined" in body and "Nothing was charged" in body
     assert "Update my card" in body and "Pay with another card" in body
     assert collects(zoho_sandbox) == 1
     assert _intents(app, BRIGHTSIDE_INVOICE) == [("failed", "declined", "99.00")]
