@@ -18,11 +18,11 @@ from decimal import Decimal
 from typing import Callable
 
 from .clock import Clock
-from .domain import billing, lifecycle
+from .domain import billing, lifecycle, taxes
 from .domain.dates import add_interval, add_months
 from .domain.models import (
     Addon, Card, ContactPerson, Coupon, Customer, Invoice, InvoiceItem, InvoicePayment, Organization, Payment,
-    PaymentApplication, Plan, Product, Subscription, SubscriptionItem,
+    PaymentApplication, Plan, Product, Subscription, SubscriptionItem, Tax, TaxExemption,
 )
 from .domain.money import ZERO, money
 from .store import Emit, Store
@@ -39,11 +39,11 @@ def build_store(seed_name: str, clock: Clock, emit: Emit, base_url: str) -> Stor
     store = Store(clock, emit, base_url, _organization(clock))
     store.muted = True
     try:
-        _catalogue(store)
+        tax_ids = _catalogue(store)
         if seed_name == "demo":
-            DemoHistory(store).build()
+            DemoHistory(store, tax_ids).build()
         elif seed_name == "large":
-            build_large(store)
+            build_large(store, tax_ids)
     finally:
         store.now_override = None
         store.muted = False
@@ -78,8 +78,39 @@ def _moment(store: Store, day: date, hour: int = 9, minute: int = 0) -> datetime
     return datetime.combine(day, time(hour, minute), tzinfo=store.clock.tz)
 
 
-def _catalogue(store: Store) -> None:
+# The tax catalogue: (key, tax_name, percentage, authority). India's GST is one 18 % tax here; Zoho India
+# splits an intra-state sale into a CGST 9 % + SGST 9 % tax group, which the sandbox does not model.
+TAXES = (
+    ("de_vat", "Germany VAT", "19", "Bundeszentralamt für Steuern"),
+    ("gr_vat", "Greece VAT", "24", "Independent Authority for Public Revenue"),
+    ("ch_vat", "Switzerland VAT", "8.1", "Swiss Federal Tax Administration"),
+    ("in_gst", "India GST", "18", "Central Board of Indirect Taxes and Customs"),
+    ("au_gst", "Australia GST", "10", "Australian Taxation Office"),
+)
+HOME_TAX = "au_gst"  # the organization's own (Australian) tax: the plans' and addons' default
+
+
+def _tax_catalogue(store: Store) -> dict[str, str]:
+    """Taxes and the one customer exemption, ids from the tax range; returns key -> tax_id."""
+    ids: dict[str, str] = {}
+    authorities: dict[str, str] = {}
+    for key, name, percentage, authority in TAXES:
+        authority_id = authorities.setdefault(authority, store.new_tax_id())
+        tax = Tax(store.new_tax_id(), name, Decimal(percentage), authority_id, authority,
+                  is_default_tax=key == HOME_TAX)
+        store.taxes[tax.tax_id] = tax
+        ids[key] = tax.tax_id
+    exemption = TaxExemption(store.new_tax_id(), "GST FREE", "Customer not charged GST (exempt supply)")
+    store.tax_exemptions[exemption.tax_exemption_id] = exemption
+    ids["gst_free"] = exemption.tax_exemption_id
+    return ids
+
+
+def _catalogue(store: Store) -> dict[str, str]:
+    """Products, plans, addons, coupons, taxes and settings; returns the tax catalogue's ids by key."""
     today = store.clock.today()
+    tax_ids = _tax_catalogue(store)
+    home_tax = tax_ids[HOME_TAX]
     created = _moment(store, add_months(today, -59), 10, 15)
     cloud = Product(store.new_id(), "Harbourline Cloud", "Hosted project workspaces for teams", "active",
                     "billing@harbourline.example", "https://harbourline.example/welcome", created, created)
@@ -93,7 +124,8 @@ def _catalogue(store: Store) -> None:
         p = Plan(code, name, description, product.product_id, money(usd), interval, unit, status=status,
                  unit=plan_unit, trial_period=trial, setup_fee=money(setup_fee), addon_codes=list(addons),
                  prices={"USD": money(usd), "EUR": money(eur), "INR": money(inr)},
-                 store_markup_description=description, created_time=created, updated_time=created)
+                 store_markup_description=description, created_time=created, updated_time=created,
+                 tax_id=home_tax if status == "active" else "")
         store.plans[code] = p
 
     cloud_addons = ("extra-storage", "priority-support", "onboarding")
@@ -116,7 +148,7 @@ def _catalogue(store: Store) -> None:
     def addon(code, name, description, usd, eur, inr, kind="recurring", unit_name="unit"):
         a = Addon(code, name, description, cloud.product_id, money(usd), kind, unit_name,
                   interval_unit="monthly", prices={"USD": money(usd), "EUR": money(eur), "INR": money(inr)},
-                  created_time=created, updated_time=created)
+                  created_time=created, updated_time=created, tax_id=home_tax)
         store.addons[code] = a
 
     addon("extra-storage", "Extra storage", "50 GB of additional storage", "5", "5", "399", unit_name="50 GB")
@@ -149,6 +181,7 @@ def _catalogue(store: Store) -> None:
             {"churn_message_id": store.new_id(), "label": "Other", "index": 4},
         ],
     }
+    return tax_ids
 
 
 # ---- building blocks the seeds share ---------------------------------------------------------------
@@ -198,8 +231,9 @@ class Action:
 class DemoHistory:
     """The demo organization's story, one customer at a time, replayed in date order."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, tax_ids: dict[str, str]) -> None:
         self.store = store
+        self.tax_ids = tax_ids
         self.today = store.clock.today()
         self.actions: list[Action] = []
 
@@ -244,6 +278,7 @@ class DemoHistory:
         s = self.store
         t = self.today
         h: dict = {}
+        tax = self.tax_ids
 
         # 1. Acme Studio - live Pro with addons and a coupon, card on file, three contact persons,
         #    portal enabled, a scheduled end-of-term upgrade.
@@ -271,22 +306,24 @@ class DemoHistory:
         self.at(self.days_ago(2), lambda: lifecycle.add_note(s, h["acme"], "Asked about SSO; upgrading next term.",
                                                              "Grace Okafor"))
 
-        # 2. Müller & Söhne GmbH - EUR, in trial with days left and a card; HTML in the notes.
+        # 2. Müller & Söhne GmbH - EUR, in trial with days left and a card; HTML in the notes; German VAT.
         mueller = self.customer(self.days_ago(5), "Müller & Söhne GmbH", "buchhaltung@mueller-soehne.example", "EUR",
                                 first_name="Jürgen", last_name="Müller", company_name="Müller & Söhne GmbH",
                                 phone="+49 30 5555 0123",
                                 billing_address=address("Königstraße 7", "Berlin", "Berlin", "10178", "Germany"),
-                                notes='<script>alert(1)</script> <b>bold</b> & "quotes" — Grüße')
+                                notes='<script>alert(1)</script> <b>bold</b> & "quotes" — Grüße',
+                                tax_fields={"is_taxable": True, "tax_id": tax["de_vat"], "vat_reg_no": "DE999999999"})
         mueller_card = new_card(s, mueller, "1881", 11, t.year + 3, mueller.created_time)
         self.at(self.days_ago(5), lambda: self.subscribe(mueller, {
             "plan": {"plan_code": "pro-monthly"}, "card_id": mueller_card.card_id}, h, "mueller"))
         self.at(self.days_ago(4), lambda: lifecycle.add_note(
             s, h["mueller"], '<script>alert(1)</script> Customer wrote: "<img src=x onerror=alert(2)>"', "Support"))
 
-        # 3. Αθηνά Παπαδοπούλου - EUR, non_renewing (cancel at term end scheduled).
+        # 3. Αθηνά Παπαδοπούλου - EUR, non_renewing (cancel at term end scheduled); Greek VAT.
         athina = self.customer(self.months_ago(4, 10), "Αθηνά Παπαδοπούλου", "athina@parthenon-design.example", "EUR",
                                first_name="Αθηνά", last_name="Παπαδοπούλου", company_name="Parthenon Design",
-                               billing_address=address("Ερμού 25", "Αθήνα", "Attica", "105 63", "Greece"))
+                               billing_address=address("Ερμού 25", "Αθήνα", "Attica", "105 63", "Greece"),
+                               tax_fields={"is_taxable": True, "tax_id": tax["gr_vat"], "vat_reg_no": "EL999999999"})
         athina_card = new_card(s, athina, "5100", 4, t.year + 1, athina.created_time, gateway="stripe")
         self.at(self.months_ago(4, 10), lambda: self.subscribe(athina, {
             "plan": {"plan_code": "starter-monthly", "exclude_trial": True}, "card_id": athina_card.card_id}, h, "athina"))
@@ -340,13 +377,13 @@ class DemoHistory:
 
         self.at(self.days_ago(5), kowalski_declines)
 
-        # 8. Priya Sharma Consulting - INR, offline (bank transfer), two subscriptions, a partial payment.
+        # 8. Priya Sharma Consulting - INR, offline (bank transfer), two subscriptions, a partial payment; GST 18 %.
         priya = self.customer(self.months_ago(3, 12), "Priya Sharma Consulting", "accounts@priya-consulting.example", "INR",
                               first_name="Priya", last_name="Sharma", payment_terms=15, payment_terms_label="Net 15",
                               phone="+91 22 5555 0188",
                               billing_address=address("14 Marine Drive", "Mumbai", "Maharashtra", "400020", "India"),
                               tax_fields={"gst_no": "27AAPFU0939F1ZV", "gst_treatment": "business_gst",
-                                          "place_of_contact": "MH"})
+                                          "place_of_contact": "MH", "is_taxable": True, "tax_id": tax["in_gst"]})
         self.at(self.months_ago(3, 12), lambda: self.subscribe(priya, {
             "plan": {"plan_code": "team-seat-monthly", "quantity": 5}, "auto_collect": False}, h, "priya1"))
         self.at(self.months_ago(1, 20), lambda: self.subscribe(priya, {
@@ -376,10 +413,13 @@ class DemoHistory:
         self.at(self.months_ago(2, 20), lambda: lifecycle.update(s, h["north"], {"plan": {"plan_code": "business-monthly"}}))
         self.at(self.days_ago(1), lambda: lifecycle.update(s, h["north"], {"plan": {"plan_code": "starter-monthly"}}))
 
-        # 10. Lone Wolf Freelance - no card at all, offline subscription, an open invoice not yet due.
+        # 10. Lone Wolf Freelance - no card at all, offline subscription, an open invoice not yet due. In
+        #     Australia, so the plans' GST would apply: exempt (GST FREE), the demo's untaxed domestic customer.
         wolf = self.customer(self.days_ago(40), "Lone Wolf Freelance", "hello@lonewolf.example", "USD",
                              first_name="Sam", last_name="Okoro", payment_terms=30, payment_terms_label="Net 30",
-                             billing_address=address("3/17 Beaufort St", "Perth", "Western Australia", "6000", "Australia"))
+                             billing_address=address("3/17 Beaufort St", "Perth", "Western Australia", "6000", "Australia"),
+                             tax_fields={"is_taxable": False, "tax_exemption_id": tax["gst_free"],
+                                         "tax_exemption_code": "GST FREE"})
         self.at(self.days_ago(40), lambda: self.subscribe(wolf, {
             "plan": {"plan_code": "starter-monthly", "exclude_trial": True}, "auto_collect": False}, h, "wolf"))
 
@@ -407,10 +447,11 @@ class DemoHistory:
         self.customer(self.months_ago(12), "Quiet Harbor Co", "info@quietharbor.example", "USD", status="inactive",
                       first_name="Ivy", last_name="Chen")
 
-        # 14. Café Zürich AG - EUR, trial that already converted to live with a card (trial history).
+        # 14. Café Zürich AG - EUR, trial that already converted to live with a card (trial history); Swiss VAT.
         cafe = self.customer(self.days_ago(30), "Café Zürich AG", "finanzen@cafe-zuerich.example", "EUR",
                              first_name="Lukas", last_name="Brunner",
-                             billing_address=address("Bahnhofstrasse 1", "Zürich", "Zürich", "8001", "Switzerland"))
+                             billing_address=address("Bahnhofstrasse 1", "Zürich", "Zürich", "8001", "Switzerland"),
+                             tax_fields={"is_taxable": True, "tax_id": tax["ch_vat"], "vat_reg_no": "CHE-999.999.999 MWST"})
         cafe_card = new_card(s, cafe, "7722", 5, t.year + 2, cafe.created_time)
         self.at(self.days_ago(30), lambda: self.subscribe(cafe, {
             "plan": {"plan_code": "pro-monthly"}, "card_id": cafe_card.card_id,
@@ -427,7 +468,12 @@ LAST_NAMES = ("Smith", "Müller", "García", "Rossi", "Kowalski", "Nguyen", "Tan
 COMPANY_WORDS = ("Labs", "Studio", "Systems", "Partners", "Works", "Digital", "Analytics", "Logistics", "Foods", "Health")
 
 
-def build_large(store: Store) -> None:
+# Large seed: customers in these currencies are registered for the tax (every other one, by number, so
+# the random stream - and with it every other fact of the seed - is the same as without taxes).
+LARGE_TAX_BY_CURRENCY = {"EUR": "de_vat", "INR": "in_gst"}
+
+
+def build_large(store: Store, tax_ids: dict[str, str]) -> None:
     """10,000 customers with one or two subscriptions and their invoices and card payments.
 
     Built directly (not replayed through the domain) so it takes about a second: the objects are
@@ -449,6 +495,8 @@ def build_large(store: Store) -> None:
                             currency_code=currency, created_time=created, updated_time=created,
                             first_name=first, last_name=last, company_name=company,
                             billing_address=address(f"{rng.randint(1, 400)} Main St", "Springfield", "State", f"{rng.randint(10000, 99999)}", "U.S.A"))
+        if currency in LARGE_TAX_BY_CURRENCY and n % 2 == 0:
+            customer.tax_fields = {"is_taxable": True, "tax_id": tax_ids[LARGE_TAX_BY_CURRENCY[currency]]}
         store.add_customer(customer)
         has_card = rng.random() < 0.85
         card = new_card(store, customer, f"{rng.randint(1000, 9999)}", rng.randint(1, 12), today.year + rng.randint(0, 4),
@@ -474,12 +522,13 @@ def _large_subscription(store: Store, rng: random.Random, customer: Customer, pl
                        updated_time=created, activated_at=start, auto_collect=card is not None,
                        card_id=card.card_id if card else "")
     store.add_subscription(sub)
+    tax = taxes.line_tax_for(store, customer, plan.plan_code)  # the same for every term of this subscription
     fate = rng.random()
     term_start = start
     while True:
         term_end = add_interval(term_start, sub.interval, sub.interval_unit)
         paid = card is not None or term_end <= today - timedelta(days=20) or rng.random() < 0.5
-        _large_invoice(store, customer, sub, term_start, term_end, card, paid)
+        _large_invoice(store, customer, sub, term_start, term_end, card, paid, tax)
         if term_end > today:
             break
         term_start = term_end
@@ -494,11 +543,13 @@ def _large_subscription(store: Store, rng: random.Random, customer: Customer, pl
 
 
 def _large_invoice(store: Store, customer: Customer, sub: Subscription, start: date, end: date, card: Card | None,
-                   paid: bool) -> None:
+                   paid: bool, tax: Tax | None) -> None:
     moment = _moment(store, start, 3, 0)
     item = InvoiceItem(store.new_id(), sub.plan.code, sub.plan.name,
                        f"Charges for this duration (from {start:%d-%b-%Y} to {(end - timedelta(days=1)):%d-%b-%Y})",
-                       sub.plan.price, sub.plan.quantity, ZERO, sub.product_id)
+                       sub.plan.price, sub.plan.quantity, ZERO, sub.product_id,
+                       tax_id=tax.tax_id if tax else "", tax_name=tax.tax_name if tax else "",
+                       tax_percentage=tax.tax_percentage if tax else ZERO)
     inv = Invoice(store.new_id(), store.next_invoice_number(), customer.customer_id, start, start, customer.currency_code,
                   "renewal" if sub.child_invoice_id else "new", [item], moment, moment,
                   subscription_id=sub.subscription_id)
@@ -507,7 +558,7 @@ def _large_invoice(store: Store, customer: Customer, sub: Subscription, start: d
     if not paid:
         return
     payment_id, share_id = store.new_id(), store.new_id()
-    amount = item.item_total
+    amount = item.item_total + item.tax_amount  # the invoice's total, without summing its one line again
     inv.payments.append(InvoicePayment(share_id, payment_id, amount))
     store.add_payment(Payment(payment_id, customer.customer_id, "autotransaction" if card else "banktransfer", amount,
                               start, customer.currency_code, inv.number, f"Payment has been made for the invoice {inv.number}",

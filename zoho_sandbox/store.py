@@ -22,7 +22,7 @@ from .clock import Clock
 from .core import ApiError
 from .domain.models import (
     Addon, Card, ContactPerson, Coupon, CreditNote, Customer, HostedPage, Invoice, Organization,
-    Payment, Plan, Product, Subscription,
+    Payment, Plan, Product, Subscription, Tax, TaxExemption,
 )
 
 Emit = Callable[[str, dict], None]
@@ -31,6 +31,9 @@ Emit = Callable[[str, dict], None]
 # ("187955000000050001"); the counter starts where the recorded responses' ids do.
 ID_BASE = 187955000000000000
 FIRST_ID = 50001
+# The tax catalogue takes its ids from a range of its own, below FIRST_ID: adding a tax never shifts the
+# ids of customers, subscriptions or invoices, which the demo documents and other tests rely on.
+FIRST_TAX_ID = 30001
 
 
 class IdGenerator:
@@ -56,10 +59,13 @@ class Store:
         self.muted = False
         self.now_override: datetime | None = None
         self.ids = IdGenerator()
+        self.tax_ids = IdGenerator(start=FIRST_TAX_ID)
         self._hostedpage_counter = itertools.count(1)
         self._invoice_numbers = itertools.count(1)
         self._creditnote_numbers = itertools.count(1)
 
+        self.taxes: dict[str, Tax] = {}
+        self.tax_exemptions: dict[str, TaxExemption] = {}
         self.products: dict[str, Product] = {}
         self.plans: dict[str, Plan] = {}
         self.addons: dict[str, Addon] = {}
@@ -121,6 +127,9 @@ class Store:
 
     def new_id(self) -> str:
         return self.ids.next()
+
+    def new_tax_id(self) -> str:
+        return self.tax_ids.next()
 
     def new_hostedpage_id(self) -> str:
         # 64 hex characters like Zoho's, deterministic for a given seed and call order.

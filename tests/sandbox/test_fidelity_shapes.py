@@ -91,6 +91,23 @@ def test_subscription_invoice_payment_creditnote_shapes(api):
         assert body["credit_note"]["creditnote_id"] == note["creditnote_id"]
 
 
+def test_taxed_shapes(api):
+    """The taxed demo customers' objects: invoice taxes with number amounts, subscription taxes with
+    string amounts (subscription.yml), customers with is_taxable/tax_id."""
+    for name in ("Priya Sharma Consulting", "Café Zürich AG", "Αθηνά Παπαδοπούλου", "Müller & Söhne GmbH"):
+        cid = api.customer_named(name)["customer_id"]
+        validate(api.ok("GET", f"/customers/{cid}"), "customers.yml", "retrieve-a-customer-response")
+        for row in api.subscriptions_of(cid):
+            body = api.ok("GET", f"/subscriptions/{row['subscription_id']}")
+            validate(body, "subscription.yml", "retrieve-a-subscription-response")
+            assert body["subscription"]["taxes"] and all(isinstance(t["tax_amount"], str)
+                                                         for t in body["subscription"]["taxes"])
+        for row in api.invoices_of(cid):
+            body = api.ok("GET", f"/invoices/{row['invoice_id']}")
+            validate(body, "invoices.yml", "retrieve-an-invoice-response")
+            assert body["invoice"]["taxes"] and all(isinstance(t["tax_amount"], float) for t in body["invoice"]["taxes"])
+
+
 def test_catalogue_and_settings_shapes(api):
     validate(api.ok("GET", "/plans"), "plans.yml", "list-all-plans-response")
     validate(api.ok("GET", "/plans/pro-monthly"), "plans.yml", "retrieve-a-plan-response")
@@ -103,6 +120,7 @@ def test_catalogue_and_settings_shapes(api):
     validate(api.ok("GET", "/coupons/WELCOME10"), "coupons.yml", "retrieve-a-coupon-response")
     validate(api.ok("GET", "/settings/preferences/churnmessages"), "settings.yml",
              "retrieve-churn-message-preferences-response")
+    validate(api.ok("GET", "/settings/taxes"), "settings.yml", "retrieve-list-of-taxes-response")
 
 
 def test_cards_contact_persons_hosted_pages_shapes(sb, auth):

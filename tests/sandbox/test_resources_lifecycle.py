@@ -151,7 +151,10 @@ def test_quantity_addons_and_end_of_term_change(api, sb):
         "addons": [{"addon_code": "extra-storage", "quantity": 3}]})
     sub = body["subscription"]
     assert sub["plan"]["quantity"] == 8 and [a["addon_code"] for a in sub["addons"]] == ["extra-storage"]
-    assert sub["amount"] == 8 * 999 + 3 * 399
+    # Priya is charged India GST 18 %: sub_total is the lines, amount adds the tax (a string in taxes[]).
+    assert sub["sub_total"] == 8 * 999 + 3 * 399
+    assert [t["tax_amount"] for t in sub["taxes"]] == ["1654.02"]
+    assert sub["amount"] == 8 * 999 + 3 * 399 + 1654.02
     bad = api.call("PUT", f"/subscriptions/{seats['subscription_id']}", json={"plan": {"plan_code": "no-such-plan"}})
     assert (bad.status_code, bad.json()["code"]) == (400, 101002)
     bad_addon = api.call("PUT", f"/subscriptions/{seats['subscription_id']}", json={"addons": [{"addon_code": "zzz"}]})

@@ -88,7 +88,10 @@ def test_subscriptions_by_customer_and_get(api):
     full = api.ok("GET", f"/subscriptions/{subs[0]['subscription_id']}")["subscription"]
     assert full["customer"]["customer_id"] == priya["customer_id"]
     assert full["plan"]["plan_code"] == "team-seat-monthly" and full["plan"]["quantity"] == 5
-    assert full["amount"] == full["plan"]["total"] == 5 * 999
+    assert full["sub_total"] == full["plan"]["total"] == 5 * 999
+    assert full["plan"]["tax_name"] == "India GST" and full["plan"]["tax_percentage"] == 18
+    assert full["taxes"] == [{"tax_id": full["plan"]["tax_id"], "tax_name": "India GST", "tax_amount": "899.10"}]
+    assert full["amount"] == 5 * 999 + 899.10
     assert full["expires_at"] == "" and full["auto_collect"] is False and "card" not in full
 
 

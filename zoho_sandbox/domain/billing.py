@@ -12,7 +12,7 @@ from decimal import Decimal
 from . import errors, serialize
 from .models import (
     Card, CreditApplication, CreditNote, CreditNoteItem, Customer, Invoice, InvoiceCredit, InvoiceItem,
-    InvoicePayment, Payment, PaymentApplication,
+    InvoicePayment, Payment, PaymentApplication, Tax,
 )
 from .money import ZERO, money
 
@@ -68,10 +68,16 @@ def create_invoice(store, customer: Customer, items: list[InvoiceItem], transact
 
 
 def new_item(store, code: str, name: str, description: str, price: Decimal, quantity: Decimal,
-             discount: Decimal = ZERO, product_id: str = "") -> InvoiceItem:
+             discount: Decimal = ZERO, product_id: str = "", tax: Tax | None = None) -> InvoiceItem:
     return InvoiceItem(item_id=store.new_id(), code=code, name=name, description=description,
                        price=money(price), quantity=Decimal(quantity), discount_amount=money(discount),
-                       product_id=product_id)
+                       product_id=product_id, **_tax_snapshot(tax))
+
+
+def _tax_snapshot(tax: Tax | None) -> dict:
+    if tax is None:
+        return {}
+    return {"tax_id": tax.tax_id, "tax_name": tax.tax_name, "tax_percentage": tax.tax_percentage}
 
 
 def _gateway_reference(store, seed: str) -> str:
@@ -191,9 +197,10 @@ def create_credit_note(store, customer: Customer, items: list[CreditNoteItem], *
     return note
 
 
-def credit_item(store, code: str, name: str, description: str, amount: Decimal) -> CreditNoteItem:
+def credit_item(store, code: str, name: str, description: str, amount: Decimal,
+                tax: Tax | None = None) -> CreditNoteItem:
     return CreditNoteItem(item_id=store.new_id(), code=code, name=name, description=description,
-                          price=money(amount), quantity=Decimal(1))
+                          price=money(amount), quantity=Decimal(1), **_tax_snapshot(tax))
 
 
 def apply_credit(store, note: CreditNote, inv: Invoice, amount: Decimal | None = None) -> Decimal:

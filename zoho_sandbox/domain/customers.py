@@ -2,7 +2,7 @@
 subscription creation with a new ``customer{}`` and the ``newsubscription`` hosted page."""
 from __future__ import annotations
 
-from . import errors, serialize
+from . import errors, serialize, taxes
 from .models import Customer
 from .money import CURRENCIES
 
@@ -54,6 +54,8 @@ def _apply_custom_fields(store, customer: Customer, value) -> None:
 
 def apply_customer_fields(store, customer: Customer, body: dict) -> None:
     """Copy the writable fields of a create/update body onto the customer (partial update)."""
+    # Checked before anything changes: an unknown tax id must not leave a half-updated customer.
+    taxes.validate_customer_fields(store, {**customer.tax_fields, **{k: body[k] for k in TAX_FIELDS if k in body}})
     for name in TEXT_FIELDS:
         if name in body:
             value = body[name]

@@ -16,10 +16,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 from ..core import ApiError
-from . import billing, errors, lifecycle, pricing, serialize
-from .customers import create_customer
+from . import billing, errors, lifecycle, pricing, serialize, taxes
+from .customers import TAX_FIELDS, create_customer
 from .models import Card, HostedPage
-from .money import ZERO, currency_symbol, money
+from .money import ZERO, currency_symbol, line_tax, money
 
 LIFETIME = timedelta(hours=1)
 ACTIONS = ("new_subscription", "update_subscription", "update_card", "invoice_payment", "add_payment_method")
@@ -86,6 +86,17 @@ def is_expired(store, page: HostedPage) -> bool:
     return page.status in ("fresh", "read", "failed") and store.now() > page.expiring_time
 
 
+def _tax_lines(store, tax_fields: dict, address: dict, codes: list[str], lines: list[dict]) -> list[dict]:
+    """One line per tax on the priced lines (same rules as the invoice the page will raise)."""
+    totals: dict[str, list] = {}
+    for code, line in zip(codes, lines):
+        tax = taxes.tax_for(store, tax_fields, address, code)
+        if tax is not None:
+            entry = totals.setdefault(tax.tax_id, [taxes.label(tax.tax_name, tax.tax_percentage), ZERO])
+            entry[1] += line_tax(line["amount"], tax.tax_percentage)
+    return [{"description": label, "amount": amount} for label, amount in totals.values()]
+
+
 def _lines(store, page: HostedPage) -> tuple[list[dict], Decimal, str, str]:
     """(lines, total, currency_code, customer_name) the page will charge, for the browser UI."""
     body = page.request
@@ -93,17 +104,23 @@ def _lines(store, page: HostedPage) -> tuple[list[dict], Decimal, str, str]:
         if page.customer_id:
             customer = store.customers[page.customer_id]
             currency, name = customer.currency_code, customer.display_name
+            tax_fields, address = customer.tax_fields, customer.billing_address
         else:
             currency = str(body["customer"].get("currency_code") or store.organization.currency_code).upper()
             name = str(body["customer"].get("display_name"))
+            tax_fields = {k: v for k, v in body["customer"].items() if k in TAX_FIELDS}
+            address = body["customer"].get("billing_address") or {}
         plan = store.plans[body["plan"]["plan_code"]]
         quantity = Decimal(str(body["plan"].get("quantity") or 1))
         price = money(body["plan"]["price"]) if body["plan"].get("price") not in (None, "") else pricing.plan_price(plan, currency)
         lines = [{"description": f"{plan.name} × {quantity:g}", "amount": money(price * quantity)}]
+        codes = [plan.plan_code]
         for entry in body.get("addons") or []:
             addon = store.addons[entry["addon_code"]]
             qty = Decimal(str(entry.get("quantity") or 1))
             lines.append({"description": f"{addon.name} × {qty:g}", "amount": money(pricing.addon_price(addon, currency) * qty)})
+            codes.append(addon.addon_code)
+        lines += _tax_lines(store, tax_fields, address, codes, lines)
         trial = plan.trial_period if not body["plan"].get("exclude_trial") else 0
         if body["plan"].get("trial_days") not in (None, ""):
             trial = int(body["plan"]["trial_days"])
@@ -119,6 +136,8 @@ def _lines(store, page: HostedPage) -> tuple[list[dict], Decimal, str, str]:
         addons = lifecycle.addon_items(store, customer, body.get("addons"), plan_line.code) if "addons" in body else sub.addons
         lines = [{"description": f"{plan_line.name} × {plan_line.quantity:g} (per term)", "amount": pricing.line_total(plan_line)}]
         lines += [{"description": f"{a.name} × {a.quantity:g}", "amount": pricing.line_total(a)} for a in addons]
+        lines += _tax_lines(store, customer.tax_fields, customer.billing_address,
+                            [plan_line.code] + [a.code for a in addons], lines)
         total = sum((line["amount"] for line in lines), ZERO)
         return lines, total, customer.currency_code, customer.display_name
     if page.action == "invoice_payment":

@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from . import billing, errors, pricing, serialize
+from . import billing, errors, pricing, serialize, taxes
 from .dates import add_interval, parse_date
 from .models import Card, Customer, Invoice, Note, ScheduledChange, Subscription, SubscriptionItem
 from .money import ZERO, money
@@ -90,14 +90,17 @@ def term_invoice(store, sub: Subscription, transaction_type: str, start: date, e
                  include_one_time: bool = False, setup_fee: Decimal = ZERO, emit: bool = True) -> Invoice:
     customer = store.customers[sub.customer_id]
     period = f"Charges for this duration (from {start:%d-%b-%Y} to {(end - timedelta(days=1)):%d-%b-%Y})"
+    plan_tax = taxes.line_tax_for(store, customer, sub.plan.code)
     items = [billing.new_item(store, sub.plan.code, sub.plan.name, period, sub.plan.price, sub.plan.quantity,
-                              product_id=sub.product_id)]
+                              product_id=sub.product_id, tax=plan_tax)]
     if setup_fee > 0:
+        # Zoho has a separate setup_fee_tax_id; the sandbox taxes the setup fee like the plan.
         items.append(billing.new_item(store, sub.plan.code, f"{sub.plan.name} - Setup fee", "Setup fee",
-                                      setup_fee, Decimal(1), product_id=sub.product_id))
+                                      setup_fee, Decimal(1), product_id=sub.product_id, tax=plan_tax))
     for addon in (sub.addons if include_one_time else _recurring(store, sub.addons)):
         items.append(billing.new_item(store, addon.code, addon.name, addon.description or period, addon.price,
-                                      addon.quantity, product_id=sub.product_id))
+                                      addon.quantity, product_id=sub.product_id,
+                                      tax=taxes.line_tax_for(store, customer, addon.code)))
     coupon = pricing.active_coupon(store, sub)
     discount = ZERO
     if coupon is not None:
@@ -370,6 +373,8 @@ def change_now(store, sub: Subscription, new_plan: SubscriptionItem, new_addons:
     credit_amount = money(old_total * fraction)
 
     customer = store.customers[sub.customer_id]
+    # The credit is for the old plan's lines, so it carries the old plan's tax; the prorated charge the new one's.
+    old_tax = taxes.line_tax_for(store, customer, sub.plan.code)
     sub.plan, sub.addons = new_plan, new_addons
     sub.product_id = new_plan_obj.product_id
     transaction_type = "upgrade" if event == "subscription_upgraded" else "downgrade"
@@ -386,13 +391,14 @@ def change_now(store, sub: Subscription, new_plan: SubscriptionItem, new_addons:
         items = [billing.new_item(
             store, new_plan.code, new_plan.name,
             f"Prorated charges for {new_plan.name} from {today:%d-%b-%Y} to {(end - timedelta(days=1)):%d-%b-%Y}",
-            charge, Decimal(1), product_id=sub.product_id)]
+            charge, Decimal(1), product_id=sub.product_id, tax=taxes.line_tax_for(store, customer, new_plan.code))]
         inv = billing.create_invoice(store, customer, items, transaction_type, subscription_id=sub.subscription_id,
                                      emit=False)
     if credit_amount > 0:
         note = billing.create_credit_note(store, customer, [billing.credit_item(
             store, "unused-credit", f"Unused time on {old_plan_name}",
-            f"Credit for the unused part of the current term ({remaining} of {term_days} days)", credit_amount)],
+            f"Credit for the unused part of the current term ({remaining} of {term_days} days)", credit_amount,
+            tax=old_tax)],
             reference_number=inv.number, subscription_id=sub.subscription_id)
     billing.apply_open_credits(store, inv)
     store.emit("invoice_created", lambda: {"invoice": serialize.invoice(store, inv)})

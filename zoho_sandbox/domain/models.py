@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from .money import ZERO
+from .money import ZERO, line_tax
 
 
 def _address() -> dict:
@@ -46,6 +46,28 @@ class Organization:
 
 
 @dataclass(slots=True)
+class Tax:
+    """One rate of the organization's tax catalogue (``GET /settings/taxes``). Exclusive taxes only:
+    the amount is added on top of the line (``is_inclusive_tax`` is always false)."""
+
+    tax_id: str
+    tax_name: str
+    tax_percentage: Decimal
+    tax_authority_id: str
+    tax_authority_name: str
+    tax_type: str = "tax"
+    is_default_tax: bool = False
+
+
+@dataclass(slots=True)
+class TaxExemption:
+    tax_exemption_id: str
+    tax_exemption_code: str
+    description: str
+    type: str = "customer"  # "customer" | "item"
+
+
+@dataclass(slots=True)
 class Product:
     product_id: str
     name: str
@@ -73,6 +95,8 @@ class Plan:
     setup_fee: Decimal = ZERO
     store_markup_description: str = ""
     addon_codes: list[str] = field(default_factory=list)
+    # The item's default tax: charged to taxable customers in the organization's country who have no tax of their own.
+    tax_id: str = ""
     # Prices in other currencies (Zoho price lists); missing ones convert from the base price.
     prices: dict[str, Decimal] = field(default_factory=dict)
     created_time: datetime | None = None
@@ -93,6 +117,7 @@ class Addon:
     pricing_scheme: str = "unit"
     applicable_to_all_plans: bool = True
     plan_codes: list[str] = field(default_factory=list)
+    tax_id: str = ""
     prices: dict[str, Decimal] = field(default_factory=dict)
     created_time: datetime | None = None
     updated_time: datetime | None = None
@@ -271,10 +296,18 @@ class InvoiceItem:
     quantity: Decimal
     discount_amount: Decimal
     product_id: str = ""
+    # The tax as it was when the line was billed: later catalogue or customer changes never rewrite an invoice.
+    tax_id: str = ""
+    tax_name: str = ""
+    tax_percentage: Decimal = ZERO
 
     @property
     def item_total(self) -> Decimal:
         return (self.price * self.quantity - self.discount_amount).quantize(Decimal("0.01"))
+
+    @property
+    def tax_amount(self) -> Decimal:
+        return line_tax(self.item_total, self.tax_percentage)
 
 
 @dataclass(slots=True)
@@ -319,8 +352,16 @@ class Invoice:
     comments: list[dict] = field(default_factory=list)
 
     @property
-    def total(self) -> Decimal:
+    def sub_total(self) -> Decimal:
         return sum((i.item_total for i in self.items), ZERO)
+
+    @property
+    def tax_total(self) -> Decimal:
+        return sum((i.tax_amount for i in self.items), ZERO)
+
+    @property
+    def total(self) -> Decimal:
+        return self.sub_total + self.tax_total
 
     @property
     def payment_made(self) -> Decimal:
@@ -388,10 +429,17 @@ class CreditNoteItem:
     description: str
     price: Decimal
     quantity: Decimal
+    tax_id: str = ""
+    tax_name: str = ""
+    tax_percentage: Decimal = ZERO
 
     @property
     def item_total(self) -> Decimal:
         return (self.price * self.quantity).quantize(Decimal("0.01"))
+
+    @property
+    def tax_amount(self) -> Decimal:
+        return line_tax(self.item_total, self.tax_percentage)
 
 
 @dataclass(slots=True)
@@ -420,8 +468,16 @@ class CreditNote:
     is_void: bool = False
 
     @property
-    def total(self) -> Decimal:
+    def sub_total(self) -> Decimal:
         return sum((i.item_total for i in self.items), ZERO)
+
+    @property
+    def tax_total(self) -> Decimal:
+        return sum((i.tax_amount for i in self.items), ZERO)
+
+    @property
+    def total(self) -> Decimal:
+        return self.sub_total + self.tax_total
 
     @property
     def balance(self) -> Decimal:

@@ -40,3 +40,11 @@ def convert_from_usd(amount: Decimal, code: str) -> Decimal:
 def money_string(value: Decimal) -> str:
     """The few places Zoho sends amounts as strings ("20.50"): transactions, tax amounts."""
     return f"{money(value):.2f}"
+
+
+def line_tax(base: Decimal, percentage: Decimal) -> Decimal:
+    """An exclusive tax on one line, rounded per line (Zoho's default item-level tax rounding), so the
+    tax summary of a document is always the sum of its lines' taxes."""
+    if not percentage:
+        return ZERO
+    return money(base * percentage / Decimal(100))

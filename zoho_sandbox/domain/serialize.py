@@ -2,8 +2,10 @@
 
 Field sets follow the recorded responses (shared/zoho-recorded) first and the OpenAPI component
 schemas second. List rows are the subsets Zoho sends in lists; ``full=True`` is the single-object
-shape. Money stays Decimal here (core.json_response writes JSON numbers); the two places Zoho
-uses strings (tax amounts, transaction amounts) say so.
+shape. Money stays Decimal here (core.json_response writes JSON numbers); the places Zoho uses
+strings say so: transaction amounts, and ``taxes[].tax_amount`` of subscriptions and credit notes
+(subscription.yml, credit-notes.yml: ``"2.50"``), while an invoice's ``taxes[].tax_amount`` is a number
+(invoices.yml).
 """
 from __future__ import annotations
 
@@ -11,10 +13,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from ..clock import zoho_date, zoho_timestamp
-from . import pricing
+from . import pricing, taxes
 from .models import (
     Addon, Card, ContactPerson, Coupon, CreditNote, Customer, HostedPage, Invoice, Payment, Plan,
-    Product, Subscription,
+    Product, Subscription, SubscriptionItem, Tax, TaxExemption,
 )
 from .money import ZERO, currency_id, currency_symbol, money, money_string
 
@@ -45,6 +47,34 @@ def _address(address: dict, with_attention: bool = True) -> dict:
 
 
 # ---- organization, catalogue ----------------------------------------------------------------
+
+def _item_tax(store, tax_id: str) -> dict:
+    """A plan's or addon's default tax fields (recorded: ``""`` and ``tax_percentage: 0`` when none)."""
+    tax = store.taxes.get(tax_id) if tax_id else None
+    if tax is None:
+        return {"tax_id": "", "tax_name": "", "tax_percentage": 0, "tax_type": ""}
+    return {"tax_id": tax.tax_id, "tax_name": tax.tax_name, "tax_percentage": tax.tax_percentage,
+            "tax_type": tax.tax_type}
+
+
+def tax(store, t: Tax) -> dict:
+    """A row of ``GET /settings/taxes``."""
+    return {
+        "tax_id": t.tax_id,
+        "tax_name": t.tax_name,
+        "tax_percentage": t.tax_percentage,
+        "tax_type": t.tax_type,
+        "tax_authority_id": t.tax_authority_id,
+        "tax_authority_name": t.tax_authority_name,
+        "is_default_tax": t.is_default_tax,
+        "is_editable": True,
+    }
+
+
+def tax_exemption(store, e: TaxExemption) -> dict:
+    return {"tax_exemption_id": e.tax_exemption_id, "tax_exemption_code": e.tax_exemption_code,
+            "description": e.description, "type": e.type}
+
 
 def organization(store, full: bool = True) -> dict:
     org = store.organization
@@ -125,10 +155,7 @@ def plan(store, p: Plan, full: bool = True) -> dict:
         "description": p.description,
         "status": p.status,
         "product_id": p.product_id,
-        "tax_id": "",
-        "tax_name": "",
-        "tax_percentage": 0,
-        "tax_type": "",
+        **_item_tax(store, p.tax_id),
         "trial_period": p.trial_period,
         "setup_fee": p.setup_fee,
         "recurring_price": p.recurring_price,
@@ -168,10 +195,7 @@ def addon(store, a: Addon, full: bool = True) -> dict:
         "status": a.status,
         "unit_name": a.unit_name,
         "product_id": a.product_id,
-        "tax_id": "",
-        "tax_name": "",
-        "tax_percentage": 0,
-        "tax_type": "",
+        **_item_tax(store, a.tax_id),
         "applicable_to_all_plans": a.applicable_to_all_plans,
         "type": a.type,
         "created_time": ts(store, a.created_time),
@@ -287,6 +311,14 @@ def customer(store, c: Customer, full: bool = True) -> dict:
         "default_templates": {"invoice_template_id": "", "creditnote_template_id": ""},
         "documents": [],
     })
+    # The resolved taxability first (a boolean, whatever was sent), then the other tax fields as sent.
+    own_tax = taxes.customer_tax(store, c.tax_fields)
+    body.update({
+        "is_taxable": taxes.is_taxable(c.tax_fields),
+        "tax_id": own_tax.tax_id if own_tax else "",
+        "tax_name": own_tax.tax_name if own_tax else "",
+        "tax_percentage": own_tax.tax_percentage if own_tax else "",
+    })
     for key, value in c.tax_fields.items():
         body.setdefault(key, value)
     return body
@@ -342,8 +374,20 @@ def card(store, c: Card, full: bool = True) -> dict:
 
 # ---- subscriptions --------------------------------------------------------------------------
 
+def _line_tax(tax: Tax | None, prefix: str = "") -> dict:
+    """A subscription line's tax fields (recorded: all ``""`` when the line is untaxed)."""
+    return {
+        f"{prefix}tax_id": tax.tax_id if tax else "",
+        f"{prefix}tax_name": tax.tax_name if tax else "",
+        f"{prefix}tax_percentage": tax.tax_percentage if tax else "",
+        f"{prefix}tax_type": tax.tax_type if tax else "",
+    }
+
+
 def _plan_line(store, sub: Subscription) -> dict:
     p = store.plans.get(sub.plan.code)
+    customer_obj = store.customers[sub.customer_id]
+    tax_obj = taxes.line_tax_for(store, customer_obj, sub.plan.code)
     return {
         "plan_code": sub.plan.code,
         "name": sub.plan.name,
@@ -356,18 +400,12 @@ def _plan_line(store, sub: Subscription) -> dict:
         "setup_fee": sub.setup_fee,
         "billing_cycles": p.billing_cycles if p else -1,
         "trial_days": p.trial_period if p else 0,
-        "tax_id": "",
-        "tax_name": "",
-        "tax_percentage": "",
-        "tax_type": "",
-        "setup_fee_tax_id": "",
-        "setup_fee_tax_name": "",
-        "setup_fee_tax_percentage": "",
-        "setup_fee_tax_type": "",
+        **_line_tax(tax_obj),
+        **_line_tax(tax_obj if sub.setup_fee > 0 else None, "setup_fee_"),
     }
 
 
-def _addon_lines(items) -> list[dict]:
+def _addon_lines(store, customer_obj: Customer, items) -> list[dict]:
     return [{
         "addon_code": a.code,
         "name": a.name,
@@ -377,8 +415,16 @@ def _addon_lines(items) -> list[dict]:
         "price": a.price,
         "discount": ZERO,
         "total": pricing.line_total(a),
-        "tax_id": "",
+        **_line_tax(taxes.line_tax_for(store, customer_obj, a.code)),
     } for a in items]
+
+
+def _term_taxes(store, customer_obj: Customer, plan_item: SubscriptionItem, addons: list[SubscriptionItem],
+                discount: Decimal) -> tuple[list[dict], Decimal]:
+    """A subscription's ``taxes[]`` (``tax_amount`` a string, subscription.yml) and their sum."""
+    rows = taxes.term_taxes(store, customer_obj, plan_item, addons, discount)
+    return ([{"tax_id": t.tax_id, "tax_name": t.tax_name, "tax_amount": money_string(amount)} for t, amount in rows],
+            sum((amount for _, amount in rows), ZERO))
 
 
 def _qty(quantity: Decimal):
@@ -409,6 +455,9 @@ def subscription(store, sub: Subscription, full: bool = True) -> dict:
     product_obj = store.products.get(sub.product_id)
     customer_obj = store.customers[sub.customer_id]
     total, discount, amount = pricing.amounts(store, sub)
+    # ``amount`` is what a term charges: the lines after the coupon, plus their exclusive taxes.
+    taxes_out, tax_total = _term_taxes(store, customer_obj, sub.plan, sub.addons, discount)
+    amount += tax_total
     body = {
         "customer_id": sub.customer_id,
         "customer_name": customer_obj.display_name,
@@ -453,8 +502,8 @@ def subscription(store, sub: Subscription, full: bool = True) -> dict:
         "product_id": sub.product_id,
         "product_name": product_obj.name if product_obj else "",
         "plan": _plan_line(store, sub),
-        "addons": _addon_lines(sub.addons),
-        "taxes": [],
+        "addons": _addon_lines(store, customer_obj, sub.addons),
+        "taxes": taxes_out,
         "payment_terms": sub.payment_terms,
         "payment_terms_label": sub.payment_terms_label,
         "can_add_bank_account": False,
@@ -491,11 +540,14 @@ def scheduled_changes(store, sub: Subscription) -> dict:
     total = pricing.sub_total(sub, change.plan, change.addons)
     discount = pricing.coupon_discount(pricing.active_coupon(store, sub), total)
     plan_obj = store.plans.get(change.plan.code)
+    customer_obj = store.customers[sub.customer_id]
+    taxes_out, tax_total = _term_taxes(store, customer_obj, change.plan, change.addons, discount)
+    plan_tax = taxes.line_tax_for(store, customer_obj, change.plan.code)
     body = {
         "subscription_id": sub.subscription_id,
         "name": f"{product_obj.name if product_obj else ''}-{change.plan.name}",
         "status": sub.status,
-        "amount": total - discount,
+        "amount": total - discount + tax_total,
         "sub_total": total,
         "created_at": d(sub.created_at),
         "activated_at": d(sub.activated_at),
@@ -520,11 +572,11 @@ def scheduled_changes(store, sub: Subscription) -> dict:
             "plan_code": change.plan.code, "name": change.plan.name,
             "plan_description": change.plan.description, "quantity": _qty(change.plan.quantity),
             "price": change.plan.price, "discount": ZERO, "total": pricing.line_total(change.plan),
-            "setup_fee": ZERO, "tax_id": "", "trial_days": 0,
+            "setup_fee": ZERO, "tax_id": plan_tax.tax_id if plan_tax else "", "trial_days": 0,
         },
-        "addons": _addon_lines(change.addons),
-        "taxes": [],
-        "tax_id": "",
+        "addons": _addon_lines(store, customer_obj, change.addons),
+        "taxes": taxes_out,
+        "tax_id": plan_tax.tax_id if plan_tax else "",
     }
     return body
 
@@ -541,6 +593,16 @@ def note(store, n) -> dict:
 
 
 # ---- invoices, payments, credit notes --------------------------------------------------------
+
+def _document_line_tax(item) -> dict:
+    """An invoice or credit note line's tax as it was billed (``tax_percentage`` a number, invoices.yml)."""
+    return {
+        "tax_id": item.tax_id,
+        "tax_name": item.tax_name,
+        "tax_type": "tax" if item.tax_id else "",
+        "tax_percentage": item.tax_percentage if item.tax_id else 0,
+    }
+
 
 def invoice(store, inv: Invoice, full: bool = True) -> dict:
     customer_obj = store.customers[inv.customer_id]
@@ -607,7 +669,7 @@ def invoice(store, inv: Invoice, full: bool = True) -> dict:
             "quantity": _qty(item.quantity),
             "discount_amount": item.discount_amount,
             "item_total": item.item_total,
-            "tax_id": "",
+            **_document_line_tax(item),
             "tax_exemption_id": "",
             "tax_exemption_code": "",
         } for item in inv.items],
@@ -617,7 +679,12 @@ def invoice(store, inv: Invoice, full: bool = True) -> dict:
         "credits_applied": inv.credits_applied,
         "write_off_amount": inv.write_off_amount,
         "payments": payments_out,
-        "taxes": [],
+        "sub_total": inv.sub_total,
+        "tax_total": inv.tax_total,
+        "is_inclusive_tax": False,
+        # An invoice's tax_amount is a number (invoices.yml), unlike subscriptions' and credit notes'.
+        "taxes": [{"tax_id": tax_id, "tax_name": label, "tax_amount": amount}
+                  for tax_id, label, amount in taxes.summarize(inv.items)],
         "salesperson_id": "",
         "salesperson_name": "",
         "invoice_url": f"{store.base_url}/portal/invoices/{inv.invoice_id}",
@@ -741,13 +808,18 @@ def creditnote(store, n: CreditNote, full: bool = True) -> dict:
             "quantity": _qty(item.quantity),
             "price": item.price,
             "item_total": item.item_total,
-            "tax_id": "",
+            **_document_line_tax(item),
             "account_id": "187955000000000388",
             "account_name": "Sales",
         } for item in n.items],
         "invoices": [{"invoice_id": a.invoice_id, "invoice_number": store.invoices[a.invoice_id].number,
                       "amount": a.amount, "date": d(a.date)} for a in n.applications],
-        "taxes": [],
+        "sub_total": n.sub_total,
+        "tax_total": n.tax_total,
+        "is_inclusive_tax": False,
+        # A string, as credit-notes.yml has it ("2.50").
+        "taxes": [{"tax_id": tax_id, "tax_name": label, "tax_amount": money_string(amount)}
+                  for tax_id, label, amount in taxes.summarize(n.items)],
         "template_id": "",
         "template_name": "Standard Template",
         "notes": n.notes,
