@@ -54,6 +54,10 @@ class Mailer:
         message = self._build(mail)
         return self._pool.submit(self._deliver, message, mail.kind)
 
+    def close(self) -> None:
+        """Wait for queued mail to go out (tests, and clean shutdowns)."""
+        self._pool.shutdown(wait=True)
+
     def _build(self, mail: OutgoingMail) -> EmailMessage:
         message = EmailMessage()
         message["From"] = self.sender

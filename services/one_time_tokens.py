@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from db.models import OneTimeToken, PortalUser
 from db.types import utcnow
@@ -101,12 +101,11 @@ def retire_all(user_id: int, *, now: datetime | None = None) -> None:
 
 
 def count_recent(user_id: int, purpose: str, since: datetime) -> int:
-    rows = db.session.execute(
-        select(OneTimeToken.id).where(
+    return db.session.execute(
+        select(func.count()).select_from(OneTimeToken).where(
             OneTimeToken.user_id == user_id, OneTimeToken.purpose == purpose, OneTimeToken.created_at >= since
         )
-    ).all()
-    return len(rows)
+    ).scalar_one()
 
 
 def _retire_unused(user_id: int, purpose: str, now: datetime) -> None:

@@ -14,11 +14,13 @@ The database stays the source of truth: a cache miss reads it.
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from datetime import datetime, timedelta
 
 from cachetools import TTLCache
 from flask import Flask, current_app
+from redis.exceptions import RedisError
 from sqlalchemy import delete
 
 from config.settings import Settings
@@ -27,6 +29,7 @@ from db.types import utcnow
 from extensions import db
 
 REDIS_PREFIX = "portal:session:"
+log = logging.getLogger(__name__)
 
 
 def session_hash(session_id: str) -> str:
@@ -84,7 +87,13 @@ class SessionStore:
     # -- the two cache backends -----------------------------------------------------------------
     def _cached(self, local: TTLCache, key: str) -> int | None:
         if self._redis is not None:
-            value = self._redis.get(REDIS_PREFIX + key)
+            try:
+                value = self._redis.get(REDIS_PREFIX + key)
+            except RedisError:
+                # Redis down: answer from the database (the source of truth) on every request
+                # until it is back, rather than trusting a per-process copy or failing.
+                log.warning("session cache unavailable; reading the database", extra={"cache_key": key[:2]})
+                return None
             return None if value is None else int(value)
         with self._lock:
             return local.get(key)
@@ -92,7 +101,15 @@ class SessionStore:
     def _store(self, local: TTLCache, key: str, value: int, *, only_if_absent: bool = False) -> None:
         if self._redis is not None:
             ttl = int(self._lifetime.total_seconds())
-            self._redis.set(REDIS_PREFIX + key, value, ex=ttl, nx=only_if_absent)
+            try:
+                self._redis.set(REDIS_PREFIX + key, value, ex=ttl, nx=only_if_absent)
+            except RedisError:
+                if only_if_absent:
+                    return  # only a cache fill: the database answered already
+                # A sign-out or reset that other workers cannot see must not look done: fail
+                # (the request rolls back and says so) rather than keep a copied cookie alive.
+                log.error("session change not published: shared cache unavailable")
+                raise
             return
         with self._lock:
             if only_if_absent and key in local:

@@ -96,6 +96,8 @@ def make_app(sandbox, mailbox, database_url):
 
     yield make
     for app in apps:
+        # Mail is sent in the background: let it land now, not in the next test's mailbox.
+        app.extensions["mailer"].close()
         with app.app_context():
             db.session.remove()
             db.engine.dispose()

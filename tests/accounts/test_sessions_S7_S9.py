@@ -194,3 +194,19 @@ def test_P1_signed_in_request_runs_no_database_query(app, user):
     finally:
         event.remove(engine, "before_cursor_execute", listener)
     assert statements == []
+
+
+def test_S9_redis_down_session_checks_fall_back_to_the_database(make_app, make_user):
+    """With REDIS_URL unreachable, a signed-in request is checked against the database instead."""
+    from tests.conftest import free_port
+
+    user = make_user()
+    signer = make_app()
+    client = signer.test_client()
+    login(client, user.email, user.password)
+    dead_redis = make_app(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
+    reader = dead_redis.test_client()
+    reader.set_cookie(COOKIE, session_cookie(client).value)
+    assert reader.get("/").status_code == 200
+    post_form(client, "/logout-all", {}, token_from="/account")
+    assert reader.get("/").status_code == 302  # no stale copy was trusted
