@@ -139,7 +139,8 @@ class Fields:
         value = self._raw(key)
         if value is None:
             return ()
-        if not isinstance(value, list):
+        # A tuple is a list that went through HostedPage's read-only copy of ``data``.
+        if not isinstance(value, (list, tuple)):
             raise self._bad(key, f"expected a list, got {type(value).__name__}")
         return tuple(parse(item) for item in value)
 

@@ -204,6 +204,25 @@ def test_hosted_page_and_churn_settings():
     assert churn.churn_messages[0].index == 0 and churn.is_reason_mandatory is True
 
 
+def test_hosted_page_data_parses_into_the_subscription_and_invoice_it_carries():
+    page = HostedPage.from_api({
+        "hostedpage_id": "cd" * 32, "status": "success", "action": "new_subscription",
+        "data": {
+            "subscription": {"subscription_id": "90001", "status": "live", "currency_code": "USD", "amount": 49.0,
+                             "plan": {"plan_code": "pro", "price": 49.0, "quantity": 1},
+                             "addons": [{"addon_code": "extra-storage", "price": 5.0, "quantity": 2}]},
+            "invoice": {"invoice_id": "80001", "customer_id": "70001", "currency_code": "USD", "total": 59.0,
+                        "balance": 0.0, "invoice_items": [{"item_id": "1", "name": "Pro", "price": 49.0,
+                                                           "quantity": 1, "item_total": 49.0}],
+                        "payments": [{"payment_id": "60001", "amount": 59.0, "date": "2026-11-25"}]},
+        },
+    })
+    subscription, invoice = page.subscription(), page.invoice()
+    assert subscription.subscription_id == "90001" and [a.addon_code for a in subscription.addons] == ["extra-storage"]
+    assert invoice.invoice_id == "80001" and invoice.payments[0].payment_id == "60001"
+    assert len(invoice.invoice_items) == 1
+
+
 def test_plan_prices_are_decimals_without_currency():
     plan = Plan.from_api({"plan_code": "p", "recurring_price": 999999.99, "billing_cycles": -1})
     assert plan.recurring_price == Decimal("999999.99") and plan.renews_until_cancelled
