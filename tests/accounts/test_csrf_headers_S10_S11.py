@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.accounts.helpers import csrf_token, login, post_form
+from tests.accounts.helpers import csrf_token, login
 
 # Every state-changing route of issue 3, with the page its form lives on.
 POST_ROUTES = [

@@ -51,8 +51,6 @@ def test_S8_session_fixation_cookie_rotated_and_old_one_anonymous(app, user):
 
 
 def test_S8_signing_in_drops_everything_from_the_anonymous_session(app, user):
-    from flask import session
-
     client = app.test_client()
     with client.session_transaction() as sess:
         sess["planted"] = "by an attacker"

@@ -3,7 +3,6 @@ replay refused, recovery codes that work once."""
 from __future__ import annotations
 
 import re
-import time
 
 import pyotp
 import time_machine
