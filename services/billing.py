@@ -150,13 +150,13 @@ class CustomerBilling:
 
         Six independent calls run concurrently: a cold Home costs about one Zoho round trip.
         """
-        got = self._fanout.all({
-            "customer": self.customer,
-            "organization": self.organization,
-            "index": lambda: self._invoice_chunk("all", "date", "desc", 1),
-            "payments": self._payment_transactions,
-            "subscriptions": self.subscriptions,
-            "cards": self._cards,
+        got = self._gather({
+            "customer": self._customer_spec(),
+            "organization": self._organization_spec(),
+            "index": self._invoice_chunk_spec("all", "date", "desc", 1),
+            "payments": self._payment_transactions_spec(),
+            "subscriptions": self._subscriptions_spec(),
+            "cards": self._cards_spec(),
         })
         customer: Customer = got["customer"]
         index = self._invoice_index(first_chunk=got["index"])
@@ -179,15 +179,10 @@ class CustomerBilling:
         )
 
     def customer(self) -> Customer:
-        def load() -> Customer:
-            found = self._zoho.customers.get(self.customer_id)
-            require_customer("customer", self.customer_id, found.customer_id, self.customer_id)
-            return found
-
-        return self._cached(("customer",), load)
+        return self._load(self._customer_spec())
 
     def organization(self) -> Organization:
-        return self._cache.get_or_load(self._cache.org_key("organization"), self._zoho.organization.get)
+        return self._load(self._organization_spec())
 
     # invoices
 
@@ -235,7 +230,9 @@ class CustomerBilling:
     def payments(self, page: int = 1) -> PaymentPage:
         """A page of payments, newest first, from Zoho's transaction rows (one call for all pages)."""
         page = max(1, min(int(page), MAX_PAGE))
-        got = self._fanout.all({"payments": self._payment_transactions, "index": self._invoice_index})
+        got = self._gather({"payments": self._payment_transactions_spec(),
+                            "index": self._invoice_chunk_spec("all", "date", "desc", 1)})
+        got["index"] = self._invoice_index(first_chunk=got["index"])
         rows = got["payments"]
         start = (page - 1) * PER_PAGE
         currency = self._fallback_currency(rows)
@@ -255,7 +252,7 @@ class CustomerBilling:
 
     def receipt(self, payment_id: str) -> Receipt:
         payment = self.payment(payment_id)
-        got = self._fanout.all({"customer": self.customer, "organization": self.organization})
+        got = self._gather({"customer": self._customer_spec(), "organization": self._organization_spec()})
         return Receipt(payment=payment, customer=got["customer"], organization=got["organization"])
 
     # credit notes
@@ -285,12 +282,7 @@ class CustomerBilling:
 
     def subscriptions(self) -> tuple[Subscription, ...]:
         """Every subscription of the customer, whatever its status (Zoho's list rows)."""
-        def load() -> tuple[Subscription, ...]:
-            rows = _all_pages(lambda n: self._zoho.subscriptions.list(customer_id=self.customer_id, page=n,
-                                                                      per_page=CHUNK))
-            return tuple(s for s in rows if s.customer_id in (None, self.customer_id))
-
-        return self._cached(("subscriptions", "list"), load)
+        return self._load(self._subscriptions_spec())
 
     def subscription(self, subscription_id: str) -> SubscriptionDetail:
         """Plan, add-ons, coupon, card, term and the changes scheduled for the end of the term."""
@@ -317,28 +309,60 @@ class CustomerBilling:
         """
         if end < start:
             raise ValueError("the statement's end is before its start")
-        got = self._fanout.all({
-            "customer": self.customer,
-            "index": self._invoice_index,
-            "payments": self._payment_transactions,
-            "credits": self._credit_transactions,
+        got = self._gather({
+            "customer": self._customer_spec(),
+            "index": self._invoice_chunk_spec("all", "date", "desc", 1),
+            "payments": self._payment_transactions_spec(),
+            "credits": self._credit_transactions_spec(),
         })
         customer: Customer = got["customer"]
-        return build_statement(start, end, got["index"].rows, got["payments"], got["credits"],
-                               customer.currency_code or "")
+        index = self._invoice_index(first_chunk=got["index"])
+        return build_statement(start, end, index.rows, got["payments"], got["credits"], customer.currency_code or "")
 
     def statement_pdf(self, start: date, end: date) -> tuple[str, bytes]:
         statement = self.statement(start, end)
-        got = self._fanout.all({"customer": self.customer, "organization": self.organization})
+        got = self._gather({"customer": self._customer_spec(), "organization": self._organization_spec()})
         content = render_statement_pdf(statement, got["customer"], got["organization"])
         return f"statement-{start.isoformat()}-{end.isoformat()}.pdf", content
 
-    # cache plumbing
+    # cache plumbing: a "spec" is (cache key, loader); _load reads one, _gather several at once
 
     def _cached(self, parts: tuple, loader: Callable[[], T]) -> T:
         return self._cache.get_or_load(self._cache.key(self.customer_id, *parts), loader)
 
-    def _invoice_chunk(self, status: str, sort: str, order: str, chunk: int) -> Page[Invoice]:
+    def _load(self, spec: tuple) -> T:
+        return self._cache.get_or_load(*spec)
+
+    def _gather(self, specs: dict[str, tuple]) -> dict[str, object]:
+        """Several cached resources: one cache round trip when warm; misses load concurrently."""
+        names = list(specs)
+        found = self._cache.peek_many([specs[name][0] for name in names])
+        results = {name: value for name, value in zip(names, found) if value is not None}
+        missing = {name: (lambda spec=specs[name]: self._cache.get_or_load(*spec))
+                   for name in names if name not in results}
+        results.update(self._fanout.all(missing))
+        return results
+
+    def _customer_spec(self) -> tuple:
+        def load() -> Customer:
+            found = self._zoho.customers.get(self.customer_id)
+            require_customer("customer", self.customer_id, found.customer_id, self.customer_id)
+            return found
+
+        return self._cache.key(self.customer_id, "customer"), load
+
+    def _organization_spec(self) -> tuple:
+        return self._cache.org_key("organization"), self._zoho.organization.get
+
+    def _subscriptions_spec(self) -> tuple:
+        def load() -> tuple[Subscription, ...]:
+            rows = _all_pages(lambda n: self._zoho.subscriptions.list(customer_id=self.customer_id, page=n,
+                                                                      per_page=CHUNK))
+            return tuple(s for s in rows if s.customer_id in (None, self.customer_id))
+
+        return self._cache.key(self.customer_id, "subscriptions", "list"), load
+
+    def _invoice_chunk_spec(self, status: str, sort: str, order: str, chunk: int) -> tuple:
         def load() -> Page[Invoice]:
             found = self._zoho.invoices.list(
                 customer_id=self.customer_id, status=INVOICE_FILTERS[status], sort_column=INVOICE_SORTS[sort],
@@ -347,7 +371,35 @@ class CustomerBilling:
                          if i.status not in HIDDEN_INVOICE_STATUSES and i.customer_id in (None, self.customer_id))
             return Page(items=rows, page=found.page, per_page=found.per_page, has_more_page=found.has_more_page)
 
-        return self._cached(("invoices", status, sort, order, chunk), load)
+        return self._cache.key(self.customer_id, "invoices", status, sort, order, chunk), load
+
+    def _invoice_chunk(self, status: str, sort: str, order: str, chunk: int) -> Page[Invoice]:
+        return self._load(self._invoice_chunk_spec(status, sort, order, chunk))
+
+    def _transactions_spec(self, kind: str, resource: str) -> tuple:
+        def load() -> tuple[Transaction, ...]:
+            return tuple(_all_pages(lambda n: self._zoho.transactions.list(self.customer_id, kind, page=n,
+                                                                         per_page=CHUNK)))
+
+        return self._cache.key(self.customer_id, resource, "index"), load
+
+    def _payment_transactions_spec(self) -> tuple:
+        return self._transactions_spec("PAYMENT", "payments")
+
+    def _credit_transactions_spec(self) -> tuple:
+        return self._transactions_spec("CREDIT", "creditnotes")
+
+    def _payment_transactions(self) -> tuple[Transaction, ...]:
+        return self._load(self._payment_transactions_spec())
+
+    def _credit_transactions(self) -> tuple[Transaction, ...]:
+        return self._load(self._credit_transactions_spec())
+
+    def _cards_spec(self) -> tuple:
+        def load() -> tuple[Card, ...]:
+            return tuple(c for c in self._zoho.cards.list(self.customer_id) if c.customer_id in (None, self.customer_id))
+
+        return self._cache.key(self.customer_id, "cards"), load
 
     def _invoice_index(self, first_chunk: Page[Invoice] | None = None) -> InvoiceIndex:
         chunk = first_chunk or self._invoice_chunk("all", "date", "desc", 1)
@@ -370,20 +422,6 @@ class CustomerBilling:
                 return row
         raise NotOwned("invoice", invoice_id)
 
-    def _payment_transactions(self) -> tuple[Transaction, ...]:
-        def load() -> tuple[Transaction, ...]:
-            return tuple(_all_pages(lambda n: self._zoho.transactions.list(self.customer_id, "PAYMENT", page=n,
-                                                                         per_page=CHUNK)))
-
-        return self._cached(("payments", "index"), load)
-
-    def _credit_transactions(self) -> tuple[Transaction, ...]:
-        def load() -> tuple[Transaction, ...]:
-            return tuple(_all_pages(lambda n: self._zoho.transactions.list(self.customer_id, "CREDIT", page=n,
-                                                                         per_page=CHUNK)))
-
-        return self._cached(("creditnotes", "index"), load)
-
     def _credit_note(self, creditnote_id: str) -> CreditNoteView:
         def load() -> CreditNoteView:
             found = self._zoho.creditnotes.get(creditnote_id)
@@ -391,12 +429,6 @@ class CustomerBilling:
             return credit_note_view(found)
 
         return self._cached(("creditnotes", "detail", creditnote_id), load)
-
-    def _cards(self) -> tuple[Card, ...]:
-        def load() -> tuple[Card, ...]:
-            return tuple(c for c in self._zoho.cards.list(self.customer_id) if c.customer_id in (None, self.customer_id))
-
-        return self._cached(("cards",), load)
 
     def _fallback_currency(self, transactions: Iterable[Transaction]) -> str:
         if all(t.currency_code for t in transactions):

@@ -244,6 +244,15 @@ class BillingCache:
         hit = self._with_backend(lambda b: b.get(str(key)))
         return hit.value if hit is not None else None
 
+    def peek_many(self, keys: list[CacheKey]) -> list:
+        """Fresh values for several keys in one backend round trip (None for each miss).
+
+        A warm page reads everything it needs with this, without handing work to other threads.
+        """
+        names = [str(k) for k in keys]
+        hits = self._with_backend(lambda b: b.get_many(names))
+        return [hit.value if hit is not None else None for hit in hits]
+
     def _load_as_leader(self, key: CacheKey, name: str, loader: Callable[[], T], ttl: float) -> T:
         # Another leader may have stored the value between our miss and our taking the flight.
         hit = self._with_backend(lambda b: b.get(name))

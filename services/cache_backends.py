@@ -58,6 +58,11 @@ class MemoryBackend:
             entry = self._fresh.get(name)
         return entry.stored if entry is not None else None
 
+    def get_many(self, names: list[str]) -> list[Stored | None]:
+        with self._lock:
+            entries = [self._fresh.get(name) for name in names]
+        return [entry.stored if entry is not None else None for entry in entries]
+
     def get_stale(self, name: str) -> Stored | None:
         with self._lock:
             return self._stale.get(name)

@@ -288,3 +288,19 @@ def test_invalidation_makes_the_next_read_go_upstream(read_model, demo_customers
     assert "GET /billing/v1/organizations/{organization_id}" not in counts  # org-wide, not the customer's
     assert counts["GET /billing/v1/customers/{customer_id}"] == 1
     assert calls_carrying(zoho_sandbox, billing.customer_id)
+
+
+def test_the_page_headers_organization_shares_homes_cached_entry(zoho_sandbox, demo_customers):
+    """The layout's organization lookup (services.directory) and Home's fan-out make one call together."""
+    from app import create_app
+    from services.billing import billing_for
+    from services.directory import organization
+    from tests.conftest import portal_settings
+
+    app = create_app(portal_settings(zoho_sandbox))
+    customer = by_name(demo_customers, "Northwind Traders")
+    with app.app_context():
+        zoho_sandbox.clear_calls()
+        summary = billing_for(customer.customer_id).summary()
+        assert organization() is summary.organization
+    assert zoho_sandbox.calls()["counts"]["GET /billing/v1/organizations/{organization_id}"] == 1

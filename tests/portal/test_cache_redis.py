@@ -119,3 +119,19 @@ def test_customer_keys_in_redis_carry_org_and_customer(redis_client, org_id):
     cache.get_or_load(cache.key("cust-a", "invoices", "unpaid", 1), Counter())
     names = {k.decode() for k in redis_client.scan_iter(match=f"{NAMESPACE}fresh:{org_id}:*")}
     assert names == {f"{NAMESPACE}fresh:{org_id}:cust:cust-a:invoices:unpaid:1"}
+
+
+def test_warm_reads_are_one_mget_and_reuse_decoded_values(redis_client, org_id):
+    cache = BillingCache(org_id, backend=RedisBackend(redis_client))
+    keys = [cache.key("cust-a", "r", i) for i in range(3)]
+    for i, key in enumerate(keys):
+        cache.get_or_load(key, Counter((i,)))
+    first = cache.peek_many(keys + [cache.key("cust-a", "missing")])
+    assert first == [(0,), (1,), (2,), None]
+    # The same bytes in Redis: the very same objects, not fresh unpickled copies.
+    assert all(a is b for a, b in zip(first[:3], cache.peek_many(keys)))
+    # Another worker replaced one value: its new bytes are decoded.
+    other = BillingCache(org_id, backend=RedisBackend(redis_client))
+    other.invalidate("cust-a", "r")
+    other.get_or_load(keys[0], Counter(("new",)))
+    assert cache.peek_many(keys[:1]) == [("new",)]
