@@ -86,6 +86,11 @@ def organization():
     from zoho_client.errors import ZohoError
 
     try:
+        billing = current_app.extensions.get("billing")
+        if billing is not None:
+            # The same single-flight, stale-if-error entry that Home fetches in its fan-out: the header
+            # then never costs a second round trip, nor one call per concurrent request.
+            return billing.cache.get_or_load(billing.cache.org_key("organization"), get_zoho().organization.get)
         return _cache("organization").get("org", lambda: get_zoho().organization.get())
     except ZohoError:
         return None
