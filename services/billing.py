@@ -317,7 +317,12 @@ class CustomerBilling:
         })
         customer: Customer = got["customer"]
         index = self._invoice_index(first_chunk=got["index"])
-        return build_statement(start, end, index.rows, got["payments"], got["credits"], customer.currency_code or "")
+        # Credit notes are few: their numbers (not on Zoho's transaction rows) come from their cached details.
+        in_range = [t.transaction_id for t in got["credits"] if t.date is not None and start <= t.date <= end]
+        numbers = {note.creditnote_id: note.creditnote_number
+                   for note in self._fanout.map(self._credit_note, in_range) if note.creditnote_number}
+        return build_statement(start, end, index.rows, got["payments"], got["credits"], customer.currency_code or "",
+                               numbers)
 
     def statement_pdf(self, start: date, end: date) -> tuple[str, bytes]:
         statement = self.statement(start, end)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from zoho_client.models import Money, Transaction
 
@@ -26,7 +26,7 @@ KIND_ORDER = {"invoice": 0, "credit_note": 1, "payment": 2}
 
 
 def _movements(invoices: Iterable[InvoiceRow], payments: Iterable[Transaction], credits: Iterable[Transaction],
-               fallback_currency: str) -> list[tuple[date, str, str, str | None, str, Decimal]]:
+               fallback_currency: str, numbers: Mapping[str, str]) -> list[tuple[date, str, str, str | None, str, Decimal]]:
     """(date, kind, id, number, currency, signed amount) for everything that moves the balance."""
     moves = []
     for row in invoices:
@@ -38,7 +38,8 @@ def _movements(invoices: Iterable[InvoiceRow], payments: Iterable[Transaction], 
         for t in rows:
             if (t.status or "") in skipped or t.date is None or t.amount is None:
                 continue
-            moves.append((t.date, kind, t.transaction_id, None, t.currency_code or fallback_currency, -t.amount))
+            moves.append((t.date, kind, t.transaction_id, numbers.get(t.transaction_id),
+                          t.currency_code or fallback_currency, -t.amount))
     moves.sort(key=lambda m: (m[0], KIND_ORDER[m[1]], m[2]))
     return moves
 
@@ -49,8 +50,10 @@ def _description(kind: str, number: str | None) -> str:
 
 
 def build_statement(start: date, end: date, invoices: Iterable[InvoiceRow], payments: Iterable[Transaction],
-                    credits: Iterable[Transaction], fallback_currency: str) -> Statement:
-    moves = _movements(invoices, payments, credits, fallback_currency)
+                    credits: Iterable[Transaction], fallback_currency: str,
+                    numbers: Mapping[str, str] | None = None) -> Statement:
+    """``numbers`` names payments and credit notes by id (Zoho's transaction rows carry no number)."""
+    moves = _movements(invoices, payments, credits, fallback_currency, numbers or {})
     currencies = sorted({m[4] for m in moves if m[4]} | ({fallback_currency} if fallback_currency else set()),
                         key=lambda c: (c != fallback_currency, c)) or [NO_CURRENCY]
     sections = []

@@ -127,6 +127,8 @@ def test_the_statement_agrees_with_zoho_for_every_demo_customer(read_model, demo
         main = statement.currencies[0]
         assert main.currency == customer.currency_code
         assert main.closing_balance.amount == expected, customer.display_name
+        # Invoices and credit notes are named by their numbers, as on the customer's own documents.
+        assert all(line.number for line in main.lines if line.kind in ("invoice", "credit_note"))
 
 
 def test_the_statement_pdf_is_a_readable_pdf_with_the_figures(read_model, demo_customers):
