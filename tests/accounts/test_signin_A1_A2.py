@@ -46,25 +46,28 @@ def test_A1_login_enumeration_timing(make_app, make_user):
     client = app.test_client()
     token = csrf_token(client)
 
-    def timed(email: str) -> float:
-        started = time.perf_counter()
+    def timed(email: str) -> tuple[float, float]:
+        """(wall seconds, CPU seconds of this thread, which runs the request in the test client)."""
+        wall, cpu = time.perf_counter(), time.thread_time()
         response = client.post("/login", data={"csrf_token": token, "email": email, "password": "wrong guess 123"})
         assert response.status_code == 401
-        return time.perf_counter() - started
+        return time.perf_counter() - wall, time.thread_time() - cpu
 
     p95 = lambda values: statistics.quantiles(values, n=20)[-1]  # noqa: E731
-    differences = []
-    # Three rounds of interleaved samples, keeping the best: a real leak (no dummy verify costs
-    # the unknown email a whole argon2 run) shows in every round, while noise from other
-    # processes on a shared machine rarely hits all three.
-    for _round in range(3):
+    wall_differences, cpu_differences = [], []
+    # Rounds of interleaved samples. The checklist's bound is on wall-clock p95 (< 50 ms); other
+    # processes on a shared machine add noise there, so the best round counts: a real leak shows
+    # in every round. CPU time of the request thread is immune to that noise, so it carries the
+    # stricter check: without the dummy argon2 verify an unknown email would save ~40 ms of it.
+    for _round in range(4):  # 4 x 20 failures stays under the per-account lockout of 100
         known, unknown = [], []
-        for _ in range(30):
+        for _ in range(20):
             known.append(timed(user.email))
             unknown.append(timed(UNKNOWN))
-        differences.append(abs(p95(known) - p95(unknown)))
-        assert min(unknown) > 0.005  # the dummy argon2 verify really ran for the unknown email
-    assert min(differences) < 0.050, differences
+        wall_differences.append(abs(p95([w for w, _ in known]) - p95([w for w, _ in unknown])))
+        cpu_differences.append(abs(statistics.median(c for _, c in known) - statistics.median(c for _, c in unknown)))
+    assert min(wall_differences) < 0.050, wall_differences
+    assert min(cpu_differences) < 0.015, cpu_differences
 
 
 def _evaluated_failures(app) -> int:
