@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -101,6 +102,27 @@ def make_app(sandbox, mailbox, database_url):
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture
+def redis_url():
+    """A Redis database of our own on the test command's server, emptied for each test.
+
+    User ids restart at 1 in every test database, so session keys left by one test would
+    otherwise describe another test's users.
+    """
+    base = os.environ.get("TEST_REDIS_URL")
+    if not base:
+        if os.environ.get("CI"):
+            pytest.fail("TEST_REDIS_URL is not set: the test command starts Redis for these tests")
+        pytest.skip("TEST_REDIS_URL is not set (run through scripts/test.sh)")
+    import redis
+
+    url = urlunsplit(urlsplit(base)._replace(path="/13"))
+    client = redis.Redis.from_url(url, socket_timeout=2)
+    client.flushdb()
+    client.close()
+    return url
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 a signed-in request pays no database query."""
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -150,16 +149,6 @@ def test_S9_other_worker_sees_logout_within_the_cache_window(make_app, make_user
 
     time.sleep(10.5)
     assert client_b.get("/").status_code == 302
-
-
-@pytest.fixture
-def redis_url():
-    url = os.environ.get("TEST_REDIS_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("TEST_REDIS_URL is not set: the test command starts Redis for these tests")
-        pytest.skip("TEST_REDIS_URL is not set (run through scripts/test.sh)")
-    return url
 
 
 def test_S9_with_redis_every_worker_sees_logout_at_once(make_app, make_user, redis_url):

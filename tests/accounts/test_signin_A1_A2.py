@@ -157,3 +157,11 @@ def test_successful_sign_in_and_out_are_audited(app, user):
     success = next(e for e in events if e.event_type == "login_success")
     assert success.portal_user_id == user.id and success.customer_id == user.customer_id
     assert success.ip == "127.0.0.1" and success.request_id and success.occurred_at.tzinfo is not None
+
+
+def test_A2_with_redis_the_lockout_is_shared_by_every_worker(make_app, redis_url):
+    worker_a = make_app(REDIS_URL=redis_url)
+    worker_b = make_app(REDIS_URL=redis_url)
+    for _ in range(10):
+        assert login(worker_a.test_client(), UNKNOWN, "not the password at all").status_code == 401
+    assert login(worker_b.test_client(), UNKNOWN, "not the password at all").status_code == 429
