@@ -2,7 +2,7 @@
 change password, two-factor authentication, sign out everywhere."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from db.models import PortalUser
@@ -19,8 +19,13 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 
 @bp.before_request
 @login_required
-def require_sign_in() -> None:
-    """Every page here is for the signed-in person only."""
+def require_sign_in():
+    """Every page here is for a person signed in with a portal password. A session that came
+    from the product's handoff has no portal account to manage."""
+    if current_user.via_handoff:
+        status = 200 if request.method == "GET" else 403
+        return render_template("account/handoff_session.html"), status
+    return None
 
 
 def _me() -> PortalUser:

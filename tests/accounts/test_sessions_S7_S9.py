@@ -196,3 +196,26 @@ def test_S9_redis_down_session_checks_fall_back_to_the_database(make_app, make_u
     assert reader.get("/").status_code == 200
     post_form(client, "/logout-all", {}, token_from="/account")
     assert reader.get("/").status_code == 302  # no stale copy was trusted
+
+
+def test_handoff_session_has_no_account_settings_to_manage(app, user):
+    """A session from the product's handoff (no portal user row) gets a calm page, never a crash."""
+    import time
+
+    from tests.accounts.helpers import csrf_token
+    from views import auth_session as keys
+
+    client = app.test_client()
+    with client.session_transaction() as sess:  # what views.auth_session.start_handoff_session leaves
+        now = int(time.time())
+        sess.update({"_user_id": keys.HANDOFF_ID_PREFIX + user.customer_id, keys.CUSTOMER: user.customer_id,
+                     keys.NAME: "Jürgen", keys.EMAIL: "jurgen@acme.example", keys.VERSION: 0,
+                     keys.SESSION_ID: "handoff-session-id-0123456789", keys.SIGNED_IN_AT: now,
+                     keys.SEEN_AT: now, keys.VIA: "handoff"})
+    assert client.get("/").status_code == 200
+    for path in ("/account", "/account/password", "/account/2fa"):
+        page = client.get(path)
+        assert page.status_code == 200 and "no portal password" in page.get_data(as_text=True)
+    token = csrf_token(client, "/logout")  # the sign-out button's form
+    for path in ("/account/password", "/account/2fa/start", "/account/2fa/disable"):
+        assert client.post(path, data={"csrf_token": token, "current_password": "x", "password": "y"}).status_code == 403
