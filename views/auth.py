@@ -113,7 +113,10 @@ def logout():
 @bp.post("/logout-all")
 @login_required
 def logout_all():
-    authentication.sign_out_everywhere(current_user.user_id, audit_context())
+    if current_user.via_handoff:  # no portal account: this one session is all there is
+        authentication.sign_out(0, current_user.customer_id, current_session_id(), audit_context())
+    else:
+        authentication.sign_out_everywhere(current_user.user_id, audit_context())
     db.session.commit()
     end_session()
     flash("You have been signed out on every device.", "success")

@@ -219,3 +219,8 @@ def test_handoff_session_has_no_account_settings_to_manage(app, user):
     token = csrf_token(client, "/logout")  # the sign-out button's form
     for path in ("/account/password", "/account/2fa/start", "/account/2fa/disable"):
         assert client.post(path, data={"csrf_token": token, "current_password": "x", "password": "y"}).status_code == 403
+    copied = session_cookie(client).value
+    assert client.post("/logout-all", data={"csrf_token": token}).status_code == 303
+    thief = app.test_client()
+    thief.set_cookie(COOKIE, copied)
+    assert thief.get("/").status_code == 302
