@@ -135,3 +135,46 @@ def test_warm_reads_are_one_mget_and_reuse_decoded_values(redis_client, org_id):
     other.invalidate("cust-a", "r")
     other.get_or_load(keys[0], Counter(("new",)))
     assert cache.peek_many(keys[:1]) == [("new",)]
+
+
+def test_the_app_uses_redis_when_redis_url_is_set(redis_client, zoho_sandbox):
+    from app import create_app
+    from tests.conftest import portal_settings
+
+    url = redis_client.connection_pool.connection_kwargs
+    redis_url = f"redis://{url['host']}:{url['port']}/{url.get('db', 0)}"
+    with_redis = create_app(portal_settings(zoho_sandbox, REDIS_URL=redis_url))
+    without = create_app(portal_settings(zoho_sandbox))
+    assert with_redis.extensions["billing"].cache.backend_name == "RedisBackend"
+    assert without.extensions["billing"].cache.backend_name == "MemoryBackend"
+
+
+def test_twenty_requests_over_two_instances_make_one_upstream_call(redis_client, zoho, zoho_sandbox, demo_customers):
+    """Checklist U 36 across processes: two app instances sharing Redis, 20 parallel cold reads of one
+    invoice → one GET /invoices/{id} in the sandbox's call log."""
+    from services.billing import CustomerBilling
+    from services.fanout import FanOut
+
+    customer = next(c for c in demo_customers if c.display_name == "Northwind Traders")
+    org = zoho_sandbox.ORGANIZATION_ID
+    BillingCache(org, backend=RedisBackend(redis_client)).invalidate_customer(customer.customer_id)
+    instances = [CustomerBilling(customer.customer_id, zoho, BillingCache(org, backend=RedisBackend(redis_client)),
+                                 FanOut()) for _ in range(2)]
+    invoice_id = instances[0].invoices().items[0].invoice_id
+    instances[0]._cache.forget(instances[0]._cache.key(customer.customer_id, "invoices", "detail", invoice_id))
+    zoho_sandbox.set_latency(150)
+    zoho_sandbox.clear_calls()
+    barrier = threading.Barrier(20)
+
+    def request(i):
+        barrier.wait()
+        return instances[i % 2].invoice(invoice_id)
+
+    try:
+        with ThreadPoolExecutor(20) as pool:
+            results = list(pool.map(request, range(20)))
+    finally:
+        zoho_sandbox.set_latency(0)
+        BillingCache(org, backend=RedisBackend(redis_client)).invalidate_customer(customer.customer_id)
+    assert {r.invoice_id for r in results} == {invoice_id}
+    assert zoho_sandbox.calls()["counts"] == {"GET /billing/v1/invoices/{invoice_id}": 1}
