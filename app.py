@@ -56,7 +56,6 @@ def configure_app(app: Flask, settings: Settings) -> None:
 
 def register_extensions(app: Flask, settings: Settings) -> None:
     from services.billing import init_billing
-    from services.directory import init_directory
     from services.formatting import register_template_filters
     from services.mail import init_mail
     from services.ratelimits import init_throttles
@@ -74,7 +73,6 @@ def register_extensions(app: Flask, settings: Settings) -> None:
     init_mail(app, settings)
     init_throttles(app, settings)
     init_sessions(app, settings)
-    init_directory(app)
 
 
 def register_blueprints(app: Flask) -> None:
