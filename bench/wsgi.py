@@ -7,8 +7,8 @@ imports this module, so neither route can exist there. With ``PORTAL_BENCH_HELLO
   workers, same middleware (security headers, request ids, session loading) as every page;
 - ``POST /__bench/sign-in/<customer_id>``: a session for any customer without a token, so the
   memory run can visit 10,000 customers' Home pages (the real /handoff is rate-limited per IP);
-- ``POST /__bench/cold``: forget everything cached in this worker (billing cache and the layout's
-  organization lookup), so that "cold" figures can be taken without restarting the server.
+- ``POST /__bench/cold``: forget everything cached in this worker (the billing cache, which also holds
+  the page header's organization), so that "cold" figures can be taken without restarting the server.
 """
 from __future__ import annotations
 
@@ -37,10 +37,8 @@ def create_bench_app():
     @app.post("/__bench/cold")
     @csrf.exempt
     def bench_cold():
-        from services.directory import init_directory
-
+        # The page header's organization lookup reads the same cache, so this empties it too.
         app.extensions["billing"].cache.clear()
-        init_directory(app)
         return "cold"
 
     return app
