@@ -30,9 +30,10 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
     configure_app(app, settings)
+    # First, so that every later hook (CSRF checks included) and every error page has a request id.
+    register_request_hooks(app)
     register_extensions(app, settings)
     register_blueprints(app)
-    register_request_hooks(app)
     register_error_handlers(app)
     register_commands(app)
     return app

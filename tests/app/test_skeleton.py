@@ -132,3 +132,11 @@ def test_flask_cli_portal_check_zoho(app):
     result = app.test_cli_runner().invoke(args=["portal", "check-zoho"])
     assert result.exit_code == 0, result.output
     assert "organization 10234695" in result.output
+
+
+def test_csrf_refusal_page_carries_the_request_id(client):
+    response = client.post("/login", data={"email": "a@b.example", "password": "x"},
+                           headers={"X-Request-ID": "csrf-trace-0001"})
+    assert response.status_code == 400
+    assert response.headers["X-Request-ID"] == "csrf-trace-0001"
+    assert "csrf-trace-0001" in response.get_data(as_text=True)
