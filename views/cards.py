@@ -17,7 +17,6 @@ from services import audit, cards, payments
 from services.billing import billing_for
 from services.zoho import get_zoho
 from views.auth_session import audit_context
-from views.http_security import CONTENT_SECURITY_POLICY
 from views.portal_home import bp
 from views.reauth import needs_recent_auth, reauth_response
 from views.write_actions import actor_of, report_outcome, write_action
@@ -25,20 +24,6 @@ from views.write_actions import actor_of, report_outcome, write_action
 OPEN_PAGES = "hp"  # session key: {hostedpage_id: [kind, target_id, started_at]}
 MAX_OPEN_PAGES = 5
 OPEN_PAGE_SECONDS = 2 * 3600  # Zoho's pages expire after an hour
-
-
-# Pages whose forms start a hosted page: their CSP lets a form's redirect reach Zoho's checkout.
-HOSTED_FORM_PAGES = frozenset({"portal.update_card", "portal.add_card", "portal.pay_invoice", "portal.pay_invoice_hosted"})
-
-
-@bp.after_request
-def allow_forms_to_reach_zoho(response):
-    """Runs before the app-wide security headers (which only fill in what is missing)."""
-    if request.endpoint in HOSTED_FORM_PAGES:
-        origins = " ".join(cards.hosted_page_origins(current_app.extensions["settings"].ZOHO_API_BASE))
-        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
-            "form-action 'self'", f"form-action 'self' {origins}")
-    return response
 
 
 def _remember(started: cards.StartedPage) -> None:

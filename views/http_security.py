@@ -38,6 +38,18 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Posted to from another site on purpose: the product's handoff form, whose signed single-use
 # token is the proof (views/handoff.py, checklist H16).
 CROSS_SITE_POST_ENDPOINTS = frozenset({"handoff.redeem"})
+# Pages whose forms send the browser on to Zoho's hosted checkout: browsers apply a CSP's
+# form-action to a form's redirects too, so these pages also allow Zoho's checkout origins.
+CHECKOUT_FORM_ENDPOINTS = frozenset({
+    "portal.update_card", "portal.add_card", "portal.pay_invoice", "portal.pay_invoice_hosted", "portal.subscribe",
+})
+
+
+def checkout_content_security_policy(zoho_api_base: str) -> str:
+    from services.cards import hosted_page_origins
+
+    origins = " ".join(hosted_page_origins(zoho_api_base))
+    return CONTENT_SECURITY_POLICY.replace("form-action 'self'", f"form-action 'self' {origins}")
 
 
 def init_http_security(app: Flask, settings: Settings) -> None:
@@ -47,6 +59,7 @@ def init_http_security(app: Flask, settings: Settings) -> None:
     # Fetch Metadata and Origin checks below stand in for it.
     app.config["WTF_CSRF_SSL_STRICT"] = False
     init_csrf_errors(app)
+    checkout_policy = checkout_content_security_policy(settings.ZOHO_API_BASE)
 
     @app.before_request
     def refuse_cross_site_writes() -> None:
@@ -64,6 +77,8 @@ def init_http_security(app: Flask, settings: Settings) -> None:
 
     @app.after_request
     def security_headers(response):
+        if request.endpoint in CHECKOUT_FORM_ENDPOINTS:
+            response.headers.setdefault("Content-Security-Policy", checkout_policy)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         if request.endpoint != "static":

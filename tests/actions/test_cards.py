@@ -136,3 +136,13 @@ def test_S10_start_without_csrf_is_refused(signed_in, zoho_sandbox, path):
     client = signed_in("hello@lonewolf.example")
     assert client.post(path).status_code == 400
     assert zoho_sandbox.calls()["counts"].get("POST /billing/v1/hostedpages/addpaymentmethod", 0) == 0
+
+
+def test_only_pages_whose_forms_go_to_zoho_allow_its_checkout_in_form_action(signed_in, zoho_sandbox):
+    client = signed_in("hello@lonewolf.example")
+    sandbox_origin = zoho_sandbox.base_url
+    checkout_page = client.get("/cards/add").headers["Content-Security-Policy"]
+    assert f"form-action 'self' {sandbox_origin}" in checkout_page
+    for ordinary in ("/", "/invoices", "/account"):
+        policy = client.get(ordinary).headers["Content-Security-Policy"]
+        assert "form-action 'self';" in policy and sandbox_origin not in policy

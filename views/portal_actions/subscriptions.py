@@ -28,23 +28,8 @@ from views.portal_actions.forms import (
 from views.portal_home import bp
 from views.write_actions import actor_of, report_outcome, write_action
 
-# The subscribe page's form redirects to Zoho's checkout: its CSP form-action must allow that origin
-# (browsers apply form-action to a form's redirects), as views/cards.py does for the payment pages.
-HOSTED_FORM_PAGES = frozenset({"portal.subscribe"})
 CHECKOUT_SESSION_KEY = "checkouts"  # hosted page ids this session was sent to (the return must be one)
 CHECKOUTS_KEPT = 5
-
-
-@bp.after_request
-def allow_subscribe_form_to_reach_zoho(response):
-    if request.endpoint in HOSTED_FORM_PAGES:
-        from services.cards import hosted_page_origins
-        from views.http_security import CONTENT_SECURITY_POLICY
-
-        origins = " ".join(hosted_page_origins(current_app.extensions["settings"].ZOHO_API_BASE))
-        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
-            "form-action 'self'", f"form-action 'self' {origins}")
-    return response
 
 
 def _actions():
