@@ -28,7 +28,7 @@ class _StatementPDF(FPDF):
         self.family = "Body" if unicode_font else "Helvetica"
         self.set_auto_page_break(auto=True, margin=15)
 
-    def text(self, value: str) -> str:  # type: ignore[override]
+    def safe(self, value: str) -> str:
         if self.unicode_font:
             return value
         return value.encode("latin-1", "replace").decode("latin-1")
@@ -39,7 +39,7 @@ class _StatementPDF(FPDF):
     def footer(self) -> None:
         self.set_y(-12)
         self.use(8)
-        self.cell(0, 6, self.text(f"Page {self.page_no()}"), align="R")
+        self.cell(0, 6, self.safe(f"Page {self.page_no()}"), align="R")
 
 
 def _fonts_available() -> bool:
@@ -56,10 +56,10 @@ def _address_lines(address) -> list[str]:
 def _section(pdf: _StatementPDF, section: CurrencyStatement, statement: Statement, locale: str) -> None:
     money = lambda m: format_money(m, locale) if m is not None else ""  # noqa: E731
     pdf.use(11, bold=True)
-    pdf.cell(0, 8, pdf.text(f"Amounts in {section.currency}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, pdf.safe(f"Amounts in {section.currency}"), new_x="LMARGIN", new_y="NEXT")
     pdf.use(9, bold=True)
     for title, width in COLUMNS:
-        pdf.cell(width, 7, pdf.text(title), border="B", align="R" if width != 62 and title != "Date" else "L")
+        pdf.cell(width, 7, pdf.safe(title), border="B", align="R" if width != 62 and title != "Date" else "L")
     pdf.ln()
     pdf.use(9)
 
@@ -67,7 +67,7 @@ def _section(pdf: _StatementPDF, section: CurrencyStatement, statement: Statemen
         pdf.use(9, bold=bold)
         cells = (format_date(day, locale), label, charge, paid, balance)
         for (title, width), value in zip(COLUMNS, cells):
-            pdf.cell(width, 6, pdf.text(value), align="L" if title in ("Date", "Transaction") else "R")
+            pdf.cell(width, 6, pdf.safe(value), align="L" if title in ("Date", "Transaction") else "R")
         pdf.ln()
 
     row(statement.start, "Opening balance", "", "", money(section.opening_balance), bold=True)
@@ -76,7 +76,7 @@ def _section(pdf: _StatementPDF, section: CurrencyStatement, statement: Statemen
     row(statement.end, "Closing balance", "", "", money(section.closing_balance), bold=True)
     pdf.ln(2)
     pdf.use(9)
-    pdf.cell(0, 6, pdf.text(f"Invoiced {money(section.invoiced)} · paid {money(section.paid)} · "
+    pdf.cell(0, 6, pdf.safe(f"Invoiced {money(section.invoiced)} · paid {money(section.paid)} · "
                             f"credited {money(section.credited)}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
 
@@ -86,25 +86,25 @@ def render_statement_pdf(statement: Statement, customer, organization, locale: s
     pdf.set_title("Statement of account")
     pdf.add_page()
     pdf.use(16, bold=True)
-    pdf.cell(0, 10, pdf.text("Statement of account"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 10, pdf.safe("Statement of account"), new_x="LMARGIN", new_y="NEXT")
     pdf.use(10)
     period = f"{format_date(statement.start, locale)} to {format_date(statement.end, locale)}"
-    pdf.cell(0, 6, pdf.text(period), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, pdf.safe(period), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
 
     top = pdf.get_y()
     pdf.use(10, bold=True)
-    pdf.cell(95, 6, pdf.text(organization.name or ""), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(95, 6, pdf.safe(organization.name or ""), new_x="LMARGIN", new_y="NEXT")
     pdf.use(9)
     for line in _address_lines(organization.address) + [x for x in (organization.email, organization.phone) if x]:
-        pdf.cell(95, 5, pdf.text(line), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(95, 5, pdf.safe(line), new_x="LMARGIN", new_y="NEXT")
     left_bottom = pdf.get_y()
     pdf.set_xy(110, top)
     pdf.use(10, bold=True)
-    pdf.cell(90, 6, pdf.text(customer.company_name or customer.display_name or ""), new_x="LEFT", new_y="NEXT")
+    pdf.cell(90, 6, pdf.safe(customer.company_name or customer.display_name or ""), new_x="LEFT", new_y="NEXT")
     pdf.use(9)
     for line in _address_lines(customer.billing_address) + ([customer.email] if customer.email else []):
-        pdf.cell(90, 5, pdf.text(line), new_x="LEFT", new_y="NEXT")
+        pdf.cell(90, 5, pdf.safe(line), new_x="LEFT", new_y="NEXT")
     pdf.set_xy(pdf.l_margin, max(left_bottom, pdf.get_y()) + 6)
 
     for section in statement.currencies:

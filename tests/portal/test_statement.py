@@ -148,3 +148,29 @@ def test_the_statement_pdf_is_a_readable_pdf_with_the_figures(read_model, demo_c
     assert format_money(statement.closing_balance) in text
     for line in statement.lines:
         assert line.description in text
+
+
+def test_without_the_unicode_font_the_pdf_still_renders(monkeypatch):
+    from pypdf import PdfReader
+
+    import services.statement_pdf as statement_pdf
+    from zoho_client.models import Address, Customer, Organization
+
+    monkeypatch.setattr(statement_pdf, "REGULAR", statement_pdf.FONT_DIR / "missing.ttf")
+    day = date(2026, 3, 1)
+    statement = build_statement(day, day, [invoice(1, day, "12.50", "EUR")], [], [], "EUR")
+    customer = Customer(*([None] * len(Customer.__dataclass_fields__)))
+    customer = replace_fields(customer, customer_id="c1", display_name="Łódź Søn ✓", custom_fields=())
+    organization = Organization(*([None] * len(Organization.__dataclass_fields__)))
+    organization = replace_fields(organization, organization_id="1", name="Vendor", address=Address(
+        None, "1 Main St", None, "Perth", None, None, "6000", "Australia", None))
+    content = statement_pdf.render_statement_pdf(statement, customer, organization)
+    text = PdfReader(io.BytesIO(content)).pages[0].extract_text()
+    assert "Statement of account" in text and "INV-1" in text and "Perth" in text
+    assert "?" in text  # what Latin-1 cannot carry is replaced, not a crash
+
+
+def replace_fields(obj, **changes):
+    from dataclasses import replace
+
+    return replace(obj, **changes)
