@@ -117,3 +117,17 @@ def portal_settings(sandbox, smtp=None, **overrides):
         values.update(SMTP_HOST=smtp.host, SMTP_PORT=smtp.port, MAIL_FROM="Billing <billing@portal.test>")
     values.update(overrides)
     return load_settings(**values)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright, launched once for the session; each test opens its own
+    contexts (``tests/browser.py``), so nothing but the process is shared."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -2,95 +2,32 @@
 (``__Host-``, Secure; Chromium treats http://127.0.0.1 as a secure context):
 invitation email → accept → choose a password → signed in → sign out → sign in; password reset;
 the lockout message; a tampered CSRF token. Every page is saved under
-``artifacts/screenshots/accounts/`` at desktop width and at 375 px.
+``artifacts/screenshots/accounts/`` at desktop width and at 375 px (tests/browser.py).
 """
 from __future__ import annotations
-
-import threading
-from pathlib import Path
 
 import pytest
 
 from tests.accounts.helpers import link_in
-from tests.conftest import free_port, portal_settings
+from tests.browser import Screenshots, sign_in
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots" / "accounts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+shoot = Screenshots("accounts")
 INVITEE = "marcus.lee@acme.example"
 FIRST_PASSWORD = "harbour lantern quiet 7"
 SECOND_PASSWORD = "orchard copper window 3"
 
 
 @pytest.fixture(scope="module")
-def live(sandbox, smtp_server, tmp_path_factory):
-    """The portal on a werkzeug server (threaded) with its own migrated SQLite database."""
-    from flask_migrate import upgrade
-    from werkzeug.serving import WSGIRequestHandler, make_server
-
-    from app import create_app
-    from extensions import db
-
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    path = tmp_path_factory.mktemp("e2e-accounts") / "portal.db"
-    app = create_app(portal_settings(
-        sandbox, smtp_server, DATABASE_URL=f"sqlite:///{path}", PORTAL_BASE_URL=base,
-        RATELIMIT_AUTH_PER_IP="500 per minute",
-    ))
-    with app.app_context():
-        upgrade()
-
-    class QuietHandler(WSGIRequestHandler):
-        def log_request(self, *args, **kwargs):  # request lines carry ?token=; keep them out
-            pass
-
-        def version_string(self) -> str:
-            return "portal"
-
-    server = make_server("127.0.0.1", port, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, base
-    server.shutdown()
-    thread.join(10)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def live(serve_portal):
+    """The portal on its own server and migrated SQLite database, production cookies (``PORTAL_ENV=testing``)."""
+    return serve_portal(RATELIMIT_AUTH_PER_IP="500 per minute")
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 860})
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def shoot(page, name: str) -> None:
-    """Save the page at desktop width and at 375 px (a small phone), then restore the width."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    width = page.viewport_size["width"]
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-    page.set_viewport_size({"width": 375, "height": 740})
-    page.screenshot(path=str(SCREENSHOTS / f"{name}-phone.png"), full_page=True)
-    # Nothing may stick out sideways on a phone.
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{name} scrolls sideways at 375 px by {overflow}px"
-    page.set_viewport_size({"width": width, "height": 860})
+def page(open_tab):
+    return open_tab().page
 
 
 def assert_labelled(page) -> None:
@@ -98,13 +35,6 @@ def assert_labelled(page) -> None:
     for field in page.locator("input:visible:not([aria-hidden=true])").all():
         field_id = field.get_attribute("id")
         assert field_id and page.locator(f'label[for="{field_id}"]').count() == 1, field_id
-
-
-def sign_in(page, base: str, email: str, password: str) -> None:
-    page.goto(base + "/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_invitation_accept_sign_out_sign_in(live, page, smtp_server):
@@ -229,14 +159,10 @@ def test_tampered_csrf_token_is_refused_in_the_browser(live, page):
     assert page.url.startswith(base + "/login")  # not signed in
 
 
-def test_pages_work_without_javascript(browser, live):
+def test_pages_work_without_javascript(open_tab, live):
     app, base = live
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 860})
-    page = context.new_page()
-    try:
-        sign_in(page, base, INVITEE, SECOND_PASSWORD)
-        assert page.url == base + "/"
-        page.get_by_role("button", name="Sign out").click()
-        assert page.url == base + "/login"
-    finally:
-        context.close()
+    page = open_tab(java_script_enabled=False).page
+    sign_in(page, base, INVITEE, SECOND_PASSWORD)
+    assert page.url == base + "/"
+    page.get_by_role("button", name="Sign out").click()
+    assert page.url == base + "/login"

@@ -10,19 +10,16 @@ from __future__ import annotations
 import html
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
 from services import handoff
+from tests.browser import Screenshots
 from tests.handoff import tokens
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots" / "handoff"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+shoot = Screenshots("handoff").as_is
 PRODUCT = "Acme Cloud"
 TRIAL = "Müller & Söhne GmbH"
 
@@ -78,41 +75,15 @@ def product():
 
 
 @pytest.fixture(scope="module")
-def live_portal(sandbox, product, tmp_path_factory):
-    import flask_migrate
-    from werkzeug.serving import make_server
-
-    from app import create_app
-    from tests.conftest import portal_settings
+def live_portal(serve_portal, product):
     from tests.handoff.conftest import handoff_overrides
 
-    database = f"sqlite:///{tmp_path_factory.mktemp('e2e-handoff') / 'portal.db'}"
     # Development cookies (no Secure/__Host-): the browser talks plain HTTP to 127.0.0.1.
-    settings = portal_settings(sandbox, **handoff_overrides(
-        DATABASE_URL=database, PORTAL_ENV="development", PORTAL_BASE_URL="http://127.0.0.1",
-        HANDOFF_RETURN_URLS=product.return_url, HANDOFF_PRODUCT_NAME=PRODUCT))
-    app = create_app(settings)
-    with app.app_context():
-        flask_migrate.upgrade()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    product.portal_url = f"http://127.0.0.1:{server.server_port}"
+    app, product.portal_url = serve_portal(**handoff_overrides(
+        PORTAL_ENV="development", HANDOFF_RETURN_URLS=product.return_url, HANDOFF_PRODUCT_NAME=PRODUCT))
     zoho = app.extensions["zoho"]
     product.customer_id = next(c.customer_id for c in zoho.customers.iter_all() if c.display_name == TRIAL)
-    yield app
-    server.shutdown()
-    thread.join(10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    return app
 
 
 def expected_path(app, dest: str) -> str:
@@ -122,20 +93,11 @@ def expected_path(app, dest: str) -> str:
         return destination_url(handoff.Destination.parse(dest))[0]
 
 
-def shoot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    yield page
-    context.close()
-    assert not problems, problems
+def page(open_tab):
+    tab = open_tab()
+    yield tab.page
+    assert not tab.problems, tab.problems
 
 
 @pytest.mark.parametrize("dest", ["subscribe", "invoices", "dashboard"])
@@ -169,18 +131,15 @@ def test_H16_post_variant_from_the_product_works(live_portal, product, page):
     page.wait_for_url(product.return_url)
 
 
-def test_H12_a_used_link_shows_the_calm_page_with_the_way_back(live_portal, product, page):
+def test_H12_a_used_link_shows_the_calm_page_with_the_way_back(live_portal, product, page, open_tab):
     product.dest = "dashboard"
     page.goto(product.base + "/settings")
     link = page.get_attribute("#manage-link", "href")
     page.goto(link)
     page.wait_for_url(product.portal_url + "/")
-    second = page.context.browser.new_context().new_page()
-    try:
-        response = second.goto(link)
-        assert response.status == 400
-        assert second.get_by_role("heading", name="This link has expired or was already used").is_visible()
-        assert second.get_by_role("link", name=f"Back to {PRODUCT}").get_attribute("href") == product.return_url
-        shoot(second, "refused-replay")
-    finally:
-        second.context.close()
+    second = open_tab().page
+    response = second.goto(link)
+    assert response.status == 400
+    assert second.get_by_role("heading", name="This link has expired or was already used").is_visible()
+    assert second.get_by_role("link", name=f"Back to {PRODUCT}").get_attribute("href") == product.return_url
+    shoot(second, "refused-replay")

@@ -9,59 +9,28 @@ control reachable by keyboard, and Zoho text shown as text.
 from __future__ import annotations
 
 import re
-import threading
-from pathlib import Path
 
 import pytest
 
+from tests.browser import Screenshots
 from tests.portal.pages_support import (
-    ACME, BRIGHTSIDE, FRESH, LEDGER, MUELLER, NORTHWIND, PASSWORD, PRIYA, NEWCOMER,
-    SandboxReader, build_app, create_user, migrate,
+    ACME, BRIGHTSIDE, FRESH, LEDGER, MUELLER, NORTHWIND, PRIYA, NEWCOMER, SandboxReader,
 )
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots" / "portal"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-WIDTHS = {"desktop": 1280, "phone": 375}
+shoot = Screenshots("portal")
 
 
 @pytest.fixture(scope="module")
-def live_portal(sandbox, tmp_path_factory):
+def live_portal(sandbox, serve_portal):
     """The portal served over HTTP on a free port, with the demo customers' accounts."""
-    from werkzeug.serving import make_server
-
-    from extensions import db
-
-    path = tmp_path_factory.mktemp("e2e-pages") / "portal.db"
-    # Development cookies (no Secure/__Host-): the browser talks plain HTTP to 127.0.0.1.
-    app = build_app(sandbox, f"sqlite:///{path}", PORTAL_ENV="development", PORTAL_BASE_URL="http://127.0.0.1")
-    migrate(app)
     SandboxReader(sandbox).add_newcomer()
-    for email in (ACME, MUELLER, BRIGHTSIDE, PRIYA, NORTHWIND, LEDGER, FRESH, NEWCOMER):
-        create_user(app, email)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(10)
+    # Development cookies (no Secure/__Host-): the browser talks plain HTTP to 127.0.0.1.
+    _, base = serve_portal(users=(ACME, MUELLER, BRIGHTSIDE, PRIYA, NORTHWIND, LEDGER, FRESH, NEWCOMER),
+                           PORTAL_ENV="development")
+    yield base
     sandbox.reset()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
@@ -81,59 +50,26 @@ def ids(sandbox):
 
 
 class Visitor:
-    """One signed-in browser context for a customer, watching for console errors and CSP reports."""
+    """A signed-in tab for a customer (tests/browser.py: Tab notes console errors, CSP reports,
+    failed sub-resources, script errors and dialogs)."""
 
-    def __init__(self, browser, base_url: str, email: str) -> None:
+    def __init__(self, tab, base_url: str) -> None:
+        self.tab = tab
         self.base_url = base_url
-        self.context = browser.new_context(viewport={"width": WIDTHS["desktop"], "height": 900})
-        self.page = self.context.new_page()
-        self.problems: list[str] = []
-        # A page's own 4xx status shows as a console error too; sub-resources are checked one by one.
-        self.page.on("console", lambda m: m.type == "error" and not m.text.startswith("Failed to load resource")
-                     and self.problems.append(m.text))
-        self.page.on("response", self._check_resource)
-        self.page.on("pageerror", lambda e: self.problems.append(str(e)))
-        self.page.on("dialog", lambda d: (self.problems.append(f"dialog: {d.message}"), d.dismiss()))
-        self.page.goto(base_url + "/login")
-        self.page.get_by_label("Email").fill(email)
-        self.page.get_by_label("Password").fill(PASSWORD)
-        self.page.get_by_role("button", name="Sign in").click()
-        self.page.wait_for_url(base_url + "/")
-
-    def _check_resource(self, response) -> None:
-        request = response.request
-        if request.resource_type != "document" and response.status >= 400 and not request.url.endswith("/favicon.ico"):
-            self.problems.append(f"{request.url}: {response.status}")
 
     def visit(self, path: str, name: str, expect_status: int = 200):
         """Open ``path`` and keep a screenshot at each width; returns the page."""
-        response = self.page.goto(self.base_url + path)
+        page = self.tab.page
+        response = page.goto(self.base_url + path)
         assert response.status == expect_status, f"{path}: {response.status}"
-        for label, width in WIDTHS.items():
-            self.page.set_viewport_size({"width": width, "height": 900})
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            self.page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
-            overflow = self.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-            assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px"
-        self.page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
-        assert not self.problems, f"{path}: {self.problems}"
-        return self.page
-
-    def close(self) -> None:
-        self.context.close()
+        shoot(page, name)
+        assert not self.tab.problems, f"{path}: {self.tab.problems}"
+        return page
 
 
 @pytest.fixture
-def visitor(browser, live_portal):
-    opened = []
-
-    def open_as(email: str) -> Visitor:
-        opened.append(Visitor(browser, live_portal, email))
-        return opened[-1]
-
-    yield open_as
-    for one in opened:
-        one.close()
+def visitor(open_tab, live_portal):
+    return lambda email: Visitor(open_tab(live_portal, email), live_portal)
 
 
 def test_home_pages_show_the_summary_and_notices(visitor):

@@ -5,17 +5,15 @@ Screenshots go to artifacts/screenshots/sandbox/ so that a person can look at th
 import threading
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 
+from tests.browser import Screenshots, fill_card
 from zoho_sandbox.hostedpage_ui import luhn_valid, with_hostedpage_id
 
-SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots" / "sandbox"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+shoot = Screenshots("sandbox").as_is
 
 
 def test_luhn_and_redirect_helpers():
@@ -47,15 +45,6 @@ def shop():
     yield f"http://127.0.0.1:{server.server_port}/billing/done?from=sandbox", visits
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -90,21 +79,13 @@ def hosted_status(sb, auth, hostedpage_id) -> dict:
     return resp.json()
 
 
-def fill_card(page, number, name="Ada Lovelace", month="12", cvv="123"):
-    page.get_by_label("Name on card").fill(name)
-    page.get_by_label("Card number").fill(number)
-    page.get_by_label("Expiry month").select_option(month)
-    page.get_by_label("Expiry year").select_option(str(date.today().year + 2))
-    page.get_by_label("Security code").fill(cvv)
-
-
 def test_successful_payment_redirects_with_hostedpage_id(sb, auth, shop, page):
     redirect_url, visits = shop
     hosted = new_subscription_page(sb, auth, redirect_url)
     assert hosted["url"] == f"{sb.base_url}/hostedpage/2-{hosted['hostedpage_id']}/checkout"
     page.goto(hosted["url"])
     assert hosted_status(sb, auth, hosted["hostedpage_id"])["status"] == "read"
-    page.screenshot(path=str(SHOTS / "checkout.png"), full_page=True)
+    shoot(page, "checkout")
     assert page.get_by_role("button", name="Pay").is_visible()
     fill_card(page, "4111 1111 1111 1111")
     page.get_by_role("button", name="Pay").click()
@@ -130,7 +111,7 @@ def test_declined_card_shows_a_message_and_marks_the_page_failed(sb, auth, shop,
         page.get_by_role("button", name="Pay").click()
     assert answer.value.status == 402
     assert page.get_by_role("alert").get_by_text("Your card was declined.").is_visible()
-    page.screenshot(path=str(SHOTS / "checkout-declined.png"), full_page=True)
+    shoot(page, "checkout-declined")
     assert hosted_status(sb, auth, hosted["hostedpage_id"])["status"] == "failed"
     # A later success still works on the same page.
     fill_card(page, "4111111111111111")
@@ -147,7 +128,7 @@ def test_invalid_and_unknown_cards_are_refused_with_field_messages(sb, auth, sho
     page.get_by_role("button", name="Pay").click()
     assert page.get_by_text("Enter a valid card number.").is_visible()
     assert page.get_by_text("Enter the 3 or 4 digit security code.").is_visible()
-    page.screenshot(path=str(SHOTS / "checkout-invalid.png"), full_page=True)
+    shoot(page, "checkout-invalid")
     fill_card(page, "5555 5555 5555 4444")
     page.get_by_role("button", name="Pay").click()
     assert page.get_by_text("Use one of the sandbox test cards").is_visible()
@@ -173,7 +154,7 @@ def test_expiring_test_card_is_saved_with_this_months_expiry(sb, auth, shop, pag
     hosted = resp.json()["hostedpage"]
     page.goto(hosted["url"])
     assert page.get_by_role("button", name="Save card").is_visible()
-    page.screenshot(path=str(SHOTS / "update-card.png"), full_page=True)
+    shoot(page, "update-card")
     fill_card(page, "4000 0000 0000 0077")
     page.get_by_role("button", name="Save card").click()
     page.wait_for_url("**/billing/done**")
