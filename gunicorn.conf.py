@@ -12,11 +12,15 @@ access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(
 
 
 def post_worker_init(worker):
+    import logging
+
     from app import MIGRATIONS_DIR
     from extensions import db
     from services.schema_check import OUTDATED_MESSAGE, schema_is_current
 
     app = worker.wsgi
+    # Alembic announces its dialect at INFO on every check; only a problem is worth a line here.
+    logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
     with app.app_context():
         if not schema_is_current(db.engine, MIGRATIONS_DIR):
             print(OUTDATED_MESSAGE, file=sys.stderr, flush=True)

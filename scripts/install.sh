@@ -28,4 +28,6 @@ fi
 requirements=requirements.txt
 [ "${1:-}" = "--dev" ] && requirements=requirements-dev.txt
 echo "==> Installing Python packages from $requirements"
-.venv/bin/pip install -q --disable-pip-version-check -r "$requirements"
+# This machine's pip configuration names package folders that may not exist; pip warns about each.
+.venv/bin/pip install -q --disable-pip-version-check -r "$requirements" \
+  2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
