@@ -119,6 +119,42 @@ def portal_settings(sandbox, smtp=None, **overrides):
     return load_settings(**values)
 
 
+def sandbox_zoho_config(sandbox):
+    """A zoho_client config for the sandbox's demo organization, with quick retries: loopback is
+    fast; keep failing tests quick without changing the policy's shape."""
+    from zoho_client import ZohoConfig
+
+    return ZohoConfig(
+        api_base=sandbox.api_base,
+        accounts_url=sandbox.accounts_url,
+        client_id=sandbox.CLIENT_ID,
+        client_secret=sandbox.CLIENT_SECRET,
+        refresh_token=sandbox.REFRESH_TOKEN,
+        organization_id=sandbox.ORGANIZATION_ID,
+        backoff_base=0.01,
+        backoff_cap=0.05,
+    )
+
+
+class SandboxAPI:
+    """The sandbox's own API read directly with the demo credentials (to learn ids and check Zoho's state)."""
+
+    def __init__(self, sandbox) -> None:
+        import requests
+
+        self.sandbox = sandbox
+        self.session = requests.Session()
+        self.session.headers.update(sandbox.auth_headers())
+
+    def get(self, path: str, **params) -> dict:
+        response = self.session.get(self.sandbox.api_base + path, params=params, timeout=30)
+        if response.status_code == 401:  # the sandbox's clock moved past the token's hour
+            self.session.headers.update(self.sandbox.auth_headers())
+            response = self.session.get(self.sandbox.api_base + path, params=params, timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium through Playwright, launched once for the session; each test opens its own

@@ -10,12 +10,10 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import requests
 
-from tests.accounts.helpers import login
-from tests.conftest import portal_settings
+from tests.conftest import SandboxAPI, portal_settings
+from tests.portal.pages_support import PASSWORD, create_user, migrate, signed_in_client
 
-PASSWORD = "correct horse battery staple"
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 ACME = "billing@acme.example"  # live Pro + 2 extra storage, card 4242, scheduled change, 3 contact persons
@@ -28,22 +26,8 @@ TOKYO = "keiri@tokyo-tech.example"  # expired + live yearly
 PEOPLE = (ACME, MUELLER, ATHINA, OLGA, FRESH, LONE_WOLF, TOKYO)
 
 
-class Reader:
+class Reader(SandboxAPI):
     """The sandbox's own API, read directly (to learn ids and check Zoho's state)."""
-
-    def __init__(self, sandbox) -> None:
-        self.sandbox = sandbox
-        self.session = requests.Session()
-        self.session.headers.update(sandbox.auth_headers())
-
-    def get(self, path: str, **params) -> dict:
-        response = self.session.get(self.sandbox.api_base + path, params=params, timeout=30)
-        if response.status_code == 401:  # the sandbox's clock moved past the token's hour
-            self.session.headers.update(self.sandbox.auth_headers())
-            response = self.session.get(self.sandbox.api_base + path, params=params, timeout=30)
-        response.raise_for_status()
-        return response.json()
-
     def customer_id(self, email: str) -> str:
         rows = self.get("/customers", email=email)["customers"]
         assert len(rows) == 1, email
@@ -94,25 +78,17 @@ def actions_db(sandbox, smtp_server, tmp_path_factory):
     """A migrated SQLite database (copied per test) where the demo people have portal accounts."""
     import shutil
 
-    from flask_migrate import upgrade
-
     from app import create_app
     from extensions import db
-    from services import accounts
-    from services.audit import AuditContext
-    from services.directory import find_invitee
 
     sandbox.reset()
     folder = tmp_path_factory.mktemp("actions-db")
     path = folder / "template.db"
     app = create_app(portal_settings(sandbox, smtp_server, DATABASE_URL=f"sqlite:///{path}"))
+    migrate(app)
+    for email in PEOPLE:
+        create_user(app, email)
     with app.app_context():
-        upgrade()
-        for email in PEOPLE:
-            invitee = find_invitee(email)
-            assert invitee is not None, email
-            accounts.ensure_active_user(invitee, PASSWORD, AuditContext.cli(), actor="test")
-        db.session.commit()
         db.session.remove()
         db.engine.dispose()
 
@@ -153,11 +129,7 @@ def make_portal(sandbox, smtp_server, actions_db):
             db.engine.dispose()
 
 
-def sign_in(app, email: str):
-    client = app.test_client()
-    response = login(client, email, PASSWORD)
-    assert response.status_code in (302, 303), (email, response.status_code)
-    return client
+sign_in = signed_in_client  # a test client signed in as a demo person (PASSWORD)
 
 
 def audit_rows(app, action: str):

@@ -41,15 +41,10 @@ def zoho_sandbox(sandbox):
 @pytest.fixture
 def zoho(zoho_sandbox):
     """A fresh client (its own breaker and token) against the sandbox, with quick retries."""
-    from zoho_client import ZohoClient, ZohoConfig
+    from tests.conftest import sandbox_zoho_config
+    from zoho_client import ZohoClient
 
-    config = ZohoConfig(
-        api_base=zoho_sandbox.api_base, accounts_url=zoho_sandbox.accounts_url,
-        client_id=zoho_sandbox.CLIENT_ID, client_secret=zoho_sandbox.CLIENT_SECRET,
-        refresh_token=zoho_sandbox.REFRESH_TOKEN, organization_id=zoho_sandbox.ORGANIZATION_ID,
-        backoff_base=0.01, backoff_cap=0.05,
-    )
-    with ZohoClient(config) as client:
+    with ZohoClient(sandbox_zoho_config(zoho_sandbox)) as client:
         client.organization.get()  # the token grant, so that call counts below are Zoho reads only
         zoho_sandbox.clear_calls()
         yield client

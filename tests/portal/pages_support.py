@@ -10,10 +10,9 @@ import re
 from dataclasses import dataclass
 
 import pytest
-import requests
 
 from tests.accounts.helpers import login
-from tests.conftest import portal_settings
+from tests.conftest import SandboxAPI, portal_settings
 
 PASSWORD = "correct horse battery staple"
 
@@ -40,18 +39,8 @@ def text_of(response) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
 
 
-class SandboxReader:
+class SandboxReader(SandboxAPI):
     """Reads the sandbox's own API directly, to learn the demo objects' ids for the tests."""
-
-    def __init__(self, sandbox) -> None:
-        self.sandbox = sandbox
-        self.session = requests.Session()
-        self.session.headers.update(sandbox.auth_headers())
-
-    def get(self, path: str, **params) -> dict:
-        response = self.session.get(self.sandbox.api_base + path, params=params, timeout=30)
-        response.raise_for_status()
-        return response.json()
 
     def all_rows(self, path: str, key: str, **params) -> list[dict]:
         rows, page = [], 1
@@ -129,14 +118,6 @@ class Portal:
         self.reader = reader
         self._users: set[str] = set()
         self._customers: dict[str, DemoCustomer] = {}
-
-    def add_newcomer(self) -> DemoCustomer:
-        """A new active customer with no subscription, invoice or payment (``sandbox.reset()`` removes it)."""
-        response = self.session.post(self.sandbox.api_base + "/customers", json={
-            "display_name": "Empty Nest Ltd", "email": NEWCOMER, "currency_code": "USD",
-            "first_name": "Noa", "last_name": "Berg"}, timeout=30)
-        response.raise_for_status()
-        return self.customer(NEWCOMER)
 
     def customer(self, email: str) -> DemoCustomer:
         if email not in self._customers:

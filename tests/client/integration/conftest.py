@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from tests.conftest import sandbox_zoho_config
 from zoho_client import ZohoClient, ZohoConfig
 from zoho_client.models import Customer
 
@@ -27,18 +28,7 @@ def sandbox_client_env():
     from zoho_sandbox.testing import SandboxProcess
 
     with SandboxProcess(seed="demo") as sb:
-        config = ZohoConfig(
-            api_base=sb.api_base,
-            accounts_url=sb.accounts_url,
-            client_id=sb.CLIENT_ID,
-            client_secret=sb.CLIENT_SECRET,
-            refresh_token=sb.REFRESH_TOKEN,
-            organization_id=sb.ORGANIZATION_ID,
-            # Loopback is fast; keep failing tests quick without changing the policy's shape.
-            backoff_base=0.01,
-            backoff_cap=0.05,
-        )
-        yield SandboxClientEnv(sandbox=sb, config=config)
+        yield SandboxClientEnv(sandbox=sb, config=sandbox_zoho_config(sb))
 
 
 @pytest.fixture
