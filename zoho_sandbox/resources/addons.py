@@ -20,7 +20,7 @@ def _matches(addon, wanted: str) -> bool:
 def list_addons(ctx: RequestContext, request):
     query = listing.parse(request, filters=FILTERS, default_filter="AddonStatus.All", sort_columns=SORT_COLUMNS,
                           default_sort="created_time")
-    wanted = query.filter_by.split(".", 1)[1].lower()
+    wanted = query.filter_value
     plan_code = request.args.get("plan_code")
     product_id = request.args.get("product_id")
     with ctx.store.transaction() as store:

@@ -14,7 +14,7 @@ SORT_COLUMNS = {"created_time": lambda c: c.created_time, "name": lambda c: list
 def list_coupons(ctx: RequestContext, request):
     query = listing.parse(request, filters=FILTERS, default_filter="CouponStatus.All", sort_columns=SORT_COLUMNS,
                           default_sort="created_time")
-    wanted = query.filter_by.split(".", 1)[1].lower()
+    wanted = query.filter_value
     with ctx.store.transaction() as store:
         rows = [c for c in store.coupons.values() if wanted == "all" or c.status == wanted]
         rows = listing.sort(rows, SORT_COLUMNS[query.sort_column], query.sort_order)

@@ -21,14 +21,10 @@ SORT_COLUMNS = {"date": lambda n: (n.date, int(n.creditnote_id)), "total": lambd
 def list_creditnotes(ctx: RequestContext, request):
     query = listing.parse(request, filters=FILTERS, default_filter="Status.All", sort_columns=SORT_COLUMNS,
                           default_sort="date", default_order="D")
-    status = query.filter_by.split(".", 1)[1].lower()
+    status = query.filter_value
     customer_id = request.args.get("customer_id")
     with ctx.store.transaction() as store:
-        if customer_id:
-            store.get_customer(customer_id)
-            candidates = store.customer_objects(customer_id, "creditnotes", store.creditnotes)
-        else:
-            candidates = list(store.creditnotes.values())
+        candidates = listing.of_customer(store, customer_id, "creditnotes", store.creditnotes)
         rows = [n for n in candidates if status == "all" or n.status == status]
         rows = listing.sort(rows, SORT_COLUMNS[query.sort_column], query.sort_order)
         chunk, context = listing.page_of(rows, query)

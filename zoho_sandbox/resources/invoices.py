@@ -72,11 +72,7 @@ def list_invoices(ctx: RequestContext, request):
     due_end = _date_arg(request, "due_date_end")
     with ctx.store.transaction() as store:
         today = store.today()
-        if customer_id:
-            store.get_customer(customer_id)
-            candidates = store.customer_objects(customer_id, "invoices", store.invoices)
-        else:
-            candidates = list(store.invoices.values())
+        candidates = listing.of_customer(store, customer_id, "invoices", store.invoices)
         rows = [i for i in candidates
                 if _matches_status(i, query.filter_by, today)
                 and (not subscription_id or i.subscription_id == subscription_id)

@@ -26,6 +26,11 @@ class ListQuery:
     sort_column: str
     sort_order: str
 
+    @property
+    def filter_value(self) -> str:
+        """What follows the dot in ``filter_by``, lower-cased: ``Status.Open`` → ``open``."""
+        return self.filter_by.split(".", 1)[1].lower()
+
 
 def _positive_int(request: Request, name: str, default: int) -> int:
     raw = request.args.get(name)
@@ -56,6 +61,15 @@ def parse(request: Request, *, filters: Iterable[str], default_filter: str, sort
     if sort_order not in ("A", "D", "ASCENDING", "DESCENDING"):
         raise errors.invalid_parameter("sort_order", sort_order)
     return ListQuery(page, per_page, filter_by, sort_column, sort_order[0])
+
+
+def of_customer(store, customer_id: str | None, kind: str, table: dict) -> list:
+    """A list's candidates: the objects of ``kind`` that belong to ``customer_id`` when the request
+    names one (an unknown customer is Zoho's 400 / code 3004), else every object in ``table``."""
+    if customer_id:
+        store.get_customer(customer_id)
+        return store.customer_objects(customer_id, kind, table)
+    return list(table.values())
 
 
 def sort(rows: list, key: Callable[[Any], Any], order: str) -> list:

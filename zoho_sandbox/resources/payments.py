@@ -16,14 +16,10 @@ SORT_COLUMNS = {"date": lambda p: (p.date, int(p.payment_id)), "amount": lambda 
 def list_payments(ctx: RequestContext, request):
     query = listing.parse(request, filters=FILTERS, default_filter="PaymentMode.All", sort_columns=SORT_COLUMNS,
                           default_sort="date", default_order="D")
-    mode = query.filter_by.split(".", 1)[1].lower()
+    mode = query.filter_value
     customer_id = request.args.get("customer_id")
     with ctx.store.transaction() as store:
-        if customer_id:
-            store.get_customer(customer_id)
-            candidates = store.customer_objects(customer_id, "payments", store.payments)
-        else:
-            candidates = list(store.payments.values())
+        candidates = listing.of_customer(store, customer_id, "payments", store.payments)
         rows = [p for p in candidates if mode == "all" or p.payment_mode == mode]
         rows = listing.sort(rows, SORT_COLUMNS[query.sort_column], query.sort_order)
         chunk, context = listing.page_of(rows, query)

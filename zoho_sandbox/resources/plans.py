@@ -14,7 +14,7 @@ SORT_COLUMNS = {"created_time": lambda p: p.created_time, "name": lambda p: list
 def list_plans(ctx: RequestContext, request):
     query = listing.parse(request, filters=FILTERS, default_filter="PlanStatus.All", sort_columns=SORT_COLUMNS,
                           default_sort="created_time")
-    wanted = query.filter_by.split(".", 1)[1].lower()
+    wanted = query.filter_value
     product_id = request.args.get("product_id")
     with ctx.store.transaction() as store:
         rows = [p for p in store.plans.values()

@@ -14,7 +14,7 @@ SORT_COLUMNS = {"created_time": lambda p: p.created_time, "name": lambda p: list
 def list_products(ctx: RequestContext, request):
     query = listing.parse(request, filters=FILTERS, default_filter="ProductStatus.All", sort_columns=SORT_COLUMNS,
                           default_sort="created_time")
-    wanted = query.filter_by.split(".", 1)[1].lower()
+    wanted = query.filter_value
     with ctx.store.transaction() as store:
         rows = [p for p in store.products.values() if wanted == "all" or p.status == wanted]
         rows = listing.sort(rows, SORT_COLUMNS[query.sort_column], query.sort_order)

@@ -71,11 +71,7 @@ def list_subscriptions(ctx: RequestContext, request):
     reference = request.args.get("reference_contains") or request.args.get("reference_id")
     search = (request.args.get("search_text") or "").casefold()
     with ctx.store.transaction() as store:
-        if customer_id:
-            store.get_customer(customer_id)
-            candidates = store.customer_objects(customer_id, "subscriptions", store.subscriptions)
-        else:
-            candidates = list(store.subscriptions.values())
+        candidates = listing.of_customer(store, customer_id, "subscriptions", store.subscriptions)
         rows = [s for s in candidates
                 if _matches(store, s, query.filter_by)
                 and (not plan_code or s.plan.code == plan_code)
