@@ -8,10 +8,7 @@ from __future__ import annotations
 from zoho_client.models import Subscription
 
 from services.billing_models import ScheduledChange
-
-
-def _money_text(money) -> str:
-    return f"{money.amount} {money.currency}" if money is not None else "—"
+from services.formatting import format_money
 
 
 def describe_changes(current: Subscription, future: Subscription | None) -> tuple[ScheduledChange, ...]:
@@ -39,7 +36,7 @@ def describe_changes(current: Subscription, future: Subscription | None) -> tupl
             changes.append(ScheduledChange(f"Add-on {next_addons[code].name or code} quantity changes from "
                                            f"{now_addons[code].quantity} to {next_addons[code].quantity}", when))
     if future.amount is not None and (current.amount is None or future.amount.amount != current.amount.amount):
-        changes.append(ScheduledChange(f"The price becomes {_money_text(future.amount)}", when))
+        changes.append(ScheduledChange(f"The price becomes {format_money(future.amount)}", when))
     if not changes:
         changes.append(ScheduledChange("A change to the subscription is scheduled", when))
     return tuple(changes)

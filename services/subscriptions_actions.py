@@ -29,6 +29,7 @@ from zoho_client.models import Addon, Card, ChurnMessage, Coupon, Money, Plan, S
 
 from services.billing import CustomerBilling
 from services.cache import BillingCache
+from services.formatting import format_date, format_money
 from services.ownership import NotOwned, require_customer, require_listed
 from services.plan_preview import END_OF_TERM, Preview, Selection, catalog_total, estimate
 
@@ -143,11 +144,12 @@ def _today_utc() -> date:
 
 
 def _money(value: Money | None) -> str:
-    return f"{value.amount:,.2f} {value.currency}" if value is not None else "the current price"
+    return format_money(value) if value is not None else "the current price"
 
 
 def _day(value: date | None) -> str:
-    return f"{value:%d %B %Y}".lstrip("0") if value else "the end of the current term"
+    # The pages show dates the same way ("Dec 1, 2026"); a sentence must not switch to another form.
+    return format_date(value) if value else "the end of the current term"
 
 
 def actions_for(customer_id: str) -> "SubscriptionActions":

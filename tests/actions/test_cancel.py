@@ -2,6 +2,10 @@
 recorded on the subscription, a page that says what happens, and the optional retention offer."""
 from __future__ import annotations
 
+import re
+from datetime import date
+
+from services.formatting import format_date
 from tests.actions.subscription_support import (  # noqa: F401  (fixtures)
     ACME, LONE_WOLF, OLGA, actions_db, audit_rows, csrf_of, make_portal, post_form, reader, sign_in,
 )
@@ -23,6 +27,11 @@ def test_cancel_at_the_end_of_the_term_records_the_reason(make_portal, reader):
     assert "You keep full access until" in html and "is not refunded" in html
     assert "are not refunded or credited" in html  # the immediate option says what is lost
     assert "It&#39;s too expensive" in html
+    term_end = date.fromisoformat(reader.subscription(sid)["current_term_ends_at"])
+    # Sentences show dates as the rest of the page does ("Dec 16, 2026"), never in a second form.
+    assert f"You keep full access until {format_date(term_end)}" in html
+    assert not re.search(r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|"
+                         r"November|December) \d{4}\b", html)
     assert client.get(f"/subscriptions/{sid}").status_code == 200  # warm the cache
 
     response = client.post(f"/subscriptions/{sid}/cancel", data={
