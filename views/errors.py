@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, g, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
 
@@ -74,24 +74,19 @@ def _handle_not_owned(error):
 
 
 def _handle_unexpected(error: Exception):
-    if isinstance(error, HTTPException):
-        return _handle_http_exception(error)
+    # HTTPExceptions never get here: their own handler is the closer match.
     log.exception("unhandled error")
     return render_error(500)
 
 
 def init_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, _handle_http_exception)
-    try:
-        from zoho_client.errors import ZohoError
-    except ImportError:  # the client package is optional for tooling that never calls Zoho
-        ZohoError = None
-    if ZohoError is not None:
-        app.register_error_handler(ZohoError, _handle_zoho_error)
     from services.ownership import NotOwned
+    from zoho_client.errors import ZohoError
+
+    app.register_error_handler(ZohoError, _handle_zoho_error)
 
     app.register_error_handler(NotOwned, _handle_not_owned)
     if not app.testing:
         # Under test, unexpected exceptions propagate so that bugs fail loudly.
         app.register_error_handler(Exception, _handle_unexpected)
-    app.register_error_handler(InternalServerError, lambda e: render_error(500))

@@ -127,6 +127,7 @@ def test_S11_headers_on_500(make_app):
     assert response.status_code == 500
     _assert_security_headers(response)
     assert "boom" not in response.get_data(as_text=True) and "Traceback" not in response.get_data(as_text=True)
+    assert "Something went wrong on our side" in response.get_data(as_text=True)
 
 
 def test_S11_static_files_may_be_cached_but_keep_the_other_headers(app):

@@ -140,3 +140,23 @@ def test_csrf_refusal_page_carries_the_request_id(client):
     assert response.status_code == 400
     assert response.headers["X-Request-ID"] == "csrf-trace-0001"
     assert "csrf-trace-0001" in response.get_data(as_text=True)
+
+
+def test_outside_testing_an_unexpected_error_is_a_calm_500_page_and_logged(sandbox, tmp_path, caplog):
+    settings = portal_settings(sandbox, PORTAL_ENV="development", DATABASE_URL=f"sqlite:///{tmp_path / 'p.db'}")
+    app = create_app(settings)
+
+    @app.get("/__test/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    # create_app configures logging afresh (dictConfig), which drops pytest's handler: put it back.
+    logging.getLogger().addHandler(caplog.handler)
+    try:
+        response = app.test_client().get("/__test/boom")
+    finally:
+        logging.getLogger().removeHandler(caplog.handler)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500 and "Something went wrong on our side" in page
+    assert "secret internals" not in page and "Traceback" not in page
+    assert any(record.getMessage() == "unhandled error" for record in caplog.records)
