@@ -1,25 +1,21 @@
 """Paying invoices with the card on file: one charge per confirmation, however often it is submitted.
 
 Zoho Billing has no idempotency key for ``POST /invoices/{id}/collect``, so every charge goes through
-a ``PaymentIntent`` row (``db/payments.py``):
+a payment intent (``services/payment_intents.py``, committed in transactions of its own):
 
 1. The confirmation page (``quote_invoice`` / ``quote_all``) reads the invoice, its balance and the
    card **live** from Zoho and embeds a fresh random intent key. Nothing is stored for a GET.
 2. The submit (``pay_invoice``) inserts the intent under that key (first submit) or finds it (any
    later one). The same key with a different invoice, amount, currency or customer is refused
    (``IntentMismatch`` → 422) before any Zoho call.
-3. ``UPDATE … SET state='processing' WHERE intent_key=? AND state='pending'`` claims it: exactly one
-   submit, in any worker, gets a row count of 1 and may charge. The others see ``processing``
-   (``in_progress`` → 409) or the stored result.
+3. A conditional update claims it (``pending`` → ``processing``): exactly one submit, in any worker,
+   may charge. The others see ``processing`` (``in_progress`` → 409) or the stored result.
 4. Before charging, earlier attempts at the same invoice whose outcome is unknown are reconciled
-   (the invoice and the customer's payments re-read from Zoho). The invoice is re-read live: already
-   paid → refused; a balance different from what the page showed → re-confirm; then one ``collect``.
+   (the invoice and the customer's payments re-read from Zoho). The invoice is re-read live and the
+   invoices policy decides whether it may be paid (already paid → refused); a balance different
+   from what the page showed → re-confirm; then one ``collect``.
 5. ``ZohoOutcomeUnknown`` (sent, reply lost) → state ``unknown`` and **no retry**. The next attempt —
    the same form again or a new confirmation — re-reads Zoho first: paid → success without a charge.
-
-Intents are committed as they change (the claim must be visible to other workers at once), the one
-place the portal departs from "one commit per request". They hold ids, the amount, a state and
-timestamps only.
 """
 from __future__ import annotations
 
@@ -33,30 +29,29 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Iterable
 
-from sqlalchemy import or_, select, update
-from sqlalchemy.exc import IntegrityError
-
-from db.payments import PaymentIntent
-from db.types import utcnow
-from extensions import db
-from services.ownership import require_customer
 from zoho_client.errors import (
     ZohoBadResponse, ZohoForbidden, ZohoOutcomeUnknown, ZohoRateLimited, ZohoUnauthorized, ZohoUnavailable,
     ZohoValidationError,
 )
-from zoho_client.models import Money
+from zoho_client.models import Card, Money
+
+from db.payments import PaymentIntent
+from db.types import utcnow
+from services import payment_intents as intents
+from services.billing import every_item
+from services.context import CustomerContext
+from services.ownership import require_customer
+from services.policy import Action, ActorRefused
+from services.policy import cards as card_policy, invoices as invoice_policy
 
 log = logging.getLogger(__name__)
 
-INTENT_KEY = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-# A claim older than this without an outcome belongs to a worker that died mid-call: its outcome
-# is unknown (Zoho's deadline is 12 s, so this is generous).
-STALE_PROCESSING = timedelta(minutes=2)
+INTENT_KEY = re.compile(r"[A-Za-z0-9_-]{20,64}")
 # Zoho codes (sandbox readings, docs/sandbox-seed.md): 1003 not allowed now (paid), 1004 no card, 1005 declined.
 CODE_NOT_ALLOWED, CODE_NO_CARD, CODE_DECLINED = 1003, 1004, 1005
-PAYABLE_STATUSES = ("sent", "overdue", "partially_paid", "unpaid")
 # Amounts are kept to the cent (the organization bills in USD, EUR and INR; a 3-decimal currency would need Numeric(18, 3)).
 CENT = Decimal("0.01")
+OPEN_INVOICES_PER_PAGE = 200
 
 
 class InvalidIntent(ValueError):
@@ -168,38 +163,35 @@ def new_intent_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-def quote_invoice(zoho, billing, invoice_id: str, *, today: date | None = None) -> PayQuote:
+def quote_invoice(ctx: CustomerContext, invoice_id: str) -> PayQuote:
     """The live amount and the card for the confirmation page (NotOwned / NotPayable)."""
-    invoice = live_invoice(zoho, billing, invoice_id)
-    if not is_payable(invoice):
+    invoice = live_invoice(ctx, invoice_id)
+    if not invoice_policy.is_owed(invoice):
         raise NotPayable(invoice.invoice_number)
-    return PayQuote(invoice=_quote_of(invoice), card=card_for(zoho, billing.customer_id, invoice, today=today),
-                    intent_key=new_intent_key())
+    return PayQuote(invoice=_quote_of(invoice), card=card_for(ctx, invoice), intent_key=new_intent_key())
 
 
-def quote_all(zoho, customer_id: str, *, today: date | None = None) -> PayAllQuote:
+def quote_all(ctx: CustomerContext) -> PayAllQuote:
     """Every open invoice of the customer, live, in the order they will be charged (oldest due first)."""
-    invoices = _open_invoices(zoho, customer_id)
-    card = card_for(zoho, customer_id, invoices[0] if invoices else None, today=today)
+    invoices = open_invoices(ctx)
+    card = card_for(ctx, invoices[0] if invoices else None)
     quotes = tuple(_quote_of(inv) for inv in invoices)
     return PayAllQuote(invoices=quotes, totals=_totals(q.amount for q in quotes), card=card,
                        batch_key=new_intent_key())
 
 
-def card_for(zoho, customer_id: str, invoice=None, *, today: date | None = None) -> CardOnFile | None:
-    """The card Zoho charges: the invoice's subscription card when it is active, else the newest active one."""
-    today = today or utcnow().date()
-    cards = [c for c in zoho.cards.list(customer_id)
-             if c.customer_id in (None, customer_id) and (c.status or "active") == "active"]
-    if not cards:
-        return None
-    chosen = None
+def card_for(ctx: CustomerContext, invoice=None) -> CardOnFile | None:
+    """The card Zoho charges for ``invoice``, read live (the cards policy says which card that is)."""
+    customer_id = ctx.customer_id
+    cards = [c for c in ctx.zoho.cards.list(customer_id) if c.customer_id in (None, customer_id)]
+    subscription = None
     if invoice is not None and invoice.subscription_ids:
-        subscription = zoho.subscriptions.get(invoice.subscription_ids[0])
-        if subscription.customer_id == customer_id and subscription.card is not None:
-            chosen = next((c for c in cards if c.card_id == subscription.card.card_id), None)
+        found = ctx.zoho.subscriptions.get(invoice.subscription_ids[0])
+        subscription = found if found.customer_id == customer_id else None
+    chosen: Card | None = card_policy.card_on_file(cards, subscription)
     if chosen is None:
-        chosen = max(cards, key=lambda c: (c.created_time is not None, c.created_time or 0))
+        return None
+    today = ctx.today()
     return CardOnFile(
         card_id=chosen.card_id, last_four=chosen.last_four_digits or "····",
         expiry_month=chosen.expiry_month, expiry_year=chosen.expiry_year,
@@ -210,123 +202,137 @@ def card_for(zoho, customer_id: str, invoice=None, *, today: date | None = None)
 # -- paying one invoice ---------------------------------------------------------------------------------
 
 
-def pay_invoice(zoho, billing, invoice_id: str, *, intent_key: str, shown_amount: str, shown_currency: str,
-                card_id: str | None, batch_key: str | None = None, cache=None) -> PaymentResult:
+def pay_invoice(ctx: CustomerContext, invoice_id: str, *, intent_key: str, shown_amount: str, shown_currency: str,
+                card_id: str | None, batch_key: str | None = None) -> PaymentResult:
     """Charge ``invoice_id`` once for this intent (see the module docstring for the steps).
 
     Raises ``InvalidIntent`` / ``IntentMismatch`` (422, nothing called), ``NotOwned`` (404),
     ``ZohoUnavailable`` / ``ZohoRateLimited`` when Zoho cannot be reached before the charge was sent
     (the intent is released, nothing charged).
     """
-    customer_id = billing.customer_id
+    customer_id = ctx.customer_id
     amount = _parse_amount(shown_amount)
     currency = _parse_currency(shown_currency)
-    if not isinstance(intent_key, str) or not INTENT_KEY.match(intent_key):
+    if not isinstance(intent_key, str) or not INTENT_KEY.fullmatch(intent_key):
         raise InvalidIntent("intent key")
     if card_id is not None and (not isinstance(card_id, str) or len(card_id) > 64):
         raise InvalidIntent("card")
-    intent = _find_or_create(intent_key, customer_id, invoice_id, amount, currency, card_id, batch_key)
+    intent = intents.find_or_create(intent_key=intent_key, customer_id=customer_id, invoice_id=invoice_id,
+                                    amount=amount, currency=currency, card_id=card_id, batch_key=batch_key)
+    _check_same(intent, customer_id, invoice_id, amount, currency, card_id, batch_key)
     shown = Money(amount, currency)
 
-    if not _claim(intent, "pending"):
-        intent = _reload(intent_key)
-        if intent.state == "processing" and not _stale(intent):
+    if not intents.claim(intent, "pending"):
+        intent = intents.get(intent_key)
+        if intent.state == "processing" and not intents.is_stale(intent):
             return _result(intent, "in_progress", shown)
         if intent.state in ("unknown", "processing"):
-            return _reconcile_own(zoho, billing, intent, shown, cache)
+            return _reconcile_own(ctx, intent, shown)
         return _stored_result(intent, shown)
 
     try:
-        reconciled = _reconcile_earlier(zoho, billing, invoice_id, exclude=intent.intent_key)
-        invoice = live_invoice(zoho, billing, invoice_id)
-        if not is_payable(invoice):
+        reconciled = _reconcile_earlier(ctx, invoice_id, exclude=intent.intent_key)
+        invoice = live_invoice(ctx, invoice_id)
+        card = card_for(ctx, invoice)
+        decision = invoice_policy.decide_pay(invoice, ctx.actor, has_card=card is not None)[Action.PAY_INVOICE]
+        if decision.applies and decision.reason is not None:
+            raise ActorRefused(decision.reason)
+        if not invoice_policy.is_owed(invoice):
             paid_by = reconciled[0] if reconciled else None
             if paid_by is not None:
                 # An earlier attempt whose answer was lost did go through: show it, charge nothing.
-                _finish(intent, "succeeded", payment_id=paid_by.zoho_payment_id, error="paid_earlier")
-                _invalidate(cache, customer_id)
-                return _result(_reload(intent_key), "succeeded", shown, number=invoice.invoice_number)
-            _finish(intent, "failed", error="already_paid")
+                intents.finish(intent, "succeeded", payment_id=paid_by.zoho_payment_id, error="paid_earlier")
+                ctx.invalidate()
+                return _result(intents.get(intent_key), "succeeded", shown, number=invoice.invoice_number)
+            intents.finish(intent, "failed", error="already_paid")
             return _result(intent, "already_paid", shown, number=invoice.invoice_number)
-        live = invoice.balance
-        card = card_for(zoho, customer_id, invoice)
         if card is None:
-            _finish(intent, "failed", error="no_card")
+            intents.finish(intent, "failed", error="no_card")
             return _result(intent, "no_card", shown, number=invoice.invoice_number)
+        live = invoice.balance
         if live != shown or (card_id is not None and card.card_id != card_id):
             # The page showed something else than Zoho has now: ask again with the live values.
-            _finish(intent, "failed", error="amount_changed" if live != shown else "card_changed")
+            intents.finish(intent, "failed", error="amount_changed" if live != shown else "card_changed")
             quote = PayQuote(invoice=_quote_of(invoice), card=card, intent_key=new_intent_key())
             return _result(intent, "reconfirm", shown, number=invoice.invoice_number, quote=quote)
     except (ZohoUnavailable, ZohoRateLimited, ZohoBadResponse):
-        _release(intent)  # nothing was sent to collect: the same form may be submitted again
+        intents.release(intent)  # nothing was sent to collect: the same form may be submitted again
         raise
-    except Exception:  # NotOwned, ZohoNotFound, a bug: this intent is over, nothing was charged
-        db.session.rollback()
-        _finish(intent, "failed", error="not_owned_or_error")
+    except Exception:  # NotOwned, ZohoNotFound, a refusal, a bug: this intent is over, nothing was charged
+        intents.finish(intent, "failed", error="not_owned_or_error")
         raise
 
     try:
-        payment = zoho.invoices.collect(invoice_id, card.card_id)
+        payment = ctx.zoho.invoices.collect(invoice_id, card.card_id)
     except ZohoValidationError as error:
-        return _refused(zoho, billing, intent, invoice, error, shown, cache)
+        return _refused(ctx, intent, invoice, error, shown)
     except (ZohoRateLimited, ZohoUnauthorized, ZohoForbidden):
         # Refused before Zoho did anything (429, credentials): nothing charged, the form can be sent again.
-        _release(intent)
+        intents.release(intent)
         raise
     except ZohoUnavailable as error:
         if error.status is None:
             # Never sent (circuit open, connection refused, connect timeout): nothing charged.
-            _release(intent)
+            intents.release(intent)
             raise
-        return _unknown(intent, invoice, shown, cache, customer_id)  # Zoho answered 5xx after receiving it
+        return _unknown(ctx, intent, invoice, shown)  # Zoho answered 5xx after receiving it
     except (ZohoOutcomeUnknown, ZohoBadResponse):
         # Sent, and the answer was lost or garbled: never retried; the next attempt asks Zoho first.
-        return _unknown(intent, invoice, shown, cache, customer_id)
-    _finish(intent, "succeeded", payment_id=payment.payment_id)
-    _invalidate(cache, customer_id)
+        return _unknown(ctx, intent, invoice, shown)
+    intents.finish(intent, "succeeded", payment_id=payment.payment_id)
+    ctx.invalidate()
     return _result(intent, "succeeded", shown, number=invoice.invoice_number, payment_id=payment.payment_id)
 
 
-def _unknown(intent, invoice, shown, cache, customer_id) -> PaymentResult:
+def _check_same(intent: PaymentIntent, customer_id, invoice_id, amount, currency, card_id, batch_key) -> None:
+    same = (intent.customer_id == customer_id and intent.invoice_id == invoice_id
+            and Decimal(intent.amount) == amount and intent.currency == currency
+            and intent.card_id == card_id and intent.batch_key == batch_key)
+    if not same:
+        # Never say whose it is or what it was for: the key may have been guessed or replayed.
+        raise IntentMismatch("intent")
+
+
+def _unknown(ctx: CustomerContext, intent, invoice, shown) -> PaymentResult:
     log.warning("payment outcome unknown", extra={"intent_id": intent.id})
-    _finish(intent, "unknown", error="outcome_unknown")
-    _invalidate(cache, customer_id)
+    intents.finish(intent, "unknown", error="outcome_unknown")
+    ctx.invalidate()
     return _result(intent, "unknown", shown, number=invoice.invoice_number)
 
 
-def pay_all(zoho, billing, *, batch_key: str, shown: list[ShownInvoice], card_id: str | None,
-            cache=None) -> PayAllResult:
+def pay_all(ctx: CustomerContext, *, batch_key: str, shown: list[ShownInvoice], card_id: str | None) -> PayAllResult:
     """One charge per open invoice, oldest due first, each with its own intent; stop at the first failure.
 
     The list is re-read live first: when it differs from what the page showed (an invoice paid or added
     meanwhile, an amount changed) nothing is charged and ``quote`` holds the new page — unless this batch
     was already started, in which case its stored results are shown.
     """
-    if not isinstance(batch_key, str) or not INTENT_KEY.match(batch_key):
+    if not isinstance(batch_key, str) or not INTENT_KEY.fullmatch(batch_key):
         raise InvalidIntent("batch key")
     if not shown or len(shown) > 200 or len({s.invoice_id for s in shown}) != len(shown):
         raise InvalidIntent("invoices")
     shown_by_id = {s.invoice_id: s for s in shown}
-    started = _batch_intents(batch_key, billing.customer_id)
+    started = intents.of_batch(batch_key)
+    if any(intent.customer_id != ctx.customer_id for intent in started):
+        raise IntentMismatch("batch")
     if started and {i.invoice_id for i in started} - set(shown_by_id):
         raise IntentMismatch("batch")
-    live = _open_invoices(zoho, billing.customer_id)
+    live = open_invoices(ctx)
     live_by_id = {inv.invoice_id: inv for inv in live}
     if not started:
         same = set(live_by_id) == set(shown_by_id) and all(
             _same_money(live_by_id[i].balance, s.amount, s.currency) for i, s in shown_by_id.items())
         if not same:
-            quote = quote_all(zoho, billing.customer_id)
+            quote = quote_all(ctx)
             return PayAllResult(results=(), not_attempted=quote.invoices, quote=quote)
     # The order comes from Zoho's due dates (the form only says which invoices were confirmed).
     order = sorted(shown_by_id, key=lambda i: _due_key(live_by_id.get(i), i))
     results: list[PaymentResult] = []
     for invoice_id in order:
         item = shown_by_id[invoice_id]
-        result = pay_invoice(zoho, billing, invoice_id, intent_key=batch_intent_key(batch_key, invoice_id),
+        result = pay_invoice(ctx, invoice_id, intent_key=batch_intent_key(batch_key, invoice_id),
                              shown_amount=item.amount, shown_currency=item.currency, card_id=card_id,
-                             batch_key=batch_key, cache=cache)
+                             batch_key=batch_key)
         results.append(result)
         if result.status != "succeeded":
             break
@@ -340,156 +346,82 @@ def batch_intent_key(batch_key: str, invoice_id: str) -> str:
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")[:40]
 
 
-def intents_for(customer_id: str, invoice_id: str | None = None) -> list[PaymentIntent]:
-    query = select(PaymentIntent).where(PaymentIntent.customer_id == customer_id).order_by(PaymentIntent.id)
-    if invoice_id is not None:
-        query = query.where(PaymentIntent.invoice_id == invoice_id)
-    return list(db.session.scalars(query))
-
-
-# -- intents ---------------------------------------------------------------------------------------------
-
-
-def _find_or_create(key, customer_id, invoice_id, amount, currency, card_id, batch_key) -> PaymentIntent:
-    existing = _reload(key)
-    if existing is None:
-        db.session.add(PaymentIntent(intent_key=key, customer_id=customer_id, invoice_id=invoice_id,
-                                     batch_key=batch_key, amount=amount, currency=currency, card_id=card_id,
-                                     state="pending", created_at=utcnow()))
-        try:
-            db.session.commit()
-        except IntegrityError:  # another worker inserted the same key a moment ago
-            db.session.rollback()
-        existing = _reload(key)
-    same = (existing.customer_id == customer_id and existing.invoice_id == invoice_id
-            and Decimal(existing.amount) == amount and existing.currency == currency
-            and existing.card_id == card_id and existing.batch_key == batch_key)
-    if not same:
-        # Never say whose it is or what it was for: the key may have been guessed or replayed.
-        raise IntentMismatch("intent")
-    return existing
-
-
-def _reload(key: str) -> PaymentIntent | None:
-    db.session.expire_all()
-    return db.session.scalars(select(PaymentIntent).where(PaymentIntent.intent_key == key)).one_or_none()
-
-
-def _claim(intent: PaymentIntent, from_state: str, *, stale_before=None) -> bool:
-    """The atomic step: move ``from_state`` → ``processing``; True for exactly one caller."""
-    condition = PaymentIntent.state == from_state
-    if stale_before is not None:
-        condition = or_(condition, (PaymentIntent.state == "processing") & (PaymentIntent.claimed_at < stale_before))
-    result = db.session.execute(
-        update(PaymentIntent).where(PaymentIntent.id == intent.id, condition)
-        .values(state="processing", claimed_at=utcnow()).execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return result.rowcount == 1
-
-
-def _release(intent: PaymentIntent) -> None:
-    db.session.rollback()
-    db.session.execute(update(PaymentIntent).where(PaymentIntent.id == intent.id, PaymentIntent.state == "processing")
-                       .values(state="pending", claimed_at=None).execution_options(synchronize_session=False))
-    db.session.commit()
-
-
-def _finish(intent: PaymentIntent, state: str, *, payment_id: str | None = None, error: str | None = None) -> None:
-    db.session.execute(update(PaymentIntent).where(PaymentIntent.id == intent.id).values(
-        state=state, zoho_payment_id=payment_id, error=error, finished_at=utcnow(),
-    ).execution_options(synchronize_session=False))
-    db.session.commit()
-    db.session.expire_all()
-
-
-def _stale(intent: PaymentIntent) -> bool:
-    return intent.claimed_at is not None and utcnow() - intent.claimed_at > STALE_PROCESSING
-
-
-def _batch_intents(batch_key: str, customer_id: str) -> list[PaymentIntent]:
-    rows = list(db.session.scalars(select(PaymentIntent).where(PaymentIntent.batch_key == batch_key)))
-    if any(r.customer_id != customer_id for r in rows):
-        raise IntentMismatch("batch")
-    return rows
-
-
 # -- unknown outcomes ------------------------------------------------------------------------------------
 
 
-def _reconcile_own(zoho, billing, intent: PaymentIntent, shown: Money, cache) -> PaymentResult:
+def _reconcile_own(ctx: CustomerContext, intent: PaymentIntent, shown: Money) -> PaymentResult:
     """This intent's charge was sent but its answer was lost (or its worker died): ask Zoho, never charge."""
-    if not _claim(intent, "unknown", stale_before=utcnow() - STALE_PROCESSING):
-        return _result(_reload(intent.intent_key), "in_progress", shown)
+    if not intents.claim(intent, "unknown", stale_before=utcnow() - intents.STALE_PROCESSING):
+        return _result(intents.get(intent.intent_key), "in_progress", shown)
     try:
-        paid = _find_payment(zoho, billing, intent)
+        paid = _find_payment(ctx, intent)
     except (ZohoUnavailable, ZohoRateLimited):
-        _finish(intent, "unknown", error="outcome_unknown")
+        intents.finish(intent, "unknown", error="outcome_unknown")
         raise
     if paid is not None:
-        _finish(intent, "succeeded", payment_id=paid or None, error="confirmed_later")
-        _invalidate(cache, billing.customer_id)
-        return _result(_reload(intent.intent_key), "succeeded", shown)
-    _finish(intent, "failed", error="not_charged")
-    return _result(_reload(intent.intent_key), "not_charged", shown)
+        intents.finish(intent, "succeeded", payment_id=paid or None, error="confirmed_later")
+        ctx.invalidate()
+        return _result(intents.get(intent.intent_key), "succeeded", shown)
+    intents.finish(intent, "failed", error="not_charged")
+    return _result(intents.get(intent.intent_key), "not_charged", shown)
 
 
-def _reconcile_earlier(zoho, billing, invoice_id: str, *, exclude: str) -> list[PaymentIntent]:
+def _reconcile_earlier(ctx: CustomerContext, invoice_id: str, *, exclude: str) -> list[PaymentIntent]:
     """Before a new charge: settle every earlier attempt at this invoice whose outcome is unknown.
 
     Returns those found to have been paid (so the caller does not charge again).
     """
-    cutoff = utcnow() - STALE_PROCESSING
-    open_ones = [i for i in intents_for(billing.customer_id, invoice_id) if i.intent_key != exclude
+    cutoff = utcnow() - intents.STALE_PROCESSING
+    open_ones = [i for i in intents.for_invoice(ctx.customer_id, invoice_id) if i.intent_key != exclude
                  and (i.state == "unknown" or (i.state == "processing" and i.claimed_at and i.claimed_at < cutoff))]
     paid: list[PaymentIntent] = []
     for earlier in open_ones:
-        if not _claim(earlier, earlier.state if earlier.state == "unknown" else "unknown", stale_before=cutoff):
+        if not intents.claim(earlier, "unknown", stale_before=cutoff):
             continue
-        found = _find_payment(zoho, billing, earlier)
+        found = _find_payment(ctx, earlier)
         if found is not None:
-            _finish(earlier, "succeeded", payment_id=found or None, error="confirmed_later")
-            paid.append(_reload(earlier.intent_key))
+            intents.finish(earlier, "succeeded", payment_id=found or None, error="confirmed_later")
+            paid.append(intents.get(earlier.intent_key))
         else:
-            _finish(earlier, "failed", error="not_charged")
+            intents.finish(earlier, "failed", error="not_charged")
     return paid
 
 
-def _find_payment(zoho, billing, intent: PaymentIntent) -> str | None:
+def _find_payment(ctx: CustomerContext, intent: PaymentIntent) -> str | None:
     """Whether ``intent``'s lost charge went through: the Zoho payment id ("" when paid but unnamed), or None.
 
     Re-reads the invoice and the customer's payments from Zoho. ``collect`` charges the whole balance,
-    so an invoice that is still payable was not charged by it.
+    so an invoice that is still owed was not charged by it.
     """
-    invoice = live_invoice(zoho, billing, intent.invoice_id)
-    if is_payable(invoice):
+    invoice = live_invoice(ctx, intent.invoice_id)
+    if invoice_policy.is_owed(invoice):
         return None
     since = intent.created_at.date() - timedelta(days=1)
     recent = [p.payment_id for p in invoice.payments if p.date is None or p.date >= since]
-    customer_payments = {row.transaction_id for row in zoho.payments.list_for_customer(billing.customer_id).items}
+    customer_payments = {row.transaction_id for row in ctx.zoho.payments.list_for_customer(ctx.customer_id).items}
     for payment_id in reversed(recent):
         if payment_id in customer_payments:
             return payment_id
     return ""
 
 
-def _refused(zoho, billing, intent, invoice, error: ZohoValidationError, shown: Money, cache) -> PaymentResult:
+def _refused(ctx: CustomerContext, intent, invoice, error: ZohoValidationError, shown: Money) -> PaymentResult:
     code = error.code
     number = invoice.invoice_number
     if code == CODE_DECLINED or "declin" in (error.message or "").lower():
-        _finish(intent, "failed", error="declined")
-        _invalidate(cache, billing.customer_id)  # Zoho records the decline (dunning, events)
+        intents.finish(intent, "failed", error="declined")
+        ctx.invalidate()  # Zoho records the decline (dunning, events)
         return replace(_result(intent, "declined", shown, number=number),
                        subscription_id=invoice.subscription_ids[0] if invoice.subscription_ids else None)
     if code == CODE_NO_CARD:
-        _finish(intent, "failed", error="no_card")
+        intents.finish(intent, "failed", error="no_card")
         return _result(intent, "no_card", shown, number=number)
     if code == CODE_NOT_ALLOWED:
-        _finish(intent, "failed", error="already_paid")
-        _invalidate(cache, billing.customer_id)
+        intents.finish(intent, "failed", error="already_paid")
+        ctx.invalidate()
         return _result(intent, "already_paid", shown, number=number)
     log.warning("payment refused by zoho", extra={"intent_id": intent.id, "zoho_code": code})
-    _finish(intent, "failed", error=f"refused_{code}"[:64])
+    intents.finish(intent, "failed", error=f"refused_{code}"[:64])
     return _result(intent, "refused", shown, number=number)
 
 
@@ -512,30 +444,24 @@ def _result(intent, status, shown, *, number=None, payment_id=None, quote=None) 
 # -- Zoho reads --------------------------------------------------------------------------------------------
 
 
-def live_invoice(zoho, billing, invoice_id: str):
+def live_invoice(ctx: CustomerContext, invoice_id: str):
     """The invoice straight from Zoho, after the ownership check on the customer's own invoice ids."""
+    billing = ctx.billing
     if not isinstance(invoice_id, str) or billing.invoice_index().find(invoice_id) is None:
         # A brand-new invoice may be missing from a cached index: the billing read model looks once more.
         billing.invoice(invoice_id)  # NotOwned when it is not this customer's
-    invoice = zoho.invoices.get(invoice_id)
-    require_customer("invoice", invoice_id, invoice.customer_id, billing.customer_id)
+    invoice = ctx.zoho.invoices.get(invoice_id)
+    require_customer("invoice", invoice_id, invoice.customer_id, ctx.customer_id)
     return invoice
 
 
-def _open_invoices(zoho, customer_id: str) -> list:
-    rows = []
-    page = 1
-    while True:
-        got = zoho.invoices.list(customer_id=customer_id, status="Unpaid", page=page, per_page=200)
-        rows.extend(inv for inv in got.items if inv.customer_id in (None, customer_id) and is_payable(inv))
-        if not got.has_more_page or page >= 10:
-            break
-        page += 1
-    return sorted(rows, key=lambda inv: _due_key(inv, inv.invoice_id))
-
-
-def is_payable(invoice) -> bool:
-    return (invoice.status in PAYABLE_STATUSES and invoice.balance is not None and invoice.balance.amount > 0)
+def open_invoices(ctx: CustomerContext) -> list:
+    """Every invoice the customer owes, live from Zoho, oldest due first."""
+    customer_id = ctx.customer_id
+    rows = every_item(lambda page: ctx.zoho.invoices.list(customer_id=customer_id, status=invoice_policy.OPEN_FILTER,
+                                                          page=page, per_page=OPEN_INVOICES_PER_PAGE))
+    owed = [inv for inv in rows if inv.customer_id in (None, customer_id) and invoice_policy.is_owed(inv)]
+    return sorted(owed, key=lambda inv: _due_key(inv, inv.invoice_id))
 
 
 def _quote_of(invoice) -> InvoiceQuote:
@@ -578,8 +504,3 @@ def _parse_currency(value) -> str:
     if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{3}", value):
         raise InvalidIntent("currency")
     return value
-
-
-def _invalidate(cache, customer_id: str) -> None:
-    if cache is not None:
-        cache.invalidate_customer(customer_id)

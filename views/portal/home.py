@@ -1,0 +1,44 @@
+"""Home: where the account stands today, with the buttons for what needs doing."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import render_template
+
+from services.context import CustomerContext
+from services.policy import Action, invoices as invoice_policy, subscriptions as subscription_policy
+from services.policy import cards as card_policy
+from views.portal.buttons import Button, button
+
+
+@dataclass(frozen=True)
+class HomeButtons:
+    pay: Button | None
+    subscribe: dict[str, Button]  # by trial subscription id
+    update_card: dict[str, Button]  # by subscription id of an expiring card's notice
+
+
+def show(ctx: CustomerContext):
+    summary = ctx.billing.summary()
+    actor = ctx.actor
+    by_id = {sub.subscription_id: sub for sub in summary.subscriptions}
+    pay = None
+    oldest = summary.outstanding.oldest_invoice_id
+    if oldest is not None:
+        row = ctx.billing.invoice_index().find(oldest)
+        decisions = invoice_policy.decide_pay(row, actor, has_card=summary.card_on_file is not None)
+        pay = button([decisions[Action.PAY_INVOICE], decisions[Action.PAY_ON_PAYMENT_PAGE]], invoice_id=oldest)
+    subscribe = {}
+    for trial in summary.trials:
+        decision = subscription_policy.decide(by_id[trial.subscription_id], Action.SUBSCRIBE, actor)
+        made = button([decision], subscription_id=trial.subscription_id)
+        if made is not None:
+            subscribe[trial.subscription_id] = made
+    update_card = {}
+    for notice in summary.expiring_cards:
+        made = button([card_policy.decide_update_card(by_id[notice.subscription_id], actor)],
+                      subscription_id=notice.subscription_id)
+        if made is not None:
+            update_card[notice.subscription_id] = made
+    return render_template("portal/home.html", summary=summary,
+                           buttons=HomeButtons(pay=pay, subscribe=subscribe, update_card=update_card))
