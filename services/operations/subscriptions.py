@@ -110,12 +110,15 @@ def subscription(ctx: CustomerContext, subscription_id: str) -> Subscription:
     return found
 
 
-def trial_to_convert(ctx: CustomerContext) -> Subscription | None:
-    """The customer's trial that a "Subscribe" without a subscription means, if there is one."""
-    for sub in ctx.billing.subscriptions():
-        if policy.is_trial(sub) and policy.decide(sub, Action.SUBSCRIBE, ctx.actor).applies:
-            return sub
-    return None
+def subscription_to_subscribe(ctx: CustomerContext) -> Subscription | None:
+    """What a "Subscribe" that names no subscription is about: the customer's running subscription
+    (a trial to convert, or one already paid for), so that it never starts a second one; None when
+    every subscription has ended (or there is none) and a new one may start."""
+    running = [row for row in ctx.billing.subscriptions() if policy.is_running(row)]
+    # List rows leave out the card: the trial's own page tells whether it still needs one.
+    details = [ctx.billing.subscription(row.subscription_id).subscription for row in running]
+    needs_card = [sub for sub in details if policy.decide(sub, Action.SUBSCRIBE, ctx.actor).applies]
+    return (needs_card or details or [None])[0]
 
 
 # -- subscribe ------------------------------------------------------------------------------------------

@@ -271,3 +271,4 @@ def pay_with_card_on_file(last_four: str | None) -> str:
 
 def available_with(plan_names: list[str]) -> str:
     return _("Available with %(plans)s", plans=", ".join(plan_names))
+ALREADY_SUBSCRIBED = _l("You're already subscribed: here is your subscription.")

@@ -79,11 +79,15 @@ def _plan_choices(offers) -> list[tuple[str, str]]:
 
 
 def subscribe(ctx: CustomerContext, subscription_id: str | None = None):
-    if subscription_id is None and request.method == "GET":
-        trial = operations.trial_to_convert(ctx)
-        if trial is not None:
-            # "Subscribe" from the product or the empty list means the trial the customer already has.
-            return redirect(url_for("portal.subscribe", subscription_id=trial.subscription_id), 303)
+    if subscription_id is None:
+        # "Subscribe" from the product or from an empty list means the subscription the customer
+        # already has, if one is running: never a second one.
+        running = operations.subscription_to_subscribe(ctx)
+        if running is not None:
+            if policy.decide(running, Action.SUBSCRIBE, ctx.actor).applies:
+                return redirect(url_for("portal.subscribe", subscription_id=running.subscription_id), 303)
+            flash(words.ALREADY_SUBSCRIBED, "info")
+            return redirect(page_of(running.subscription_id), 303)
     context = operations.subscribe_context(ctx, subscription_id)
     form = SubscribeForm()
     form.plan_code.choices = _plan_choices(context.plans)
