@@ -279,6 +279,16 @@ class CustomerBilling:
         """Every subscription of the customer, whatever its status (Zoho's list rows)."""
         return self._load(self._subscriptions_spec())
 
+    def running_subscriptions(self) -> tuple[SubscriptionDetail, ...]:
+        """The full detail of every subscription still running (list rows leave out the card, the
+        plan and the add-ons that pages and policies need), fetched concurrently."""
+        running = [s.subscription_id for s in self.subscriptions() if subscription_policy.is_running(s)]
+        found = self._cache.peek_many([self._cache.key(self.customer_id, "subscriptions", "detail", sid)
+                                       for sid in running])
+        missing = [sid for sid, hit in zip(running, found) if hit is None]
+        loaded = dict(zip(missing, self._fanout.map(self.subscription, missing)))
+        return tuple(hit if hit is not None else loaded[sid] for sid, hit in zip(running, found))
+
     def subscription(self, subscription_id: str) -> SubscriptionDetail:
         """Plan, add-ons, coupon, card, term and the changes scheduled for the end of the term."""
         require_listed("subscription", subscription_id, {s.subscription_id for s in self.subscriptions()})

@@ -15,6 +15,7 @@ from services.audit import AuditContext
 from services.directory import find_invitee
 from services.mail import MailDeliveryError
 from services.zoho import get_zoho
+from services.policy import customers as customer_policy
 
 CLI_ACTOR = "cli"
 MAIL_WAIT_SECONDS = 15
@@ -63,7 +64,7 @@ def disable_user_command(email: str) -> None:
 def create_demo_users_command() -> None:
     """Active users for every demo customer with an email, plus one pending invitation."""
     context = AuditContext.cli()
-    customers = [c for c in get_zoho().customers.iter_all(filter_by="Status.Active") if c.email]
+    customers = [c for c in get_zoho().customers.iter_all(filter_by=customer_policy.ACTIVE_FILTER) if c.email]
     click.echo(f"{'Email':<38} {'Password':<22} Customer")
     primary_emails = set()
     for customer in customers:

@@ -153,7 +153,7 @@ def subscribe_with_card(ctx: CustomerContext, subscription_id: str | None, plan_
         updated = zoho_write(ctx, lambda: ctx.zoho.subscriptions.update(sub.subscription_id, **changes))
         return ActionResult(words.trial_continues(updated.trial_ends_at or updated.next_billing_at, plan.name,
                                                   card.last_four_digits),
-                            updated.subscription_id, {**details, "mode": "trial"})
+                            updated.subscription_id, {**details, "mode": "convert_trial"})
     plan_body: dict[str, Any] = {"plan_code": plan.plan_code}
     if not context.trial_applies:
         plan_body["exclude_trial"] = True
@@ -183,7 +183,7 @@ def start_checkout(ctx: CustomerContext, subscription_id: str | None, plan_code:
         raise ActionRefused(words.NO_PAYMENT_PAGE)
     return HostedCheckout(page.hostedpage_id, page.url,
                           {"plan_code": plan.plan_code, "payment": "hosted_page",
-                           "mode": "trial" if context.converts_trial else "new", "hostedpage_id": page.hostedpage_id})
+                           "mode": "convert_trial" if context.converts_trial else "new", "hostedpage_id": page.hostedpage_id})
 
 
 def finish_checkout(ctx: CustomerContext, hostedpage_id: str, issued_ids: Collection[str]) -> ActionResult:

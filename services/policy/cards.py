@@ -30,7 +30,7 @@ class PageOutcome(str, Enum):
     COMPLETED = "completed"
     DECLINED = "declined"
     LEFT = "left"  # the customer cancelled on the page
-    EXPIRED = "expired"
+    TIMED_OUT = "timed_out"  # the page expired before it was completed
     UNFINISHED = "unfinished"
 
 
@@ -39,7 +39,7 @@ _PAGE_OUTCOMES = {
     "failed": PageOutcome.DECLINED,
     "cancelled": PageOutcome.LEFT,
     "force_cancelled": PageOutcome.LEFT,
-    "expired": PageOutcome.EXPIRED,
+    "expired": PageOutcome.TIMED_OUT,
 }
 
 

@@ -1,7 +1,7 @@
 """What customers read about invoices, payments and credit notes."""
 from __future__ import annotations
 
-from services.texts import _l
+from services.texts import _, _l
 
 # Invoice states.
 PAID = _l("Paid")
@@ -59,3 +59,11 @@ EMPTY_PAID_TITLE = _l("No paid invoices yet")
 EMPTY_PAID_TEXT = _l("Invoices you've paid will show here.")
 EMPTY_VOID_TITLE = _l("No void invoices")
 EMPTY_VOID_TEXT = _l("Invoices we cancel are marked void and show here.")
+
+# Lines of a statement of account.
+_STATEMENT_KINDS = {"invoice": _l("Invoice"), "payment": _l("Payment"), "credit_note": _l("Credit note")}
+
+
+def statement_line(kind: str, number: str | None) -> str:
+    label = _STATEMENT_KINDS[kind]
+    return _("%(document)s %(number)s", document=label, number=number) if number else label

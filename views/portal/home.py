@@ -21,7 +21,8 @@ class HomeButtons:
 def show(ctx: CustomerContext):
     summary = ctx.billing.summary()
     actor = ctx.actor
-    by_id = {sub.subscription_id: sub for sub in summary.subscriptions}
+    # List rows leave out the card a trial may already carry: decide on the full subscriptions.
+    by_id = {detail.subscription.subscription_id: detail.subscription for detail in ctx.billing.running_subscriptions()}
     pay = None
     oldest = summary.outstanding.oldest_invoice_id
     if oldest is not None:
