@@ -166,10 +166,10 @@ def after_invoice_settled(store, inv: Invoice) -> None:
     sub = store.subscriptions.get(inv.subscription_id)
     if sub is None or sub.status not in ("dunning", "unpaid", "trial_expired"):
         return
-    if any(i.balance > 0 and not i.is_void for i in store.customer_objects(sub.customer_id, "invoices", store.invoices)
-           if i.subscription_id == sub.subscription_id):
-        return
     from . import lifecycle
+
+    if lifecycle.open_invoices(store, sub):
+        return
 
     lifecycle.back_to_live(store, sub)
 

@@ -146,8 +146,7 @@ def _lines(store, page: HostedPage) -> tuple[list[dict], Decimal, str, str]:
                 inv.currency_code, customer.display_name)
     if page.action == "update_card":
         sub = store.subscriptions[page.subscription_id]
-        due = sum((i.balance for i in store.customer_objects(customer.customer_id, "invoices", store.invoices)
-                   if i.subscription_id == sub.subscription_id and i.balance > 0 and not i.is_void), ZERO)
+        due = sum((i.balance for i in lifecycle.open_invoices(store, sub)), ZERO)
         lines = [{"description": f"New card for {sub.plan.name}", "amount": ZERO}]
         if due > 0:
             lines.append({"description": "Outstanding balance charged to the new card", "amount": due})

@@ -15,7 +15,7 @@ from decimal import Decimal
 from ..clock import zoho_date, zoho_timestamp
 from . import pricing, taxes
 from .models import (
-    Addon, Card, ContactPerson, Coupon, CreditNote, Customer, HostedPage, Invoice, Payment, Plan,
+    Addon, Card, ContactPerson, Coupon, CreditNote, Customer, HostedPage, Invoice, Payment, Plan, PriceBracket,
     Product, Subscription, SubscriptionItem, Tax, TaxExemption,
 )
 from .money import ZERO, currency_id, currency_symbol, money, money_string
@@ -201,7 +201,8 @@ def addon(store, a: Addon, full: bool = True) -> dict:
         "created_time": ts(store, a.created_time),
         "updated_time": ts(store, a.updated_time),
         "pricing_scheme": a.pricing_scheme,
-        "price_brackets": [{"start_quantity": 1, "end_quantity": -1, "price": a.price}],
+        "price_brackets": [{"start_quantity": b.start_quantity, "end_quantity": b.end_quantity, "price": b.price}
+                           for b in (a.brackets or [PriceBracket(1, -1, a.price)])],
     }
     if a.type == "recurring":
         body["interval_unit"] = a.interval_unit
@@ -224,17 +225,18 @@ def coupon(store, c: Coupon) -> dict:
         "description": c.description,
         "type": c.type,
         "duration": c.duration,
-        "status": c.status,
+        "status": c.status_on(store.today()),
         "discount_by": c.discount_by,
         "discount_value": c.discount_value,
         "product_id": c.product_id,
         "max_redemption": c.max_redemption,
         "redemption_count": c.redemption_count,
         "expiry_at": d(c.expiry_at),
-        "apply_to_plans": "all",
-        "plans": [],
-        "apply_to_addons": "all",
-        "addons": [],
+        "apply_to_plans": c.apply_to_plans,
+        "plans": [{"plan_code": code, "name": store.plans[code].name} for code in c.plan_codes if code in store.plans],
+        "apply_to_addons": c.apply_to_addons,
+        "addons": [{"addon_code": code, "name": store.addons[code].name}
+                   for code in c.addon_codes if code in store.addons],
         "created_time": ts(store, c.created_time),
         "updated_time": ts(store, c.updated_time),
     }
@@ -284,8 +286,8 @@ def customer(store, c: Customer, full: bool = True) -> dict:
         "payment_reminder_enabled": True,
         "price_precision": store.organization.price_precision,
         "pricebook_id": "",
-        "zcrm_account_id": "",
-        "zcrm_contact_id": "",
+        "zcrm_account_id": c.zcrm_account_id,
+        "zcrm_contact_id": c.zcrm_contact_id,
         "custom_fields": [dict(f) for f in c.custom_fields],
         "tags": [],
         "payment_terms": c.payment_terms,
@@ -294,7 +296,7 @@ def customer(store, c: Customer, full: bool = True) -> dict:
         "unused_credits_receivable_amount_bcy": unused,
         "unused_credits_payable_amount": ZERO,
         "unused_credits_payable_amount_bcy": ZERO,
-        "is_linked_with_zohocrm": False,
+        "is_linked_with_zohocrm": bool(c.zcrm_account_id or c.zcrm_contact_id),
         "primary_contactperson_id": c.primary_contactperson_id,
         "billing_address": _address(c.billing_address),
         "shipping_address": _address(c.shipping_address),
@@ -442,8 +444,8 @@ def subscription_customer(store, c: Customer) -> dict:
         "last_name": c.last_name,
         "email": c.email,
         "website": c.website,
-        "zcrm_account_id": "",
-        "zcrm_contact_id": "",
+        "zcrm_account_id": c.zcrm_account_id,
+        "zcrm_contact_id": c.zcrm_contact_id,
         "billing_address": _address(c.billing_address),
         "shipping_address": _address(c.shipping_address),
         "payment_terms": c.payment_terms,

@@ -3,9 +3,10 @@ actions, and the customer's unused credits."""
 from __future__ import annotations
 
 from ..core import RequestContext, api, ok, read_json_body
-from ..domain import errors, serialize
-from ..domain.customers import apply_customer_fields, create_customer
+from ..domain import errors, fields, serialize
+from ..domain.customers import apply_customer_fields, create_customer, has_transactions
 from ..domain.models import Customer
+from ..store import unknown_customer
 from . import listing
 
 CUSTOMER_FILTERS = ("Status.All", "Status.Active", "Status.Inactive", "Status.Gapps", "Status.Crm",
@@ -29,8 +30,10 @@ def _matches_filter(store, c: Customer, filter_by: str) -> bool:
         return c.status == "active"
     if status == "Inactive":
         return c.status == "inactive"
-    if status in ("Gapps", "Crm"):
-        return False  # no customer is linked with Google Apps or Zoho CRM in the sandbox
+    if status == "Gapps":
+        return False  # no customer is linked with Google Apps in the sandbox
+    if status == "Crm":
+        return bool(c.zcrm_account_id or c.zcrm_contact_id)
     if status == "NonSubscribers":
         return not store.customer_index(c.customer_id)["subscriptions"]
     if status == "PortalEnabled":
@@ -62,6 +65,25 @@ def list_customers(ctx: RequestContext, request):
                   page_context=listing.with_report_name(context, "All Contacts"))
 
 
+REFERENCE_TYPES = ("zcrm_account_id", "zcrm_contact_id")
+
+
+@api.route("/customers/reference/<reference_id>", ["GET"], scope="customers.READ")
+def get_customer_by_reference(ctx: RequestContext, request, reference_id: str):
+    """A customer by its Zoho CRM id. ``reference_id_type`` says which id it is; without it either
+    matches (customers.yml requires it; a client that leaves it out still finds the customer)."""
+    kind = (request.args.get("reference_id_type") or "").strip().lower()
+    if kind and kind not in REFERENCE_TYPES:
+        raise errors.invalid_parameter("reference_id_type", kind)
+    kinds = (kind,) if kind else REFERENCE_TYPES
+    with ctx.store.transaction() as store:
+        found = next((c for c in store.customers.values()
+                      if reference_id and any(getattr(c, k) == reference_id for k in kinds)), None)
+        if found is None:
+            raise unknown_customer()
+        return ok(customer=serialize.customer(store, found))
+
+
 @api.route("/customers/<customer_id>", ["GET"], scope="customers.READ")
 def get_customer(ctx: RequestContext, request, customer_id: str):
     with ctx.store.transaction() as store:
@@ -72,7 +94,7 @@ def get_customer(ctx: RequestContext, request, customer_id: str):
 def post_customer(ctx: RequestContext, request):
     body = read_json_body(request)
     with ctx.store.transaction() as store:
-        if not str(body.get("email") or "").strip():
+        if not fields.text(body, "email").strip():
             raise errors.missing_field("email")
         customer = create_customer(store, body)
         return ok("The customer has been added.", 201, customer=serialize.customer(store, customer))
@@ -83,10 +105,6 @@ def put_customer(ctx: RequestContext, request, customer_id: str):
     body = read_json_body(request)
     with ctx.store.transaction() as store:
         customer = store.get_customer(customer_id)
-        if "currency_code" in body and str(body["currency_code"]).upper() != customer.currency_code:
-            if store.customer_index(customer_id)["invoices"]:
-                raise errors.not_allowed("The currency of a customer with transactions cannot be changed.")
-            customer.currency_code = str(body["currency_code"]).upper()
         apply_customer_fields(store, customer, body)
         store.emit("customer_updated", lambda: {"customer": serialize.customer(store, customer)})
         return ok("Customer information has been saved.", customer=serialize.customer(store, customer))
@@ -97,7 +115,7 @@ def delete_customer(ctx: RequestContext, request, customer_id: str):
     with ctx.store.transaction() as store:
         customer = store.get_customer(customer_id)
         index = store.customer_index(customer_id)
-        if index["subscriptions"] or index["invoices"] or index["payments"] or index["creditnotes"]:
+        if has_transactions(store, customer_id):
             raise errors.not_allowed("The customer has transactions and cannot be deleted. Mark it inactive instead.")
         for person_id in index["contact_persons"]:
             store.contact_persons.pop(person_id, None)
