@@ -99,6 +99,12 @@ def read_json_body(request: Request) -> dict:
     return data
 
 
+def options(request: Request, body: dict, *names: str) -> dict:
+    """Options a documented call takes in the query (``cancel_at_end``, ``send`` …) merged with the
+    body, which some clients use instead; the body wins when both carry one."""
+    return {**{name: request.args[name] for name in names if name in request.args}, **body}
+
+
 MAX_PAGE_NUMBER = 10**9  # beyond any real list; keeps slice arithmetic on small numbers
 
 

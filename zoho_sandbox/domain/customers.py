@@ -2,7 +2,7 @@
 subscription creation with a new ``customer{}`` and the ``newsubscription`` hosted page."""
 from __future__ import annotations
 
-from . import errors, fields, serialize, taxes
+from . import custom_fields, errors, fields, serialize, taxes
 from .models import Customer
 from .money import CURRENCIES
 
@@ -30,31 +30,6 @@ def apply_address(target: dict, value, name: str = "billing_address") -> None:
         target["street"] = f"{target.get('street', '')}, {street2}".strip(", ")
 
 
-def apply_custom_fields(definitions: list[dict], current: list[dict], value) -> None:
-    """Set custom field values on ``current`` (a record's ``custom_fields``) from a body's
-    ``custom_fields[{index or label, value}]``; each must name one of the organization's
-    ``definitions`` (``{index, label, data_type}``)."""
-    if value is None:
-        return
-    if not isinstance(value, list) or not all(isinstance(entry, dict) for entry in value):
-        raise errors.invalid_field("custom_fields")
-    for entry in value:
-        index = fields.as_text(entry.get("index"), "custom_fields.index").strip()
-        label = fields.as_text(entry.get("label"), "custom_fields.label").strip().casefold()
-        definition = next((d for d in definitions
-                           if (index and str(d["index"]) == index) or (label and d["label"].casefold() == label)), None)
-        if definition is None:
-            raise errors.invalid_field("custom_fields")
-        text = fields.as_text(entry.get("value"), "custom_fields.value")
-        existing = next((f for f in current if f["index"] == definition["index"]), None)
-        if existing is None:
-            current.append({"index": definition["index"], "label": definition["label"],
-                            "value": text, "data_type": definition["data_type"]})
-        else:
-            existing["value"] = text
-    current.sort(key=lambda f: f["index"])
-
-
 def apply_customer_fields(store, customer: Customer, body: dict) -> None:
     """Copy the writable fields of a create/update body onto the customer (partial update)."""
     # Everything is read and checked before anything changes: a bad field or an unknown tax id
@@ -76,7 +51,7 @@ def apply_customer_fields(store, customer: Customer, body: dict) -> None:
     apply_address(billing, body.get("billing_address"), "billing_address")
     apply_address(shipping, body.get("shipping_address"), "shipping_address")
     custom = [dict(f) for f in customer.custom_fields]
-    apply_custom_fields(store.customer_custom_fields, custom, body.get("custom_fields"))
+    custom_fields.apply_defined(store.customer_custom_fields, custom, body.get("custom_fields"))
 
     for name, value in texts.items():
         setattr(customer, name, value)
@@ -105,14 +80,22 @@ def currency_of(body: dict, default: str) -> str:
     return currency
 
 
-def create_customer(store, body: dict) -> Customer:
+def prospect(store, body: dict) -> Customer:
+    """A customer as a create body describes it, checked but not stored: a hosted page prices its
+    lines for the customer it will create, with the same currency and tax rules."""
     if not isinstance(body, dict) or not fields.text(body, "display_name").strip():
         raise errors.missing_field("display_name")
     currency = currency_of(body, default=store.organization.currency_code)
     now = store.now()
-    customer = Customer(customer_id=store.new_id(), display_name="", email="", currency_code=currency,
+    customer = Customer(customer_id="", display_name="", email="", currency_code=currency,
                         created_time=now, updated_time=now)
     apply_customer_fields(store, customer, body)
+    return customer
+
+
+def create_customer(store, body: dict) -> Customer:
+    customer = prospect(store, body)
+    customer.customer_id = store.new_id()
     store.add_customer(customer)
     store.emit("customer_created", lambda: {"customer": serialize.customer(store, customer)})
     return customer

@@ -25,6 +25,11 @@ INVOICE_HAS_CREDITS = 12008    # Zoho Invoice: an invoice with credits applied c
 ITEMS_NOT_EDITABLE = 102028    # Billing: items of a non-pending invoice cannot be modified
 
 
+def refusal(code: int, message: str) -> ApiError:
+    """A 400 with one of the documented codes above."""
+    return ApiError(400, code, message)
+
+
 def already_exists(message: str) -> ApiError:
     return ApiError(400, ALREADY_EXISTS, message)
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from . import billing, errors, fields, pricing, serialize, taxes
+from . import activities, billing, custom_fields, errors, fields, pricing, serialize, taxes
 from .dates import add_interval
 from .models import Card, Coupon, Customer, Invoice, Note, ScheduledChange, Subscription, SubscriptionItem
 from .money import ZERO, money
@@ -91,27 +91,13 @@ def term_invoice(store, sub: Subscription, transaction_type: str, start: date, e
                  include_one_time: bool = False, setup_fee: Decimal = ZERO, emit: bool = True) -> Invoice:
     customer = store.customers[sub.customer_id]
     period = f"Charges for this duration (from {start:%d-%b-%Y} to {(end - timedelta(days=1)):%d-%b-%Y})"
-    plan_tax = taxes.line_tax_for(store, customer, sub.plan.code)
-    items = [billing.new_item(store, sub.plan.code, sub.plan.name, period, sub.plan.price, sub.plan.quantity,
-                              product_id=sub.product_id, tax=plan_tax)]
-    if setup_fee > 0:
-        # Zoho has a separate setup_fee_tax_id; the sandbox taxes the setup fee like the plan.
-        items.append(billing.new_item(store, sub.plan.code, f"{sub.plan.name} - Setup fee", "Setup fee",
-                                      setup_fee, Decimal(1), product_id=sub.product_id, tax=plan_tax))
-    for addon in (sub.addons if include_one_time else _recurring(store, sub.addons)):
-        items.append(billing.new_item(store, addon.code, addon.name, addon.description or period, addon.price,
-                                      addon.quantity, product_id=sub.product_id,
-                                      tax=taxes.line_tax_for(store, customer, addon.code)))
     coupon = pricing.active_coupon(store, sub)
-    discount = ZERO
-    if coupon is not None:
-        base = sum((i.item_total for i in items), ZERO)
-        discount = pricing.coupon_discount(coupon, base)
-        # Zoho shows the coupon on the invoice and spreads it over the lines; the sandbox takes it
-        # off the plan line, which keeps item_total sums equal to the invoice total.
-        items[0].discount_amount = min(discount, items[0].price * items[0].quantity)
-        if sub.coupon_cycles_left > 0:
-            sub.coupon_cycles_left -= 1
+    lines, discount = pricing.priced_lines(
+        store, customer, sub.plan, sub.addons if include_one_time else _recurring(store, sub.addons), period,
+        setup_fee=setup_fee, coupon=coupon)
+    if coupon is not None and sub.coupon_cycles_left > 0:
+        sub.coupon_cycles_left -= 1
+    items = billing.items_from(store, lines, sub.product_id)
     inv = billing.create_invoice(store, customer, items, transaction_type, subscription_id=sub.subscription_id,
                                  invoice_date=start if start <= store.today() else store.today(),
                                  coupon=coupon, coupon_discount=discount, emit=emit)
@@ -128,7 +114,7 @@ def _start_term(store, sub: Subscription, start: date) -> None:
     store.schedule(end, "term", sub.subscription_id)
 
 
-def _charge_if_online(store, sub: Subscription, inv: Invoice, *, raise_on_decline: bool):
+def charge_if_online(store, sub: Subscription, inv: Invoice, *, raise_on_decline: bool):
     if inv.balance <= 0 or not sub.auto_collect:
         return None
     card = store.cards.get(sub.card_id) if sub.card_id else None
@@ -137,7 +123,7 @@ def _charge_if_online(store, sub: Subscription, inv: Invoice, *, raise_on_declin
     return billing.charge_invoice(store, inv, card, raise_on_decline=raise_on_decline)
 
 
-def _precheck_card(store, sub_card: Card | None) -> None:
+def precheck_card(store, sub_card: Card | None) -> None:
     """Refuse an API action up front when its immediate charge would be declined (nothing changes)."""
     if sub_card is not None:
         problem = billing.card_problem(sub_card, store.today())
@@ -150,6 +136,8 @@ def _touch(store, sub: Subscription) -> None:
 
 
 def _emit_sub(store, event_type: str, sub: Subscription, invoice: Invoice | None = None) -> None:
+    activities.record_event(store, sub, event_type)
+
     def data() -> dict:
         body = {"subscription": serialize.subscription(store, sub)}
         if invoice is not None:
@@ -183,7 +171,7 @@ def create(store, customer: Customer, body: dict, *, card: Card | None = None, s
     if auto_collect and card is None and trial_days == 0 and starts_at <= store.today():
         raise errors.no_payment_method()
     if auto_collect and trial_days == 0 and starts_at <= store.today():
-        _precheck_card(store, card)
+        precheck_card(store, card)
 
     coupon_code = fields.ident(body, "coupon_code")
     coupon = usable_coupon(store, coupon_code, plan.plan_code) if coupon_code else None
@@ -192,7 +180,7 @@ def create(store, customer: Customer, body: dict, *, card: Card | None = None, s
     if fields.flag(plan_body, "exclude_setup_fee"):
         setup_fee = ZERO
     contact_ids = contact_person_ids(store, customer, fields.objects(body, "contactpersons"))
-    custom = custom_fields(body.get("custom_fields"))
+    custom = custom_fields.as_sent(body.get("custom_fields"))
     now = store.now()
     sub = Subscription(
         subscription_id=store.new_id(), customer_id=customer.customer_id, product_id=plan.product_id,
@@ -207,6 +195,7 @@ def create(store, customer: Customer, body: dict, *, card: Card | None = None, s
     if coupon:
         attach_coupon(sub, coupon)
     store.add_subscription(sub)
+    activities.record(store, sub, activities.CREATED)
     invoice = None
     if starts_at > store.today():
         sub.status = "future"
@@ -234,19 +223,6 @@ def attach_coupon(sub: Subscription, coupon: Coupon) -> None:
     sub.coupon_code = coupon.coupon_code
     sub.coupon_cycles_left = -1 if coupon.type == "forever" else (max(coupon.duration, 1) if coupon.type == "duration" else 1)
     coupon.redemption_count += 1
-
-
-def custom_fields(value) -> list[dict]:
-    """A subscription's ``custom_fields`` as sent (``[{index?, label, value}]``), numbered in order."""
-    if value is None or value == "":
-        return []
-    entries = fields.objects({"custom_fields": value}, "custom_fields")
-    out = []
-    for position, entry in enumerate(entries, start=1):
-        index = fields.integer(entry, "index", position, minimum=1)
-        out.append({"index": index, "label": fields.text(entry, "label"), "value": fields.text(entry, "value"),
-                    "data_type": fields.text(entry, "data_type") or "string"})
-    return out
 
 
 def usable_coupon(store, coupon_code: str, plan_code: str) -> Coupon:
@@ -288,7 +264,7 @@ def _activate_paid_term(store, sub: Subscription, start: date, transaction_type:
     sub.addons = _recurring(store, sub.addons)
     _touch(store, sub)
     _emit_sub(store, emit_type, sub, inv)
-    payment = _charge_if_online(store, sub, inv, raise_on_decline=raise_on_decline)
+    payment = charge_if_online(store, sub, inv, raise_on_decline=raise_on_decline)
     if payment is None and inv.balance > 0 and sub.auto_collect and sub.card_id:
         _enter_dunning(store, sub)
     return inv
@@ -325,7 +301,7 @@ def update(store, sub: Subscription, body: dict) -> tuple[str, Invoice | None]:
     auto_collect = fields.flag(body, "auto_collect", sub.auto_collect)
     reference_id = fields.text(body, "reference_id", sub.reference_id)
     salesperson_name = fields.text(body, "salesperson_name", sub.salesperson_name)
-    custom = custom_fields(body["custom_fields"]) if "custom_fields" in body else sub.custom_fields
+    custom = custom_fields.as_sent(body["custom_fields"]) if "custom_fields" in body else sub.custom_fields
     end_of_term = fields.flag(body, "end_of_term")
     changes_lines = "plan" in body or "addons" in body
     if changes_lines:
@@ -364,8 +340,7 @@ def change_now(store, sub: Subscription, new_plan: SubscriptionItem, new_addons:
     old_plan_name = sub.plan.name
     new_plan_obj = store.plans[new_plan.code]
     interval_changes = (new_plan_obj.interval, new_plan_obj.interval_unit) != (sub.interval, sub.interval_unit)
-    new_recurring_total = pricing.sub_total(sub, new_plan, _recurring(store, new_addons))
-    new_total = new_recurring_total - pricing.coupon_discount(pricing.active_coupon(store, sub), new_recurring_total)
+    new_total = pricing.term_amounts(store, pricing.active_coupon(store, sub), new_plan, _recurring(store, new_addons))[2]
     if _same_lines(sub.plan, new_plan) and [(a.code, a.price, a.quantity) for a in sub.addons] == \
             [(a.code, a.price, a.quantity) for a in new_addons]:
         return None
@@ -381,7 +356,7 @@ def change_now(store, sub: Subscription, new_plan: SubscriptionItem, new_addons:
 
     card = store.cards.get(sub.card_id) if sub.card_id and sub.auto_collect else None
     if new_total > old_total:
-        _precheck_card(store, card)
+        precheck_card(store, card)
     today = store.today()
     start, end = sub.current_term_starts_at, sub.current_term_ends_at
     term_days = max((end - start).days, 1) if start and end else 1
@@ -421,7 +396,7 @@ def change_now(store, sub: Subscription, new_plan: SubscriptionItem, new_addons:
     store.emit("invoice_created", lambda: {"invoice": serialize.invoice(store, inv)})
     _touch(store, sub)
     _emit_sub(store, event, sub, inv)
-    _charge_if_online(store, sub, inv, raise_on_decline=True)
+    charge_if_online(store, sub, inv, raise_on_decline=True)
     return inv
 
 
@@ -459,7 +434,7 @@ def reactivate(store, sub: Subscription) -> Invoice | None:
             "Only cancelled, expired or non-renewing subscriptions can be reactivated.")
     card = store.cards.get(sub.card_id) if sub.card_id else None
     if sub.auto_collect:
-        _precheck_card(store, card)
+        precheck_card(store, card)
     sub.billing_cycles_left = max(sub.billing_cycles_left, -1)
     return _activate_paid_term(store, sub, store.today(), "reactivation", raise_on_decline=True,
                                emit_type="subscription_reactivated")
@@ -495,6 +470,92 @@ def activate_with_card(store, sub: Subscription, card: Card) -> Invoice | None:
             if billing.charge_invoice(store, inv, card, raise_on_decline=False) is None:
                 break
     return None
+
+
+# ---- changes to a running subscription ---------------------------------------------------------
+
+def postpone(store, sub: Subscription, renewal_at) -> None:
+    """Move the renewal (the end of the current term) later; subscription.yml: "can only be
+    postponed and not preponed". A trial's end moves with it."""
+    if sub.status not in ("live", "non_renewing", "trial"):
+        raise errors.not_allowed("Only a live, trial or non-renewing subscription can be postponed.")
+    current = sub.current_term_ends_at
+    if renewal_at is None:
+        raise errors.missing_field("renewal_at")
+    if current is None or renewal_at <= current:
+        raise errors.invalid_field("renewal_at")
+    sub.current_term_ends_at = renewal_at
+    if sub.status != "non_renewing":
+        sub.next_billing_at = renewal_at
+    if sub.status == "trial":
+        sub.trial_ends_at = renewal_at
+    store.schedule(renewal_at, "term", sub.subscription_id)
+    _touch(store, sub)
+    _emit_sub(store, "billing_date_changed", sub)
+
+
+def delete(store, sub: Subscription) -> None:
+    """A subscription that has billed anything (an invoice that is not void) cannot be deleted: its
+    invoices would point nowhere. Its open hosted pages are force-cancelled."""
+    if any(i.subscription_id == sub.subscription_id and not i.is_void
+           for i in store.customer_objects(sub.customer_id, "invoices", store.invoices)):
+        raise errors.not_allowed("A subscription with invoices cannot be deleted. Cancel it instead.")
+    for page in store.hostedpages.values():
+        if page.subscription_id == sub.subscription_id and page.status in ("fresh", "read", "failed"):
+            page.status = "force_cancelled"
+            page.decided_time = store.now()
+    store.emit("subscription_deleted", lambda: {"subscription": serialize.subscription(store, sub)})
+    store.forget("subscriptions", store.subscriptions, sub.subscription_id, sub.customer_id)
+
+
+def set_card(store, sub: Subscription, card: Card, auto_collect: bool) -> None:
+    """The card future charges go to. A subscription waiting for a card (trial expired, dunning,
+    unpaid) is charged what it owes at once, as with the update-card hosted page."""
+    if sub.status in ("cancelled", "cancelled_from_dunning", "expired", "creation_failed"):
+        raise errors.not_allowed("A cancelled or expired subscription cannot take a card. Reactivate it first.")
+    if auto_collect and sub.status in ("trial_expired", "dunning", "unpaid"):
+        precheck_card(store, card)
+        activate_with_card(store, sub, card)
+        return
+    sub.card_id, sub.auto_collect = card.card_id, auto_collect
+    _touch(store, sub)
+    activities.record(store, sub, f"Card ending {card.last_four_digits} associated with the subscription")
+
+
+def remove_card(store, sub: Subscription) -> None:
+    """subscription.yml: "The subscription will become an offline subscription"."""
+    if not sub.card_id:
+        raise errors.not_allowed("No card is associated with this subscription.")
+    sub.card_id, sub.auto_collect = "", False
+    _touch(store, sub)
+    activities.record(store, sub, "Card removed from the subscription")
+
+
+def add_coupon(store, sub: Subscription, coupon_code: str) -> None:
+    if sub.status in ENDED_STATUSES:
+        raise errors.not_allowed("A coupon cannot be added to a cancelled or expired subscription.")
+    if pricing.active_coupon(store, sub) is not None:
+        raise errors.not_allowed("The subscription already has a coupon. Remove it first.")
+    attach_coupon(sub, usable_coupon(store, coupon_code, sub.plan.code))
+    _touch(store, sub)
+    activities.record(store, sub, f"Coupon {sub.coupon_code} applied")
+
+
+def remove_coupon(store, sub: Subscription) -> None:
+    if pricing.active_coupon(store, sub) is None:
+        raise errors.not_allowed("The subscription has no coupon.")
+    activities.record(store, sub, f"Coupon {sub.coupon_code} removed")
+    sub.coupon_code, sub.coupon_cycles_left = "", 0
+    _touch(store, sub)
+
+
+def describe_line(store, sub: Subscription, code: str, description: str) -> None:
+    """Set the description of the plan's or an addon's line (it goes on the next invoices)."""
+    line = sub.plan if sub.plan.code == code else next((a for a in sub.addons if a.code == code), None)
+    if line is None:
+        raise errors.invalid_field("plan_or_addon_code")
+    line.description = description
+    _touch(store, sub)
 
 
 def add_note(store, sub: Subscription, description: str, commented_by: str) -> Note:
@@ -580,7 +641,7 @@ def _renew(store, sub: Subscription, day: date) -> None:
     inv = term_invoice(store, sub, "renewal", day, sub.current_term_ends_at)
     _touch(store, sub)
     _emit_sub(store, event, sub, inv)
-    payment = _charge_if_online(store, sub, inv, raise_on_decline=False)
+    payment = charge_if_online(store, sub, inv, raise_on_decline=False)
     if payment is None and inv.balance > 0 and sub.auto_collect and sub.card_id and sub.status != "dunning":
         _enter_dunning(store, sub)
 

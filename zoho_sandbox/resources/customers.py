@@ -147,16 +147,15 @@ def mark_inactive(ctx: RequestContext, request, customer_id: str):
 
 @api.route("/customers/<customer_id>/unusedcredits", ["GET"], scope="customers.READ")
 def unused_credits(ctx: RequestContext, request, customer_id: str):
-    """The reply's shape is undocumented: the open credit notes with their unused balance, and the total."""
+    """The reply's shape is undocumented: one row per open credit note (``creditnote_id``) and per
+    payment with an excess (``payment_id``), with its unused ``balance``, and the total."""
     with ctx.store.transaction() as store:
         customer = store.get_customer(customer_id)
-        notes = [n for n in store.customer_objects(customer_id, "creditnotes", store.creditnotes) if n.balance > 0]
-        return ok(unused_credits=[{
-            "creditnote_id": n.creditnote_id,
-            "creditnote_number": n.number,
-            "date": serialize.d(n.date),
-            "total": n.total,
-            "balance": n.balance,
-            "currency_code": n.currency_code,
-            "currency_symbol": serialize.currency_symbol(n.currency_code),
-        } for n in notes], total_unused_credits=serialize.customer_balances(store, customer.customer_id)[1])
+        symbol = serialize.currency_symbol(customer.currency_code)
+        rows = [{"creditnote_id": n.creditnote_id, "creditnote_number": n.number, "date": serialize.d(n.date),
+                 "total": n.total, "balance": n.balance, "currency_code": n.currency_code, "currency_symbol": symbol}
+                for n in store.customer_objects(customer_id, "creditnotes", store.creditnotes) if n.balance > 0]
+        rows += [{"payment_id": p.payment_id, "reference_number": p.reference_number, "date": serialize.d(p.date),
+                  "total": p.amount, "balance": p.unused, "currency_code": p.currency_code, "currency_symbol": symbol}
+                 for p in store.customer_objects(customer_id, "payments", store.payments) if p.unused > 0]
+        return ok(unused_credits=rows, total_unused_credits=serialize.customer_balances(store, customer.customer_id)[1])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..core import RequestContext, api, ok, read_json_body
+from ..core import RequestContext, api, ok, options, read_json_body
 from ..domain import errors, fields, lifecycle, serialize
 from ..domain.models import Subscription
 from . import listing
@@ -125,10 +125,9 @@ def update_subscription(ctx: RequestContext, request, subscription_id: str):
 def cancel_subscription(ctx: RequestContext, request, subscription_id: str):
     body = read_json_body(request)
     # subscription.yml puts cancel_at_end in the query; clients also send it in the body, as true or "true".
-    query = {k: request.args[k] for k in ("cancel_at_end", "reason") if k in request.args}
-    options = {**query, **body}
-    at_end = fields.flag(options, "cancel_at_end")
-    reason = fields.text(options, "reason")
+    given = options(request, body, "cancel_at_end", "reason")
+    at_end = fields.flag(given, "cancel_at_end")
+    reason = fields.text(given, "reason")
     with ctx.store.transaction() as store:
         sub = store.get_subscription(subscription_id)
         message = lifecycle.cancel(store, sub, at_end, reason)
@@ -199,4 +198,4 @@ def autocollect(ctx: RequestContext, request, subscription_id: str):
         sub = store.get_subscription(subscription_id)
         sub.auto_collect = auto_collect
         sub.updated_time = store.now()
-        return ok("The subscription has been updated.", subscription=serialize.subscription(store, sub))
+        return ok("Auto charge Status has been changed successfully.", subscription=serialize.subscription(store, sub))
