@@ -18,10 +18,11 @@ def test_missing_or_garbled_authorization_is_401_code_14(sb, http, header):
 
 
 @pytest.mark.parametrize("scheme", ["Zoho-oauthtoken", "zoho-oauthtoken", "ZOHO-OAUTHTOKEN", "Bearer", "bearer", "BEARER"])
-def test_zoho_oauthtoken_and_bearer_schemes_are_accepted_in_any_case(sb, http, token, scheme):
-    resp = http.get(sb.api_base + "/infratest/echo", headers={"Authorization": f"{scheme}  {token}"})
+def test_zoho_oauthtoken_and_bearer_schemes_are_accepted_in_any_case(sandbox_proc, http, scheme):
+    token = sandbox_proc.access_token()
+    resp = http.get(sandbox_proc.api_base + "/infratest/echo", headers={"Authorization": f"{scheme}  {token}"})
     assert resp.status_code == 200, resp.text
-    unknown = http.get(sb.api_base + "/infratest/echo", headers={"Authorization": f"{scheme} 1000.nope.nope"})
+    unknown = http.get(sandbox_proc.api_base + "/infratest/echo", headers={"Authorization": f"{scheme} 1000.nope.nope"})
     assert unknown.status_code == 401 and unknown.json() == NOT_AUTHORIZED
 
 

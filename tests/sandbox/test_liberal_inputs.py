@@ -29,8 +29,8 @@ def test_a_null_or_empty_body_is_an_empty_object(api, body):
 
 
 @pytest.mark.parametrize("body", [b"{", b"[1, 2]", b'"text"', b"NaN", b'{"a": Infinity}', b"\xff\xfe{", b"[" * 5000])
-def test_what_is_not_a_json_object_is_400_code_1038(api, body):
-    resp = _raw(api, "POST", "/customers", body)
+def test_what_is_not_a_json_object_is_400_code_1038(reader, body):
+    resp = _raw(reader, "POST", "/customers", body)
     assert resp.status_code == 400 and resp.json() == {"code": 1038, "message": "JSON is not well formed"}
 
 
@@ -47,8 +47,8 @@ def test_jsonstring_in_a_form_field_or_the_query_is_the_body(api):
 
 @pytest.mark.parametrize("path", ["/billing/v1//customers", "//billing/v1/customers", "/billing//v1/customers/",
                                   "/subscriptions/v1///customers"])
-def test_doubled_slashes_in_the_path_are_one(sb, auth, http, path):
-    resp = http.get(sb.base_url + path, headers=auth)
+def test_doubled_slashes_in_the_path_are_one(sandbox_proc, reader, http, path):
+    resp = http.get(sandbox_proc.base_url + path, headers=reader.headers)
     assert resp.status_code == 200, resp.text
     assert resp.headers["Content-Type"] == "application/json;charset=UTF-8"
     assert resp.json()["customers"]

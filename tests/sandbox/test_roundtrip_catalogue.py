@@ -90,11 +90,11 @@ def test_plan_round_trip_and_selling_it(api):
     ({"plan_code": "p1", "name": "x", "recurring_price": 1, "interval": 1, "interval_unit": "fortnights"}, "interval_unit"),
     ({"plan_code": "p1", "name": "x", "recurring_price": "abc", "interval": 1}, "recurring_price"),
 ])
-def test_plan_create_refuses_a_bad_body_and_creates_nothing(api, body, field):
-    pid = api.ok("GET", "/products")["products"][0]["product_id"]
-    resp = api.call("POST", "/plans", json={"product_id": pid, **body})
+def test_plan_create_refuses_a_bad_body_and_creates_nothing(reader, body, field):
+    pid = reader.ok("GET", "/products")["products"][0]["product_id"]
+    resp = reader.call("POST", "/plans", json={"product_id": pid, **body})
     assert resp.status_code == 400 and resp.json()["code"] == 4 and field in resp.json()["message"]
-    assert api.call("GET", "/plans/p1").json()["code"] == 101002
+    assert reader.call("GET", "/plans/p1").json()["code"] == 101002
 
 
 def test_addon_round_trip_with_volume_pricing(api):
@@ -144,9 +144,9 @@ def test_addon_round_trip_with_volume_pricing(api):
     [{"start_quantity": 1, "end_quantity": -1, "price": 1}, {"start_quantity": 2, "end_quantity": 3, "price": 1}],
     [],
 ])
-def test_volume_brackets_must_start_at_one_and_follow_each_other(api, brackets):
-    pid = api.ok("GET", "/products")["products"][0]["product_id"]
-    resp = api.call("POST", "/addons", json={"addon_code": "bad-brackets", "name": "x", "unit_name": "u",
+def test_volume_brackets_must_start_at_one_and_follow_each_other(reader, brackets):
+    pid = reader.ok("GET", "/products")["products"][0]["product_id"]
+    resp = reader.call("POST", "/addons", json={"addon_code": "bad-brackets", "name": "x", "unit_name": "u",
                                              "product_id": pid, "pricing_scheme": "volume", "price_brackets": brackets})
     assert resp.status_code == 400 and resp.json()["code"] == 4
 
