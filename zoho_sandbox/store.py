@@ -247,6 +247,14 @@ class Store:
         del table[object_id]
         self.customer_index(customer_id)[kind].remove(object_id)
 
+    def force_cancel_hostedpages(self, **refs: str) -> None:
+        """Open pages about an object that is gone (``subscription_id=…``, ``invoice_id=…``,
+        ``customer_id=…``) can never be completed: Zoho's ``force_cancelled``."""
+        for page in self.hostedpages.values():
+            if page.status in ("fresh", "read", "failed") and all(getattr(page, k) == v for k, v in refs.items()):
+                page.status = "force_cancelled"
+                page.decided_time = self.now()
+
     def customer_objects(self, customer_id: str, kind: str, table: dict) -> list:
         return [table[i] for i in self.customer_index(customer_id)[kind] if i in table]
 

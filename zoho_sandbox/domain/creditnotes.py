@@ -25,8 +25,7 @@ def _items(store, customer: Customer, entries: list[dict]) -> list[CreditNoteIte
         price = fields.money(entry, "price")
         if price is None:
             raise errors.missing_field("price")
-        quantity = fields.as_quantity(entry["quantity"], "quantity") if entry.get("quantity") not in (None, "") \
-            else Decimal(1)
+        quantity = fields.quantity(entry, default=Decimal(1))
         tax_id = fields.ident(entry, "tax_id")
         if tax_id and tax_id not in store.taxes:
             raise errors.invalid_field("tax_id")

@@ -94,6 +94,11 @@ def as_quantity(value, name: str) -> Decimal:
     return quantity
 
 
+def quantity(body: dict, name: str = "quantity", default: Decimal | None = None) -> Decimal | None:
+    value = body.get(name)
+    return default if value is None or value == "" else as_quantity(value, name)
+
+
 def as_integer(value, name: str, *, minimum: int | None = None) -> int:
     if isinstance(value, bool):
         raise errors.invalid_field(name)

@@ -64,8 +64,7 @@ def build_items(store, customer: Customer, entries: list[dict]) -> list[InvoiceI
         name = fields.text(entry, "name").strip() or (catalogue_item.name if catalogue_item else "")
         if not name:
             raise errors.missing_field("name")
-        quantity = fields.as_quantity(entry["quantity"], "quantity") if entry.get("quantity") not in (None, "") \
-            else Decimal(1)
+        quantity = fields.quantity(entry, default=Decimal(1))
         price = fields.money(entry, "price")
         if price is None:
             if catalogue_item is None:
@@ -207,6 +206,7 @@ def delete(store, inv: Invoice) -> None:
     if inv.credits:
         raise errors.refusal(errors.INVOICE_HAS_CREDITS, "This invoice has credits applied to it. Hence, it cannot be deleted.")
     store.forget("invoices", store.invoices, inv.invoice_id, inv.customer_id)
+    store.force_cancel_hostedpages(invoice_id=inv.invoice_id)
     for sub in store.customer_objects(inv.customer_id, "subscriptions", store.subscriptions):
         if sub.child_invoice_id == inv.invoice_id:
             sub.child_invoice_id = ""

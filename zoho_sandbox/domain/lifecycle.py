@@ -50,8 +50,7 @@ def plan_item(store, customer: Customer, body: dict | None, current: Subscriptio
     price = fields.money(body, "price")
     if price is None:
         price = current.price if same_plan else pricing.plan_price(plan, customer.currency_code)
-    quantity = fields.as_quantity(body["quantity"], "quantity") if body.get("quantity") not in (None, "") else (
-        current.quantity if same_plan else Decimal(1))
+    quantity = fields.quantity(body, default=current.quantity if same_plan else Decimal(1))
     description = fields.text(body, "plan_description") or (current.description if same_plan else plan.description)
     return SubscriptionItem(plan.plan_code, plan.name, description, money(price), quantity)
 
@@ -71,8 +70,7 @@ def addon_items(store, customer: Customer, entries: list[dict], plan_code: str,
             raise errors.not_allowed(f"The addon {addon.addon_code} is inactive.")
         if not pricing.addon_applies(addon, plan_code):
             raise errors.not_allowed(f"The addon {addon.addon_code} is not applicable to the plan {plan_code}.")
-        quantity = fields.as_quantity(entry["quantity"], "quantity") if entry.get("quantity") not in (None, "") \
-            else Decimal(1)
+        quantity = fields.quantity(entry, default=Decimal(1))
         price = fields.money(entry, "price")
         if price is None:
             price = pricing.addon_price(addon, customer.currency_code, quantity)
@@ -500,10 +498,7 @@ def delete(store, sub: Subscription) -> None:
     if any(i.subscription_id == sub.subscription_id and not i.is_void
            for i in store.customer_objects(sub.customer_id, "invoices", store.invoices)):
         raise errors.not_allowed("A subscription with invoices cannot be deleted. Cancel it instead.")
-    for page in store.hostedpages.values():
-        if page.subscription_id == sub.subscription_id and page.status in ("fresh", "read", "failed"):
-            page.status = "force_cancelled"
-            page.decided_time = store.now()
+    store.force_cancel_hostedpages(subscription_id=sub.subscription_id)
     store.emit("subscription_deleted", lambda: {"subscription": serialize.subscription(store, sub)})
     store.forget("subscriptions", store.subscriptions, sub.subscription_id, sub.customer_id)
 

@@ -123,6 +123,7 @@ def delete_customer(ctx: RequestContext, request, customer_id: str):
             store.cards.pop(card_id, None)
         del store.customers[customer.customer_id]
         del store.by_customer[customer.customer_id]
+        store.force_cancel_hostedpages(customer_id=customer.customer_id)
         store.emit("customer_deleted", {"customer": {"customer_id": customer.customer_id}})
         return ok("The customer has been deleted.")
 
