@@ -45,12 +45,24 @@ def _required_text(body: dict, name: str, current: str | None = None) -> str:
     return value
 
 
+def _code(body: dict, field: str, table: dict, current: str | None) -> str:
+    """An item's code: new and unused on create; on update the item's own (codes are its identity,
+    what subscriptions and invoices name it by: never renamed)."""
+    if current is None:
+        code = fields.required_ident(body, field)
+        if code in table:
+            raise errors.already_exists(f"The {field.replace('_', ' ')} {code} already exists.")
+        return code
+    sent = fields.ident(body, field)
+    if sent and sent != current:
+        raise errors.invalid_field(field)
+    return current
+
+
 def _active_product(store, body: dict, current: str | None = None) -> str:
     if current is not None and "product_id" not in body:
         return current
-    product_id = fields.ident(body, "product_id")
-    if not product_id:
-        raise errors.missing_field("product_id")
+    product_id = fields.required_ident(body, "product_id")
     return store.get_product(product_id).product_id
 
 
@@ -101,17 +113,7 @@ def set_product_status(store, product: Product, status: str) -> None:
 # ---- plans ----------------------------------------------------------------------------------
 
 def save_plan(store, body: dict, plan: Plan | None = None) -> Plan:
-    if plan is None:
-        code = fields.ident(body, "plan_code")
-        if not code:
-            raise errors.missing_field("plan_code")
-        if code in store.plans:
-            raise errors.already_exists("A plan with this plan code already exists.")
-    else:
-        code = plan.plan_code
-        sent_code = fields.ident(body, "plan_code")
-        if sent_code and sent_code != code:
-            raise errors.invalid_field("plan_code")  # codes are the plan's identity: never renamed
+    code = _code(body, "plan_code", store.plans, plan.plan_code if plan else None)
     name = _required_text(body, "name", plan.name if plan else None)
     price = fields.money(body, "recurring_price", plan.recurring_price if plan else None)
     if price is None:
@@ -184,17 +186,7 @@ def _brackets(body: dict, scheme: str) -> list[PriceBracket]:
 
 
 def save_addon(store, body: dict, addon: Addon | None = None) -> Addon:
-    if addon is None:
-        code = fields.ident(body, "addon_code")
-        if not code:
-            raise errors.missing_field("addon_code")
-        if code in store.addons:
-            raise errors.already_exists("An addon with this addon code already exists.")
-    else:
-        code = addon.addon_code
-        sent_code = fields.ident(body, "addon_code")
-        if sent_code and sent_code != code:
-            raise errors.invalid_field("addon_code")
+    code = _code(body, "addon_code", store.addons, addon.addon_code if addon else None)
     name = _required_text(body, "name", addon.name if addon else None)
     unit_name = _required_text(body, "unit_name", addon.unit_name if addon else None)
     scheme = _choice(body, "pricing_scheme", PRICING_SCHEMES, addon.pricing_scheme if addon else "unit")
@@ -245,11 +237,7 @@ def set_addon_status(store, addon: Addon, status: str) -> None:
 # ---- coupons --------------------------------------------------------------------------------
 
 def create_coupon(store, body: dict) -> Coupon:
-    code = fields.ident(body, "coupon_code")
-    if not code:
-        raise errors.missing_field("coupon_code")
-    if code in store.coupons:
-        raise errors.already_exists("A coupon with this coupon code already exists.")
+    code = _code(body, "coupon_code", store.coupons, None)
     name = _required_text(body, "name")
     kind = _choice(body, "type", COUPON_TYPES, "")
     duration = fields.integer(body, "duration", 0 if kind != "duration" else None, minimum=0)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from . import billing, custom_fields, errors, fields, invoicing, taxes
-from .models import CreditNote, CreditNoteItem, Customer, InvoiceCredit
+from .models import CreditNote, CreditNoteItem, Customer, Invoice, InvoiceCredit
 
 
 def _items(store, customer: Customer, entries: list[dict]) -> list[CreditNoteItem]:
@@ -39,9 +39,7 @@ def _items(store, customer: Customer, entries: list[dict]) -> list[CreditNoteIte
 
 
 def create(store, body: dict, *, own_number: bool) -> CreditNote:
-    customer_id = fields.ident(body, "customer_id")
-    if not customer_id:
-        raise errors.missing_field("customer_id")
+    customer_id = fields.required_ident(body, "customer_id")
     customer = store.get_customer(customer_id)
     number = invoicing.chosen_number(body, "creditnote_number", own_number,
                                      {n.number for n in store.creditnotes.values()})
@@ -83,26 +81,6 @@ def delete(store, note: CreditNote) -> None:
     store.forget("creditnotes", store.creditnotes, note.creditnote_id, note.customer_id)
 
 
-def apply_to_invoices(store, note: CreditNote, entries: list[dict]) -> list[InvoiceCredit]:
-    """``invoices[{invoice_id, amount_applied}]``, all checked before any is applied."""
-    if not entries:
-        raise errors.missing_field("invoices")
-    plan = []
-    for entry in entries:
-        invoice_id = fields.ident(entry, "invoice_id")
-        if not invoice_id:
-            raise errors.missing_field("invoice_id")
-        inv = store.get_invoice(invoice_id)
-        billing.check_credit_target(note, inv)
-        amount = fields.money(entry, "amount_applied")
-        if amount is None or amount <= 0 or amount > inv.balance or any(i is inv for i, _ in plan):
-            raise errors.invalid_field("amount_applied")
-        plan.append((inv, amount))
-    if sum((amount for _, amount in plan), Decimal(0)) > note.balance:
-        raise errors.invalid_field("amount_applied")
-    return [billing.apply_credit(store, note, inv, amount) for inv, amount in plan]
-
-
 def email(store, note: CreditNote, body: dict) -> dict:
     if note.is_void:
         raise errors.not_allowed("A void credit note cannot be emailed.")
@@ -111,21 +89,34 @@ def email(store, note: CreditNote, body: dict) -> dict:
                                     f"Credit note - {note.number}", f"Please find attached credit note {note.number}.")
 
 
-def apply_to_invoice(store, inv, entries: list[dict]) -> list[InvoiceCredit]:
-    """``apply_creditnotes[{creditnote_id, amount_applied}]`` on one invoice, all checked first."""
+def _apply_all(store, pairs: list[tuple[CreditNote, Invoice, Decimal | None]]) -> list[InvoiceCredit]:
+    """Apply credits, every one checked before any is applied: each note and invoice belong together,
+    no pair comes twice, and no note gives nor invoice takes more than its balance in all."""
+    given: dict[str, Decimal] = {}
+    taken: dict[str, Decimal] = {}
+    for note, inv, amount in pairs:
+        billing.check_credit_target(note, inv)
+        if amount is None or amount <= 0 or sum(1 for n, i, _ in pairs if n is note and i is inv) > 1:
+            raise errors.invalid_field("amount_applied")
+        given[note.creditnote_id] = given.get(note.creditnote_id, Decimal(0)) + amount
+        taken[inv.invoice_id] = taken.get(inv.invoice_id, Decimal(0)) + amount
+    if any(total > store.creditnotes[note_id].balance for note_id, total in given.items()) or \
+            any(total > store.invoices[invoice_id].balance for invoice_id, total in taken.items()):
+        raise errors.invalid_field("amount_applied")
+    return [billing.apply_credit(store, note, inv, amount) for note, inv, amount in pairs]
+
+
+def apply_to_invoices(store, note: CreditNote, entries: list[dict]) -> list[InvoiceCredit]:
+    """``POST /creditnotes/{id}/invoices``: ``invoices[{invoice_id, amount_applied}]``."""
+    if not entries:
+        raise errors.missing_field("invoices")
+    return _apply_all(store, [(note, store.get_invoice(fields.required_ident(e, "invoice_id")),
+                               fields.money(e, "amount_applied")) for e in entries])
+
+
+def apply_to_invoice(store, inv: Invoice, entries: list[dict]) -> list[InvoiceCredit]:
+    """``POST /invoices/{id}/credits``: ``apply_creditnotes[{creditnote_id, amount_applied}]``."""
     if not entries:
         raise errors.missing_field("apply_creditnotes")
-    plan = []
-    for entry in entries:
-        creditnote_id = fields.ident(entry, "creditnote_id")
-        if not creditnote_id:
-            raise errors.missing_field("creditnote_id")
-        note = store.get_creditnote(creditnote_id)
-        billing.check_credit_target(note, inv)
-        amount = fields.money(entry, "amount_applied")
-        if amount is None or amount <= 0 or amount > note.balance or any(n is note for n, _ in plan):
-            raise errors.invalid_field("amount_applied")
-        plan.append((note, amount))
-    if sum((amount for _, amount in plan), Decimal(0)) > inv.balance:
-        raise errors.invalid_field("amount_applied")
-    return [billing.apply_credit(store, note, inv, amount) for note, amount in plan]
+    return _apply_all(store, [(store.get_creditnote(fields.required_ident(e, "creditnote_id")), inv,
+                               fields.money(e, "amount_applied")) for e in entries])

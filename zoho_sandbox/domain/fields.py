@@ -61,6 +61,14 @@ def ident(body: dict, name: str) -> str:
     return as_text(body.get(name), name).strip()
 
 
+def required_ident(body: dict, name: str) -> str:
+    """An id or code the request cannot do without (400/4 "Please enter a value for <name>.")."""
+    value = ident(body, name)
+    if not value:
+        raise errors.missing_field(name)
+    return value
+
+
 def as_money(value, name: str, *, allow_negative: bool = False) -> Decimal:
     """An amount as a Decimal with two places: numbers or numeric strings, finite and sane."""
     if isinstance(value, bool) or value is None:

@@ -75,9 +75,7 @@ def _check_new_subscription(store, page: HostedPage, body: dict) -> None:
 
 
 def _subscription_of(store, page: HostedPage, body: dict):
-    subscription_id = fields.ident(body, "subscription_id")
-    if not subscription_id:
-        raise errors.missing_field("subscription_id")
+    subscription_id = fields.required_ident(body, "subscription_id")
     sub = store.get_subscription(subscription_id)
     page.subscription_id, page.customer_id = sub.subscription_id, sub.customer_id
     return sub
@@ -103,9 +101,7 @@ def _check_one_time_addon(store, page: HostedPage, body: dict) -> None:
 
 
 def _check_invoice_payment(store, page: HostedPage, body: dict) -> None:
-    invoice_id = fields.ident(body, "invoice_id")
-    if not invoice_id:
-        raise errors.missing_field("invoice_id")
+    invoice_id = fields.required_ident(body, "invoice_id")
     inv = store.get_invoice(invoice_id)
     if inv.is_void or inv.balance <= 0:
         raise errors.not_allowed("The invoice has already been paid.")
@@ -113,9 +109,7 @@ def _check_invoice_payment(store, page: HostedPage, body: dict) -> None:
 
 
 def _check_add_payment_method(store, page: HostedPage, body: dict) -> None:
-    customer_id = fields.ident(body, "customer_id")
-    if not customer_id:
-        raise errors.missing_field("customer_id")
+    customer_id = fields.required_ident(body, "customer_id")
     page.customer_id = store.get_customer(customer_id).customer_id
 
 
@@ -123,9 +117,7 @@ def _check_update_payment_method(store, page: HostedPage, body: dict) -> None:
     """hosted-pages.yml names a card, a bank account or a PayPal account; the sandbox has cards only."""
     if fields.ident(body, "account_id") or fields.ident(body, "paypal_id"):
         raise errors.not_allowed("Bank account and PayPal payment methods are not available in this organization.")
-    card_id = fields.ident(body, "card_id")
-    if not card_id:
-        raise errors.missing_field("card_id")
+    card_id = fields.required_ident(body, "card_id")
     card = store.cards.get(card_id)
     if card is None or card.status != "active":
         raise ApiError(404, 1002, "Card does not exist.")

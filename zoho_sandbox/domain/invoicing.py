@@ -141,9 +141,7 @@ def _header(store, body: dict, customer: Customer, inv: Invoice | None) -> dict:
 
 
 def create(store, body: dict, *, own_number: bool, send: bool) -> Invoice:
-    customer_id = fields.ident(body, "customer_id")
-    if not customer_id:
-        raise errors.missing_field("customer_id")
+    customer_id = fields.required_ident(body, "customer_id")
     customer = store.get_customer(customer_id)
     _refuse_unsupported(body)
     number = chosen_number(body, "invoice_number", own_number, {i.number for i in store.invoices.values()})

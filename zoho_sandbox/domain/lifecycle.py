@@ -62,9 +62,7 @@ def addon_items(store, customer: Customer, entries: list[dict], plan_code: str,
     kept = {a.code for a in current}
     items = []
     for entry in entries:
-        code = fields.ident(entry, "addon_code")
-        if not code:
-            raise errors.missing_field("addon_code")
+        code = fields.required_ident(entry, "addon_code")
         addon = store.get_addon(code)
         if addon.status != "active" and addon.addon_code not in kept:
             raise errors.not_allowed(f"The addon {addon.addon_code} is inactive.")
@@ -237,9 +235,7 @@ def contact_person_ids(store, customer: Customer, entries: list[dict]) -> list[s
     """``contactpersons[{contactperson_id}]``: each must be one of the customer's contact persons."""
     ids = []
     for entry in entries:
-        person_id = fields.ident(entry, "contactperson_id")
-        if not person_id:
-            raise errors.missing_field("contactperson_id")
+        person_id = fields.required_ident(entry, "contactperson_id")
         ids.append(store.get_contact_person(customer.customer_id, person_id).contactperson_id)
     return list(dict.fromkeys(ids))
 

@@ -40,9 +40,7 @@ def shares_of(store, customer: Customer, entries: list[dict], payment: Payment |
     ``payment`` already pays of it, when the payment is being changed)."""
     shares, seen = [], set()
     for entry in entries:
-        invoice_id = fields.ident(entry, "invoice_id")
-        if not invoice_id:
-            raise errors.missing_field("invoice_id")
+        invoice_id = fields.required_ident(entry, "invoice_id")
         inv = store.get_invoice(invoice_id)
         if inv.customer_id != customer.customer_id or inv.is_void or invoice_id in seen:
             raise errors.invalid_field("invoice_id")
@@ -56,9 +54,7 @@ def shares_of(store, customer: Customer, entries: list[dict], payment: Payment |
 
 
 def create(store, body: dict) -> Payment:
-    customer_id = fields.ident(body, "customer_id")
-    if not customer_id:
-        raise errors.missing_field("customer_id")
+    customer_id = fields.required_ident(body, "customer_id")
     customer = store.get_customer(customer_id)
     mode = _mode(body, OFFLINE_MODES)
     amount = _amount(body)

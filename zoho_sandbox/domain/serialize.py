@@ -753,19 +753,24 @@ def payment(store, p: Payment) -> dict:
         "created_time": ts(store, p.created_time),
         "updated_time": ts(store, p.updated_time),
     }
-    card_obj = store.cards.get(p.card_id) if p.card_id else None
-    if p.payment_mode == "autotransaction" or card_obj is not None:
-        body["autotransaction"] = {
-            "autotransaction_id": p.autotransaction_id,
-            "payment_gateway": p.payment_gateway,
-            "gateway_transaction_id": p.gateway_transaction_id,
-            "gateway_error_message": "",
-            "card_id": p.card_id,
-            "last_four_digits": card_obj.last_four_digits if card_obj else "",
-            "expiry_month": card_obj.expiry_month if card_obj else "",
-            "expiry_year": card_obj.expiry_year if card_obj else "",
-        }
+    if p.payment_mode == "autotransaction" or p.card_id:
+        body["autotransaction"] = autotransaction(store, p)
     return body
+
+
+def autotransaction(store, charge) -> dict:
+    """The gateway side of a card payment or refund (its ``autotransaction`` object)."""
+    card_obj = store.cards.get(charge.card_id) if charge.card_id else None
+    return {
+        "autotransaction_id": charge.autotransaction_id,
+        "payment_gateway": charge.payment_gateway,
+        "gateway_transaction_id": charge.gateway_transaction_id,
+        "gateway_error_message": "",
+        "card_id": charge.card_id,
+        "last_four_digits": card_obj.last_four_digits if card_obj else "",
+        "expiry_month": card_obj.expiry_month if card_obj else "",
+        "expiry_year": card_obj.expiry_year if card_obj else "",
+    }
 
 
 def declined_payment(store, inv: Invoice, card_obj: Card, amount: Decimal, message: str) -> dict:
@@ -880,17 +885,7 @@ def refund(store, r) -> dict:
         "currency_symbol": currency_symbol(r.currency_code),
     }
     if r.refund_mode == "autotransaction":
-        card_obj = store.cards.get(r.card_id) if r.card_id else None
-        body["autotransaction"] = {
-            "autotransaction_id": r.autotransaction_id,
-            "payment_gateway": r.payment_gateway,
-            "gateway_transaction_id": r.gateway_transaction_id,
-            "gateway_error_message": "",
-            "card_id": r.card_id,
-            "last_four_digits": card_obj.last_four_digits if card_obj else "",
-            "expiry_month": card_obj.expiry_month if card_obj else "",
-            "expiry_year": card_obj.expiry_year if card_obj else "",
-        }
+        body["autotransaction"] = autotransaction(store, r)
     return body
 
 

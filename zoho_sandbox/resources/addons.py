@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..core import RequestContext, api, ok, read_json_body
 from ..domain import catalogue, serialize
 from . import listing
+from .actions import act
 
 FILTERS = ("AddonStatus.All", "AddonStatus.ACTIVE", "AddonStatus.INACTIVE", "AddonStatus.ONETIME",
            "AddonStatus.RECURRING")
@@ -61,15 +62,12 @@ def update_addon(ctx: RequestContext, request, addon_code: str):
 
 @api.route("/addons/<addon_code>", ["DELETE"], scope="addons.DELETE")
 def delete_addon(ctx: RequestContext, request, addon_code: str):
-    with ctx.store.transaction() as store:
-        catalogue.delete_addon(store, store.get_addon(addon_code))
-        return ok("The addon has been deleted.")
+    return act(ctx, "get_addon", addon_code, catalogue.delete_addon, "The addon has been deleted.")
 
 
 def _mark(ctx: RequestContext, addon_code: str, status: str):
-    with ctx.store.transaction() as store:
-        catalogue.set_addon_status(store, store.get_addon(addon_code), status)
-        return ok(f"The addon has been marked as {status}.")
+    return act(ctx, "get_addon", addon_code, lambda store, item: catalogue.set_addon_status(store, item, status),
+               f"The addon has been marked as {status}.")
 
 
 @api.route("/addons/<addon_code>/markasactive", ["POST"], scope="addons.CREATE")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..core import RequestContext, api, ok, read_json_body
 from ..domain import catalogue, serialize
 from . import listing
+from .actions import act
 
 FILTERS = ("CouponStatus.All", "CouponStatus.ACTIVE", "CouponStatus.INACTIVE", "CouponStatus.EXPIRED",
            "CouponStatus.MAXED_OUT")
@@ -50,15 +51,12 @@ def update_coupon(ctx: RequestContext, request, coupon_code: str):
 
 @api.route("/coupons/<coupon_code>", ["DELETE"], scope="coupons.DELETE")
 def delete_coupon(ctx: RequestContext, request, coupon_code: str):
-    with ctx.store.transaction() as store:
-        catalogue.delete_coupon(store, store.get_coupon(coupon_code))
-        return ok("The coupon has been deleted.")
+    return act(ctx, "get_coupon", coupon_code, catalogue.delete_coupon, "The coupon has been deleted.")
 
 
 def _mark(ctx: RequestContext, coupon_code: str, status: str):
-    with ctx.store.transaction() as store:
-        catalogue.set_coupon_status(store, store.get_coupon(coupon_code), status)
-        return ok(f"The coupon has been marked as {status}.")
+    return act(ctx, "get_coupon", coupon_code, lambda store, item: catalogue.set_coupon_status(store, item, status),
+               f"The coupon has been marked as {status}.")
 
 
 @api.route("/coupons/<coupon_code>/markasactive", ["POST"], scope="coupons.CREATE")

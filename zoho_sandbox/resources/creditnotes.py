@@ -11,6 +11,7 @@ from __future__ import annotations
 from ..core import RequestContext, api, ok, options, read_json_body
 from ..domain import creditnotes, fields, serialize
 from . import listing, pdf_answer
+from .actions import act
 
 FILTERS = ("Status.All", "Status.Open", "Status.Closed", "Status.Void")
 SORT_COLUMNS = {"date": lambda n: (n.date, int(n.creditnote_id)), "total": lambda n: n.total,
@@ -52,9 +53,7 @@ def create_creditnote(ctx: RequestContext, request):
 
 
 def _act(ctx: RequestContext, creditnote_id: str, action, message: str):
-    with ctx.store.transaction() as store:
-        action(store, store.get_creditnote(creditnote_id))
-        return ok(message)
+    return act(ctx, "get_creditnote", creditnote_id, action, message)
 
 
 @api.route("/creditnotes/<creditnote_id>", ["DELETE"], scope="creditnotes.DELETE")

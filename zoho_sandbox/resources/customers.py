@@ -8,6 +8,7 @@ from ..domain.customers import apply_customer_fields, create_customer, has_trans
 from ..domain.models import Customer
 from ..store import unknown_customer
 from . import listing
+from .actions import act
 
 CUSTOMER_FILTERS = ("Status.All", "Status.Active", "Status.Inactive", "Status.Gapps", "Status.Crm",
                     "Status.NonSubscribers", "Status.PortalEnabled", "Status.PortalDisabled")
@@ -129,11 +130,10 @@ def delete_customer(ctx: RequestContext, request, customer_id: str):
 
 
 def _set_status(ctx, customer_id: str, status: str, message: str):
-    with ctx.store.transaction() as store:
-        customer = store.get_customer(customer_id)
-        customer.status = status
-        customer.updated_time = store.now()
-        return ok(message)
+    def change(store, customer):
+        customer.status, customer.updated_time = status, store.now()
+
+    return act(ctx, "get_customer", customer_id, change, message)
 
 
 @api.route("/customers/<customer_id>/markasactive", ["POST"], scope="customers.CREATE")

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from ..core import RequestContext, api, ok, read_json_body
 from ..domain import billing, creditnotes, fields, invoicing, serialize
+from .actions import act
 
 
 def _act(ctx: RequestContext, invoice_id: str, action, message: str):
-    with ctx.store.transaction() as store:
-        action(store, store.get_invoice(invoice_id))
-        return ok(message)
+    return act(ctx, "get_invoice", invoice_id, action, message)
 
 
 @api.route("/invoices/<invoice_id>/void", ["POST"], scope="invoices.CREATE")

@@ -10,6 +10,7 @@ from ..domain import billing, errors, fields, invoicing, serialize
 from ..domain.dates import parse_date
 from ..domain.models import Invoice
 from . import listing, pdf_answer
+from .actions import act
 
 FILTERS = ("Status.All", "Status.Sent", "Status.Draft", "Status.OverDue", "Status.Paid", "Status.Void",
            "Status.Unpaid", "Status.PartiallyPaid", "Status.Viewed", "InvoiceDate.ThisMonth",
@@ -146,6 +147,4 @@ def update_invoice(ctx: RequestContext, request, invoice_id: str):
 
 @api.route("/invoices/<invoice_id>", ["DELETE"], scope="invoices.DELETE")
 def delete_invoice(ctx: RequestContext, request, invoice_id: str):
-    with ctx.store.transaction() as store:
-        invoicing.delete(store, store.get_invoice(invoice_id))
-        return ok("The invoice has been deleted.")
+    return act(ctx, "get_invoice", invoice_id, invoicing.delete, "The invoice has been deleted.")

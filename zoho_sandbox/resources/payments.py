@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..core import RequestContext, api, ok, read_json_body
 from ..domain import payments, serialize
 from . import listing
+from .actions import act
 
 FILTERS = ("PaymentMode.All", "PaymentMode.Check", "PaymentMode.Cash", "PaymentMode.BankTransfer",
            "PaymentMode.CreditCard", "PaymentMode.AutoTransaction", "PaymentMode.Others")
@@ -51,6 +52,4 @@ def update_payment(ctx: RequestContext, request, payment_id: str):
 
 @api.route("/payments/<payment_id>", ["DELETE"], scope="payments.DELETE")
 def delete_payment(ctx: RequestContext, request, payment_id: str):
-    with ctx.store.transaction() as store:
-        payments.delete(store, store.get_payment(payment_id))
-        return ok("The payment has been deleted.")
+    return act(ctx, "get_payment", payment_id, payments.delete, "The payment has been deleted.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..core import RequestContext, api, ok, read_json_body
 from ..domain import catalogue, serialize
 from . import listing
+from .actions import act
 
 FILTERS = ("PlanStatus.All", "PlanStatus.ACTIVE", "PlanStatus.INACTIVE")
 SORT_COLUMNS = {"created_time": lambda p: p.created_time, "name": lambda p: listing.text_key(p.name),
@@ -51,15 +52,12 @@ def update_plan(ctx: RequestContext, request, plan_code: str):
 
 @api.route("/plans/<plan_code>", ["DELETE"], scope="plans.DELETE")
 def delete_plan(ctx: RequestContext, request, plan_code: str):
-    with ctx.store.transaction() as store:
-        catalogue.delete_plan(store, store.get_plan(plan_code))
-        return ok("The plan has been deleted.")
+    return act(ctx, "get_plan", plan_code, catalogue.delete_plan, "The plan has been deleted.")
 
 
 def _mark(ctx: RequestContext, plan_code: str, status: str):
-    with ctx.store.transaction() as store:
-        catalogue.set_plan_status(store, store.get_plan(plan_code), status)
-        return ok(f"The plan has been marked as {status}.")
+    return act(ctx, "get_plan", plan_code, lambda store, item: catalogue.set_plan_status(store, item, status),
+               f"The plan has been marked as {status}.")
 
 
 @api.route("/plans/<plan_code>/markasactive", ["POST"], scope="plans.CREATE")

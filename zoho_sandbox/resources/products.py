@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..core import RequestContext, api, ok, read_json_body
 from ..domain import catalogue, serialize
 from . import listing
+from .actions import act
 
 FILTERS = ("ProductStatus.All", "ProductStatus.ACTIVE", "ProductStatus.INACTIVE")
 SORT_COLUMNS = {"created_time": lambda p: p.created_time, "name": lambda p: listing.text_key(p.name),
@@ -48,15 +49,12 @@ def update_product(ctx: RequestContext, request, product_id: str):
 
 @api.route("/products/<product_id>", ["DELETE"], scope="products.DELETE")
 def delete_product(ctx: RequestContext, request, product_id: str):
-    with ctx.store.transaction() as store:
-        catalogue.delete_product(store, store.get_product(product_id))
-        return ok("The product has been deleted.")
+    return act(ctx, "get_product", product_id, catalogue.delete_product, "The product has been deleted.")
 
 
 def _mark(ctx: RequestContext, product_id: str, status: str):
-    with ctx.store.transaction() as store:
-        catalogue.set_product_status(store, store.get_product(product_id), status)
-        return ok(f"The product has been marked as {status}.")
+    return act(ctx, "get_product", product_id, lambda store, item: catalogue.set_product_status(store, item, status),
+               f"The product has been marked as {status}.")
 
 
 @api.route("/products/<product_id>/markasactive", ["POST"], scope="products.CREATE")

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 from ..core import RequestContext, api, ok, read_json_body
 from ..domain import charges, custom_fields, errors, fields, lifecycle, serialize
+from .actions import act
 
 
 def _change(ctx: RequestContext, subscription_id: str, change, message: str, *, with_subscription: bool = True):
-    with ctx.store.transaction() as store:
-        sub = store.get_subscription(subscription_id)
-        change(store, sub)
-        if with_subscription:
-            return ok(message, subscription=serialize.subscription(store, sub))
-        return ok(message)
+    show = (lambda store, sub: {"subscription": serialize.subscription(store, sub)}) if with_subscription else None
+    return act(ctx, "get_subscription", subscription_id, change, message, show)
 
 
 @api.route("/subscriptions/<subscription_id>", ["DELETE"], scope="subscriptions.DELETE")
@@ -38,9 +35,7 @@ def postpone(ctx: RequestContext, request, subscription_id: str):
 @api.route("/subscriptions/<subscription_id>/card", ["POST"], scope="subscriptions.CREATE")
 def update_card(ctx: RequestContext, request, subscription_id: str):
     body = read_json_body(request)
-    card_id = fields.ident(body, "card_id")
-    if not card_id:
-        raise errors.missing_field("card_id")
+    card_id = fields.required_ident(body, "card_id")
     auto_collect = fields.flag(body, "auto_collect", True)
 
     def change(store, sub):
