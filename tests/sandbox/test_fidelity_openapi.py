@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-
 from tests.sandbox import openapi
 from tests.sandbox.s2_helpers import Api
 
