@@ -20,7 +20,7 @@ from ..core import ApiError
 from . import billing, charges, errors, fields, lifecycle, pricing, serialize
 from .customers import create_customer, prospect
 from .models import Card, Customer, HostedPage
-from .money import ZERO, currency_symbol
+from .money import CENT, ZERO, currency_symbol
 
 LIFETIME = timedelta(hours=1)
 ACTIONS = ("new_subscription", "update_subscription", "update_card", "invoice_payment", "add_payment_method",
@@ -156,8 +156,12 @@ def _update_lines(store, page: HostedPage):
 
 
 def _summed(lines: list[pricing.Line]) -> tuple[list[dict], Decimal]:
-    """The checkout's rows for priced lines: one per line, then one per tax, and the total."""
-    rows = [{"description": f"{line.name} × {line.quantity:g}", "amount": line.amount} for line in lines]
+    """The checkout's rows for priced lines: one per line, the coupon's discount, one per tax, and the total."""
+    rows = [{"description": f"{line.name} × {line.quantity:g}", "amount": (line.price * line.quantity).quantize(CENT)}
+            for line in lines]
+    discount = sum((row["amount"] for row in rows), ZERO) - sum((line.amount for line in lines), ZERO)
+    if discount:
+        rows.append({"description": "Coupon discount", "amount": -discount})
     by_tax: dict[str, list] = {}
     for line in lines:
         if line.tax is not None:
