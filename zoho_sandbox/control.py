@@ -61,6 +61,7 @@ _RULES = [
     ("/__sandbox/webhooks/<webhook_id>", ("DELETE",), "webhook"),
     ("/__sandbox/tokens", ("POST",), "tokens"),
     ("/__sandbox/tokens/expire", ("POST",), "tokens_expire"),
+    ("/__sandbox/outbox", ("GET",), "outbox"),
 ]
 
 
@@ -186,3 +187,8 @@ class Control:
 
     def do_tokens_expire(self, request):
         return reply({"expired": self.sandbox.tokens.expire_all()})
+
+    def do_outbox(self, request):
+        """Every email the organization would have sent (invoices, credit notes), oldest first."""
+        store = self.sandbox.store
+        return reply({"emails": list(store.outbox) if store is not None else []})
