@@ -11,9 +11,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from sqlalchemy import text
 
-from tests.accounts.conftest import DATABASES, postgres_database, sqlite_template  # noqa: F401  (fixtures)
+from tests.accounts.conftest import DATABASES, _truncate_all, postgres_database, sqlite_template  # noqa: F401
 from tests.matrix.support import build_portal
 
 
@@ -26,15 +25,6 @@ def sandbox():
         yield process
 
 
-def _empty_postgres(engine) -> None:
-    with engine.begin() as connection:
-        tables = connection.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
-        )).scalars().all()
-        if tables:
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-
-
 @pytest.fixture(scope="module", params=DATABASES)
 def portal(request, sandbox, tmp_path_factory):
     """``MatrixPortal`` for this module's cases, on SQLite or PostgreSQL."""
@@ -44,7 +34,7 @@ def portal(request, sandbox, tmp_path_factory):
         url = f"sqlite:///{target}"
     else:
         url, engine = request.getfixturevalue("postgres_database")
-        _empty_postgres(engine)
+        _truncate_all(engine)  # the accounts suite's database, emptied for this module
     made = build_portal(sandbox, url)
     yield made
     made.close()

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 
 from tests.accounts.helpers import login
 from tests.actions.conftest import SUCCESS_CARD, complete_checkout, form_fields  # noqa: F401  (re-exported)
-from tests.conftest import SandboxAPI, portal_settings
-from tests.portal.pages_support import PASSWORD, create_user
+from tests.conftest import portal_settings
+from tests.portal.pages_support import PASSWORD, SandboxReader, create_user
 
 # Demo customers (docs/sandbox-seed.md) by the state their subscription is in.
 ACME = "billing@acme.example"  # live, card 4242, a scheduled change
@@ -37,7 +37,7 @@ MATRIX_SETTINGS = dict(CANCEL_OPTIONS="end_of_term,immediately", RETENTION_COUPO
 API_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-class Zoho(SandboxAPI):
+class Zoho(SandboxReader):
     """The sandbox's Zoho API with the demo credentials: reads to feed the policy and check outcomes,
     writes only to set a state up (never during the request under test).
 
@@ -61,23 +61,12 @@ class Zoho(SandboxAPI):
         assert response.status_code in (200, 201), (method, path, response.status_code, response.text)
         return response.json()
 
-    def all_rows(self, path: str, key: str, **params) -> list[dict]:
-        rows, page = [], 1
-        while True:
-            body = self.get(path, page=page, per_page=200, **params)
-            rows += body[key]
-            if not body["page_context"]["has_more_page"]:
-                return rows
-            page += 1
-
     def today(self) -> date:
         return date.fromisoformat(self.sandbox.control("GET", "clock")["today"])
 
     def customer_id(self, email: str) -> str:
         if email not in self._customer_ids:
-            rows = [c for c in self.all_rows("/customers", "customers") if c["email"] == email]
-            assert len(rows) == 1, email
-            self._customer_ids[email] = rows[0]["customer_id"]
+            self._customer_ids[email] = self.customer(email).customer_id
         return self._customer_ids[email]
 
     def catalog(self, path: str, key: str, **params):
