@@ -62,6 +62,7 @@ _RULES = [
     ("/__sandbox/tokens", ("POST",), "tokens"),
     ("/__sandbox/tokens/expire", ("POST",), "tokens_expire"),
     ("/__sandbox/outbox", ("GET",), "outbox"),
+    ("/__sandbox/dunning", ("GET", "POST"), "dunning"),
 ]
 
 
@@ -130,6 +131,17 @@ class Control:
         if request.method == "DELETE":
             calls.clear()
         return reply(calls.snapshot())
+
+    def do_dunning(self, request):
+        """Zoho's dunning setting: what happens when the last retry of a failed renewal fails."""
+        store = self.sandbox.store
+        if request.method == "POST":
+            ends_with = _body(request).get("ends_with")
+            if ends_with not in ("unpaid", "cancel"):
+                raise ControlError('ends_with must be "unpaid" or "cancel"')
+            with store.lock:
+                store.dunning_ends_with = ends_with
+        return reply({"ends_with": store.dunning_ends_with})
 
     def do_clock(self, request):
         clock = self.sandbox.clock

@@ -97,6 +97,9 @@ class Store:
         # Organization-wide custom field definitions for customers: [{index, label, data_type}].
         self.customer_custom_fields: list[dict] = []
         self.churn_messages: dict = {}
+        # Zoho's dunning setting "when the last retry fails": mark the subscription unpaid (the
+        # default) or cancel it (then it is ``cancelled_from_dunning``). Set through /__sandbox/dunning.
+        self.dunning_ends_with = "unpaid"
 
         # customer_id -> ids, in creation order: the per-customer lists stay cheap on 10,000 customers.
         self.by_customer: dict[str, dict[str, list[str]]] = {}

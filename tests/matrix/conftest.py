@@ -1,6 +1,5 @@
-"""Fixtures of the state matrix: one sandbox process (the demo seed, plus the few Zoho routes the
-sandbox lacks: ``sandbox_extras.py``) and, per test module, one portal app on SQLite and one on
-PostgreSQL. Every case reseeds the sandbox and empties the portal's cache (``MatrixPortal.begin``).
+"""Fixtures of the state matrix: the session's sandbox (the demo seed) and, per test module, one
+portal app on SQLite and one on PostgreSQL. Every case reseeds the sandbox and empties the portal's cache (``MatrixPortal.begin``).
 
 The databases are the accounts suite's (``DATABASES``: SQLite from the migrated template,
 PostgreSQL from ``TEST_POSTGRES_URL``), held for a module instead of a test so that each demo customer
@@ -14,15 +13,6 @@ import pytest
 
 from tests.accounts.conftest import DATABASES, _truncate_all, postgres_database, sqlite_template  # noqa: F401
 from tests.matrix.support import build_portal
-
-
-@pytest.fixture(scope="session")
-def sandbox():
-    """The matrix's sandbox: the demo seed, with ``tests.matrix.sandbox_extras`` loaded."""
-    from zoho_sandbox.testing import SandboxProcess
-
-    with SandboxProcess(seed="demo", extra_args=("--import", "tests.matrix.sandbox_extras")) as process:
-        yield process
 
 
 @pytest.fixture(scope="module", params=DATABASES)

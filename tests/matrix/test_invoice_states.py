@@ -50,17 +50,18 @@ def _paid(zoho: Zoho, customer_id: str) -> str:
 
 
 def _void(zoho: Zoho, customer_id: str) -> str:
-    """The merchant voids the open invoice (``sandbox_extras.py``: Zoho's ``POST /invoices/{id}/void``)."""
+    """The merchant voids the open invoice (Zoho's ``POST /invoices/{id}/void``)."""
     invoice_id = _open(zoho, customer_id)
     zoho.write("POST", f"/invoices/{invoice_id}/void")
     return invoice_id
 
 
 def _draft(zoho: Zoho, customer_id: str) -> str:
-    """A void invoice turned back into a draft (Zoho: "Status of invoice changed from void to draft")."""
-    invoice_id = _void(zoho, customer_id)
-    zoho.write("POST", f"/invoices/{invoice_id}/status/draft")
-    return invoice_id
+    """The merchant raises an invoice through the API without sending it: Zoho keeps it a draft."""
+    created = zoho.write("POST", "/invoices", {"customer_id": customer_id,
+                                               "invoice_items": [{"name": "Consulting", "price": 120, "quantity": 1}]})
+    assert created["invoice"]["status"] == "draft"
+    return created["invoice"]["invoice_id"]
 
 
 @dataclass(frozen=True)

@@ -58,15 +58,21 @@ def _future(zoho: Zoho, customer_id: str) -> str:
     return created["subscription"]["subscription_id"]
 
 
+# Kowalski's renewal was declined two days ago; Zoho retries for seven days in all.
+DUNNING_DAYS = 7
+
+
 def _cancelled_from_dunning(zoho: Zoho, customer_id: str) -> str:
-    """Kowalski's renewal was declined (card 0002): Zoho's dunning ends with "cancel the subscription"
-    (``sandbox_extras.py``). Its declining card would make any paid restart fail at the gateway, which
-    is the card's doing and not the state's, so the merchant's team first puts a working card (typed on
-    Zoho's secure page) on the subscription."""
+    """Kowalski's renewal was declined (card 0002) and the organization's dunning setting says "cancel
+    the subscription" when the retries run out: the sandbox's clock runs past the dunning period. Its
+    declining card would make any paid restart fail at the gateway, which is the card's doing and not
+    the state's, so the merchant's team first puts a working card (typed on the secure page) on it."""
     sid = _seeded(policy.DUNNING)(zoho, customer_id)
     card = zoho.add_card(customer_id)
     zoho.write("PUT", f"/subscriptions/{sid}", {"card_id": card["card_id"]})
-    zoho.write("POST", f"/subscriptions/{sid}/matrix/dunning-cancels")
+    zoho.sandbox.control("POST", "dunning", json={"ends_with": "cancel"})
+    zoho.sandbox.advance_clock(days=DUNNING_DAYS)
+    assert zoho.subscription(sid)["status"] == policy.CANCELLED_FROM_DUNNING
     return sid
 
 

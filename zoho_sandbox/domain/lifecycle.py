@@ -305,8 +305,10 @@ def update(store, sub: Subscription, body: dict) -> tuple[str, Invoice | None]:
         else:
             new_addons = list(sub.addons)
     coupon_code = fields.ident(body, "coupon_code")
+    # The same code again is a new redemption once its terms have run out (it no longer applies).
+    reapplies = coupon_code == sub.coupon_code and pricing.active_coupon(store, sub) is None
     coupon = usable_coupon(store, coupon_code, new_plan.code if changes_lines else sub.plan.code) \
-        if coupon_code and coupon_code != sub.coupon_code else None
+        if coupon_code and (coupon_code != sub.coupon_code or reapplies) else None
 
     if card is not None:
         sub.card_id = card.card_id
@@ -640,6 +642,14 @@ def _renew(store, sub: Subscription, day: date) -> None:
 def _dunning_ends(store, sub: Subscription) -> None:
     unpaid = open_invoices(store, sub)
     if not unpaid:
+        return
+    if store.dunning_ends_with == "cancel":
+        sub.status = "cancelled_from_dunning"
+        sub.cancelled_at = store.today()
+        sub.next_billing_at = None
+        sub.scheduled_change = None
+        _touch(store, sub)
+        _emit_sub(store, "subscription_cancelled", sub)
         return
     sub.status = "unpaid"
     _touch(store, sub)
