@@ -21,6 +21,7 @@ from .invoices import InvoicesResource
 from .organization import OrganizationResource
 from .payments import PaymentsResource
 from .plans import PlansResource
+from .pricebooks import PriceBooksResource
 from .products import ProductsResource
 from .settings import SettingsResource
 from .subscriptions import SubscriptionsResource
@@ -55,6 +56,7 @@ class ZohoClient(ZohoHTTP):
         self.plans = PlansResource(self)
         self.addons = AddonsResource(self)
         self.coupons = CouponsResource(self)
+        self.pricebooks = PriceBooksResource(self)
         self.subscriptions = SubscriptionsResource(self)
         self.invoices = InvoicesResource(self)
         self.payments = PaymentsResource(self)
