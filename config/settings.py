@@ -95,6 +95,10 @@ class Settings(BaseSettings):
     CANCEL_OPTIONS: str = "end_of_term"  # end_of_term, immediately, or both (comma-separated)
     DOWNGRADE_AT_END_OF_TERM: bool = True
     RETENTION_COUPON_CODE: str | None = None
+    # Offers that depend on the reason given for cancelling: "reason=COUPON;reason=COUPON", each reason
+    # being a cancellation reason's label (any case) as Zoho lists it; RETENTION_COUPON_CODE stays the
+    # offer for every other reason (and the one shown before a reason is chosen).
+    RETENTION_OFFERS: str = ""
     PROFILE_TAX_ID_FIELD: str = "VAT ID"
 
     LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -133,6 +137,15 @@ class Settings(BaseSettings):
             raise ValueError("use end_of_term, immediately, or both (comma-separated)")
         return ",".join(dict.fromkeys(names))
 
+    @field_validator("RETENTION_OFFERS")
+    @classmethod
+    def _reason_offers(cls, value: str) -> str:
+        for entry in filter(None, (part.strip() for part in value.split(";"))):
+            reason, _, code = entry.rpartition("=")
+            if not reason.strip() or not code.strip():
+                raise ValueError('use "reason=COUPON;reason=COUPON" (a cancellation reason\'s label and a coupon code)')
+        return value
+
     @model_validator(mode="after")
     def _handoff_rotation_has_an_end(self) -> "Settings":
         previous = self.HANDOFF_PREVIOUS_SECRET or self.HANDOFF_PREVIOUS_PUBLIC_KEY
@@ -168,6 +181,15 @@ class Settings(BaseSettings):
     @property
     def cancel_options(self) -> tuple[str, ...]:
         return tuple(self.CANCEL_OPTIONS.split(","))
+
+    @property
+    def retention_offers(self) -> dict[str, str]:
+        """Cancellation reason label (case-folded) → the coupon offered to a customer who gives it."""
+        offers = {}
+        for entry in filter(None, (part.strip() for part in self.RETENTION_OFFERS.split(";"))):
+            reason, _, code = entry.rpartition("=")
+            offers[reason.strip().casefold()] = code.strip()
+        return offers
 
     @property
     def is_production(self) -> bool:

@@ -133,7 +133,7 @@ class CustomerBilling:
     # Home
 
     def summary(self) -> Summary:
-        """Home: outstanding, credits, last payment, billing and vendor details, trials, expiring cards.
+        """Home: outstanding, credits, last payment, billing and vendor details, trials.
 
         Six independent calls run concurrently: a cold Home costs about one Zoho round trip.
         """
@@ -161,7 +161,6 @@ class CustomerBilling:
             last_payment=self._payment_row(payments[0], index, currency) if payments else None,
             tax_id=tax_id_of(customer),
             trials=trials_of(subscriptions, today),
-            expiring_cards=expiring_cards(got["cards"], subscriptions, today),
             subscriptions=subscriptions,
             card_on_file=card_policy.card_on_file(got["cards"]),
         )
@@ -300,8 +299,10 @@ class CustomerBilling:
             })
             found: Subscription = got["subscription"]
             require_customer("subscription", subscription_id, found.customer_id, self.customer_id)
-            return SubscriptionDetail(subscription=found, scheduled_changes=describe_changes(found, got["scheduled"]),
-                                      card=found.card, has_scheduled_change=got["scheduled"] is not None)
+            future: Subscription | None = got["scheduled"]
+            return SubscriptionDetail(subscription=found, scheduled_changes=describe_changes(found, future),
+                                      card=found.card, has_scheduled_change=future is not None,
+                                      next_amount=future.amount if future is not None else None)
 
         return self._cached(("subscriptions", "detail", subscription_id), load)
 
@@ -510,21 +511,25 @@ def trials_of(subscriptions: Iterable[Subscription], today: date) -> tuple[Trial
     )
 
 
-def expiring_cards(cards: Iterable[Card], subscriptions: Iterable[Subscription], today: date) -> tuple[CardNotice, ...]:
-    """Cards that expire within the warning window (or have expired), tied to a running subscription to update."""
-    running = [s for s in subscriptions if subscription_policy.is_running(s)]
-    if not running:
-        return ()  # a card no subscription charges cannot fail a payment
-    target = running[0].subscription_id
-    notices = []
-    for card in card_policy.expiring(cards, today):
-        expires_on = card_policy.expires_on(card)
-        notices.append(CardNotice(
-            subscription_id=target, card_id=card.card_id, last_four_digits=card.last_four_digits,
-            expiry_month=card.expiry_month, expiry_year=card.expiry_year, expires_on=expires_on,
-            expired=expires_on < today, expiry_text=card_words.expiry_text(expires_on, today),
-        ))
-    return tuple(notices)
+def expiring_cards(subscriptions: Iterable[Subscription], today: date) -> tuple[CardNotice, ...]:
+    """The cards that running subscriptions charge, when they expire within the warning window (or
+    have expired): one notice per card, tied to the first subscription it pays. ``subscriptions`` are
+    full subscriptions (list rows leave the card out). A card nothing charges cannot fail a payment,
+    and a card replaced on its subscription is no longer the one charged: neither is warned about."""
+    notices: dict[str, CardNotice] = {}
+    for sub in subscriptions:
+        if not (subscription_policy.is_running(sub) and subscription_policy.charges_card(sub)):
+            continue
+        card = sub.card
+        ends = card_policy.expires_on(card)
+        if card.card_id in notices or not card_policy.expires_soon(card, today):
+            continue
+        notices[card.card_id] = CardNotice(
+            subscription_id=sub.subscription_id, card_id=card.card_id, last_four_digits=card.last_four_digits,
+            expiry_month=card.expiry_month, expiry_year=card.expiry_year, expires_on=ends,
+            expired=ends < today, expiry_text=card_words.expiry_text(ends, today),
+        )
+    return tuple(notices.values())
 
 
 def credit_note_view(note: CreditNote) -> CreditNoteView:

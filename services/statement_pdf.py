@@ -12,6 +12,7 @@ from fpdf import FPDF
 
 from services.billing_models import CurrencyStatement, Statement
 from services.formatting import format_date, format_money
+from services.texts import invoices as invoice_words
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 REGULAR, BOLD = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
@@ -70,10 +71,10 @@ def _section(pdf: _StatementPDF, section: CurrencyStatement, statement: Statemen
             pdf.cell(width, 6, pdf.safe(value), align="L" if title in ("Date", "Transaction") else "R")
         pdf.ln()
 
-    row(statement.start, "Opening balance", "", "", money(section.opening_balance), bold=True)
+    row(statement.start, "Opening balance", "", "", invoice_words.balance(section.opening_balance, locale), bold=True)
     for line in section.lines:
-        row(line.date, line.description, money(line.charge), money(line.payment), money(line.balance))
-    row(statement.end, "Closing balance", "", "", money(section.closing_balance), bold=True)
+        row(line.date, line.description, money(line.charge), money(line.payment), invoice_words.balance(line.balance, locale))
+    row(statement.end, "Closing balance", "", "", invoice_words.balance(section.closing_balance, locale), bold=True)
     pdf.ln(2)
     pdf.use(9)
     pdf.cell(0, 6, pdf.safe(f"Invoiced {money(section.invoiced)} · paid {money(section.paid)} · "

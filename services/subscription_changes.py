@@ -16,7 +16,7 @@ def describe_changes(current: Subscription, future: Subscription | None) -> tupl
     changes: list[ScheduledChange] = []
     when = current.current_term_ends_at
     if subscription_policy.is_cancellation_scheduled(current):
-        changes.append(ScheduledChange(words.CHANGE_CANCELS, subscription_policy.ends_on(current)))
+        changes.append(ScheduledChange(words.CHANGE_CANCELS, subscription_policy.ends_on(current), cancels=True))
     if future is None:
         return tuple(changes)
     now_plan, next_plan = current.plan, future.plan

@@ -35,6 +35,17 @@ def _nav_links(app: Flask) -> tuple[tuple[str, str], ...]:
     return links
 
 
+LEGAL_WORDS = frozenset({"pty", "ltd", "llc", "inc", "gmbh", "ag", "co", "corp", "plc", "sa", "bv", "the", "&", "and"})
+
+
+def initials(name: str | None) -> str:
+    """The company's initials for its mark in the header (``Harbourline Software Pty Ltd`` → ``HS``):
+    Zoho's organization reply only says whether a logo was uploaded, with no way to fetch it."""
+    words = [w for w in (name or "").replace(",", " ").split() if w.casefold().strip(".") not in LEGAL_WORDS]
+    letters = [w[0] for w in words if w[0].isalnum()][:2]
+    return "".join(letters).upper() or "B"
+
+
 def _is_current(url: str) -> bool:
     path = request.path
     return path == url if url == "/" else path == url or path.startswith(url + "/")
@@ -50,6 +61,7 @@ def init_layout(app: Flask) -> None:
         acting = bool(request) and current_actor() is not None
         return {
             "company_name": org.name if org else None,
+            "company_initials": initials(org.name if org else None),
             "company": org,
             "nav_links": _nav_links(current_app) if acting else (),
             "is_current": _is_current,

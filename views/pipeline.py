@@ -161,8 +161,11 @@ def _context(actor: Actor | None) -> RequestContext:
     if actor is None:
         return RequestContext(settings=settings, audit=audit_context(), locale=locale)
     runtime = app.extensions["billing"]
+    # The app's clock (UTC now) is the real one unless a test puts it where the sandbox's clock is.
+    clock = app.extensions.get("clock")
     return CustomerContext(actor=actor, settings=settings, audit=audit_context(), zoho=app.extensions["zoho"],
-                           cache=runtime.cache, fanout=runtime.fanout, locale=locale)
+                           cache=runtime.cache, fanout=runtime.fanout, locale=locale,
+                           **({"clock": clock} if clock is not None else {}))
 
 
 # -- 3 and 4: run the controller, commit once -----------------------------------------------------------

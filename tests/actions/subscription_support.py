@@ -23,7 +23,9 @@ OLGA = "olga@sibir-tech.example"  # cancelled 20 days ago
 FRESH = "hello@freshstart.example"  # trial without a card
 LONE_WOLF = "hello@lonewolf.example"  # live, offline, no card
 TOKYO = "keiri@tokyo-tech.example"  # expired + live yearly
-PEOPLE = (ACME, MUELLER, ATHINA, OLGA, FRESH, LONE_WOLF, TOKYO)
+CAFE = "finanzen@cafe-zuerich.example"  # EUR, live Pro + priority support, card 7722, Swiss VAT 8.1 %
+PRIYA = "accounts@priya-consulting.example"  # INR, offline, 5 team seats, India GST 18 %
+PEOPLE = (ACME, MUELLER, ATHINA, OLGA, FRESH, LONE_WOLF, TOKYO, CAFE, PRIYA)
 
 
 class Reader(SandboxAPI):
