@@ -48,15 +48,23 @@ def invite_command(email: str, customer_id: str | None) -> None:
 @click.command("disable-user")
 @with_appcontext
 @click.argument("email")
-def disable_user_command(email: str) -> None:
-    """Disable the portal account EMAIL: its sessions end and its links stop working."""
+@click.option("--customer", "customer_id", help="Switch off this one customer's access only (a Zoho customer id).")
+def disable_user_command(email: str, customer_id: str | None) -> None:
+    """Disable the portal account EMAIL (or only its access to one customer): its sessions end and its
+    links stop working."""
     try:
-        user = accounts.disable_user(email, AuditContext.cli(), actor=CLI_ACTOR)
+        if customer_id:
+            membership = accounts.disable_membership(accounts.normalise_email(email), customer_id, AuditContext.cli(),
+                                                     actor=CLI_ACTOR)
+            if membership is None:
+                raise AccountError("This address has no portal access to that customer.")
+        else:
+            accounts.disable_user(email, AuditContext.cli(), actor=CLI_ACTOR)
     except AccountError as error:
         db.session.rollback()
         raise click.ClickException(error.message) from None
     db.session.commit()
-    click.echo(f"Disabled {user.email}.")
+    click.echo(f"Disabled {accounts.normalise_email(email)}{f' for customer {customer_id}' if customer_id else ''}.")
 
 
 @click.command("create-demo-users")

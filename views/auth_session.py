@@ -19,6 +19,7 @@ from config.settings import Settings
 from db.models import PortalUser
 from extensions import login_manager
 from services import authentication
+from services.accounts import Access
 from services.actors import Actor, ActorKind
 from services.audit import AuditContext
 from services.sessions import session_store
@@ -27,6 +28,7 @@ from services.texts import account as words
 # Session keys (short: they travel in every request's cookie).
 CUSTOMER, NAME, EMAIL, VERSION, SESSION_ID, SIGNED_IN_AT, SEEN_AT = "cid", "nm", "em", "sv", "sid", "iat", "seen"
 PENDING_SECOND_FACTOR = "2fa"
+ACCOUNTS = "acc"  # how many customers' accounts the login opens (several: the header offers to switch)
 # A session started by the product's handoff token (views/handoff.py) has no portal user row:
 # its Flask-Login id is "handoff:<customer_id>", ``user_id`` is 0 and only its session id can be
 # revoked (there is no session version). Idle and absolute timeouts apply as to any session.
@@ -65,16 +67,25 @@ def audit_context() -> AuditContext:
     )
 
 
-def start_session(user: PortalUser) -> None:
-    """Sign ``user`` in on a brand-new session."""
+def start_session(user: PortalUser, access: Access, *, signed_in_at: int | None = None) -> None:
+    """Sign ``user`` in on a brand-new session that opens one customer (``access``). Switching to
+    another of the person's customers keeps the sign-in's time (``signed_in_at``): the session's
+    absolute lifetime counts from the password, not from the switch."""
     session.clear()
     now = int(time.time())
     session.update({
-        CUSTOMER: user.customer_id, NAME: user.display_name, EMAIL: user.email,
+        CUSTOMER: access.customer_id, NAME: access.display_name, EMAIL: user.email,
         VERSION: user.session_version, SESSION_ID: secrets.token_urlsafe(24),
-        SIGNED_IN_AT: now, SEEN_AT: now,
+        SIGNED_IN_AT: signed_in_at or now, SEEN_AT: now,
     })
     login_user(_session_user(user.id))
+
+
+def current_access() -> Access | None:
+    """The customer the signed-in portal user's session opens (None for a handoff or no session)."""
+    if not current_user.is_authenticated or current_user.via_handoff:
+        return None
+    return Access(current_user.customer_id, current_user.display_name)
 
 
 def start_handoff_session(customer_id: str, display_name: str, email: str) -> None:

@@ -23,3 +23,10 @@ def is_active(customer) -> bool:
 def decide(action: Action, actor: Actor) -> Decision:
     """The profile and the sign-in settings depend on who is acting, not on any state in Zoho."""
     return _decide(action, actor, True)
+
+
+def decide_invite(actor: Actor, *, has_email: bool, has_access: bool) -> Decision:
+    """Inviting a contact person to the portal: offered to one with an email and no access to this
+    customer yet (a pending invitation can be sent again); never to one who has access or had it
+    switched off."""
+    return _decide(Action.INVITE_CONTACT_PERSON, actor, has_email and not has_access)
