@@ -74,6 +74,7 @@ from services.texts import cards as card_words
 from services.policy import cards as card_policy, invoices as invoice_policy, subscriptions as subscription_policy
 from services.invoice_zip import build_invoice_zip
 from services.statement import build_statement
+from services.receipt_pdf import render_receipt_pdf
 from services.statement_pdf import render_statement_pdf
 from services.subscription_changes import describe_changes
 
@@ -248,6 +249,12 @@ class CustomerBilling:
         payment = self.payment(payment_id)
         got = self._gather({"customer": self._customer_spec(), "organization": self._organization_spec()})
         return Receipt(payment=payment, customer=got["customer"], organization=got["organization"])
+
+    def receipt_pdf(self, payment_id: str) -> tuple[str, bytes]:
+        """``(filename, pdf bytes)`` of a payment's receipt, written on request; never stored."""
+        found = self.receipt(payment_id)
+        name = f"receipt-{found.payment.date.isoformat() if found.payment.date else payment_id}"
+        return f"{name}.pdf", render_receipt_pdf(found.payment, found.customer, found.organization)
 
     # credit notes
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask, current_app, request, url_for
+from markupsafe import Markup, escape
 
 from services.directory import organization
 from services.texts import layout as words
@@ -14,14 +15,21 @@ from services.texts import layout as words
 class NavItem:
     label: str
     endpoint: str
+    short_label: str | None = None  # on a phone, where the six destinations share one row
+
+    def markup(self) -> Markup:
+        if not self.short_label:
+            return escape(self.label)
+        return Markup('<span class="nav-long">{}</span><span class="nav-short">{}</span>').format(
+            self.label, self.short_label)
 
 
 NAVIGATION = (
     NavItem(words.NAV_HOME, "portal.home"),
-    NavItem(words.NAV_SUBSCRIPTIONS, "portal.subscriptions"),
+    NavItem(words.NAV_SUBSCRIPTIONS, "portal.subscriptions", words.NAV_SUBSCRIPTIONS_SHORT),
     NavItem(words.NAV_INVOICES, "portal.invoices"),
     NavItem(words.NAV_PAYMENTS, "portal.payments"),
-    NavItem(words.NAV_CREDIT_NOTES, "portal.credit_notes"),
+    NavItem(words.NAV_CREDIT_NOTES, "portal.credit_notes", words.NAV_CREDIT_NOTES_SHORT),
     NavItem(words.NAV_PROFILE, "portal.profile"),
 )
 
@@ -30,7 +38,7 @@ def _nav_links(app: Flask) -> tuple[tuple[str, str], ...]:
     """(label, url) pairs, resolved once per app (not per request)."""
     links = app.extensions.get("nav_links")
     if links is None:
-        links = tuple((item.label, url_for(item.endpoint)) for item in NAVIGATION)
+        links = tuple((item.markup(), url_for(item.endpoint)) for item in NAVIGATION)
         app.extensions["nav_links"] = links
     return links
 

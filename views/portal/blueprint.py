@@ -44,6 +44,7 @@ bp.add_url_rule("/confirm-password", "confirm_password", account.confirm_passwor
 bp.add_url_rule("/payments", "payments", payments.list_page)
 bp.add_url_rule("/payments/<payment_id>", "payment", payments.show)
 bp.add_url_rule("/payments/<payment_id>/receipt", "payment_receipt", payments.receipt)
+bp.add_url_rule("/payments/<payment_id>/receipt.pdf", "payment_receipt_pdf", payments.receipt_pdf)
 bp.add_url_rule("/credit-notes", "credit_notes", credit_notes.list_page)
 bp.add_url_rule("/credit-notes/<creditnote_id>", "credit_note", credit_notes.show)
 bp.add_url_rule("/credit-notes/<creditnote_id>/pdf", "credit_note_pdf", credit_notes.pdf)

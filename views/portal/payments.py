@@ -14,6 +14,7 @@ from services.policy import cards as card_policy
 from services.texts import payments as words
 from views.portal.buttons import button
 from views.portal.cards import send_to_payment_page
+from views.portal.downloads import attachment
 from views.portal.params import page_number, pager
 
 # status → (HTTP status, audit outcome)
@@ -44,6 +45,11 @@ def receipt(ctx: CustomerContext, payment_id: str):
     found = ctx.billing.receipt(payment_id)
     return render_template("portal/receipt.html", payment=found.payment, customer=found.customer,
                            organization=found.organization)
+
+
+def receipt_pdf(ctx: CustomerContext, payment_id: str):
+    filename, content = ctx.billing.receipt_pdf(payment_id)
+    return attachment(filename, content, "application/pdf")
 
 
 def _already_paid(invoice_id: str, invoice_number: str | None):
