@@ -66,6 +66,16 @@ echo "==> Demo sign-ins"
 LOG_LEVEL=WARNING .venv/bin/flask portal create-demo-users
 
 echo
+echo "==> Journeys to try (docs/sandbox-seed.md):"
+echo "    trial to paid ................. hello@freshstart.example (no card yet), buchhaltung@mueller-soehne.example (subscribed)"
+echo "    failed payment ................ owner@kowalski-bakery.example (retrying), accounts@brightside-dental.example (overdue)"
+echo "    scheduled cancellation ........ athina@parthenon-design.example"
+echo "    scheduled downgrade ........... hello@seasideyoga.example"
+echo "    pay one or pay all by card .... accounts@harbourlights.example"
+echo "    plan change in EUR and INR .... finanzen@cafe-zuerich.example, accounts@priya-consulting.example"
+echo "    one sign-in, two companies .... jordan@ledgerlight.example"
+
+echo
 echo "==> \"Manage subscription\" from the product (handoff token; each link works once, for 60 seconds):"
 LOG_LEVEL=WARNING .venv/bin/flask portal handoff-url "$trial_customer" --dest subscribe --return-url "http://127.0.0.1:$product_port/"
 echo "    A fresh link every time: the demo product at http://127.0.0.1:$product_port/ (its button mints one),"

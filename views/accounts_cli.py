@@ -70,10 +70,11 @@ def disable_user_command(email: str, customer_id: str | None) -> None:
 @click.command("create-demo-users")
 @with_appcontext
 def create_demo_users_command() -> None:
-    """Active users for every demo customer with an email, plus one pending invitation."""
+    """Active users for every demo customer with an email, one for a contact person of several
+    customers (who picks the account after signing in), plus one pending invitation."""
     context = AuditContext.cli()
     customers = [c for c in get_zoho().customers.iter_all(filter_by=customer_policy.ACTIVE_FILTER) if c.email]
-    click.echo(f"{'Email':<38} {'Password':<22} Customer")
+    click.echo(f"{'Email':<38} {'Password':<24} Customer")
     primary_emails = set()
     for customer in customers:
         email = accounts.normalise_email(customer.email)
@@ -83,16 +84,36 @@ def create_demo_users_command() -> None:
             continue
         password = demo_password(email)
         accounts.ensure_active_user(invitee, password, context, actor=CLI_ACTOR)
-        click.echo(f"{email:<38} {password:<22} {invitee.customer_name}")
+        click.echo(f"{email:<38} {password:<24} {invitee.customer_name}")
+    shared = _shared_contact_persons(customers, primary_emails)
+    for email, customer_ids in shared.items():
+        names = []
+        for customer_id in customer_ids:
+            invitee = find_invitee(email, customer_id=customer_id)
+            accounts.ensure_active_user(invitee, demo_password(email), context, actor=CLI_ACTOR)
+            names.append(invitee.customer_name)
+        click.echo(f"{email:<38} {demo_password(email):<24} {' and '.join(names)} (picks one after signing in)")
     db.session.commit()
 
-    invitation = _invite_one_contact_person(customers, primary_emails, context)
+    invitation = _invite_one_contact_person(customers, primary_emails | set(shared), context)
     if invitation is None:
         click.echo("\nNo contact person is left to invite.")
         return
     _wait_for_mail(invitation)
     click.echo(f"\nPending invitation for {invitation.user.email} ({invitation.user.display_name}):")
     click.echo(f"  {invitation.link}")
+
+
+def _shared_contact_persons(customers, primary_emails: set[str]) -> dict[str, list[str]]:
+    """Contact persons' addresses found at several customers (an accountant): address → customer ids."""
+    client = get_zoho()
+    found: dict[str, list[str]] = {}
+    for customer in customers:
+        for contact in client.contactpersons.list(customer.customer_id):
+            email = (contact.email or "").lower()
+            if email and email not in primary_emails:
+                found.setdefault(email, []).append(customer.customer_id)
+    return {email: ids for email, ids in found.items() if len(ids) > 1}
 
 
 def _invite_one_contact_person(customers, primary_emails: set[str], context: AuditContext):
