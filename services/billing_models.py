@@ -173,6 +173,7 @@ class ScheduledChange:
     description: str  # "Plan changes from Pro to Team", "Quantity changes from 5 to 8"…
     effective_on: date | None
     cancels: bool = False  # the subscription ends (rather than changes) on that day
+    is_price: bool = False  # what the next term will cost (the overview says it as the next bill)
 
 
 @dataclass(frozen=True)

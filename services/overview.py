@@ -30,6 +30,7 @@ class SubscriptionLine:
     bill: str | None  # "Next bill $59.00 on Dec 20, 2026"
     trial: str | None  # "Trial ends on Dec 5, 2026": a trial that needs the customer to subscribe
     ending: str | None  # "Ends on Dec 20, 2026; it won't renew"
+    ends_on: date | None  # the day it ends, when an end is scheduled
     changes: tuple[ScheduledChange, ...]  # a change of plan, quantity or add-ons waiting for the term's end
     card: str  # the card that will be charged, or how the customer pays instead
 
@@ -67,7 +68,8 @@ def subscription_lines(details: Iterable[SubscriptionDetail], today: date) -> tu
             subscription=sub, status=policy.status_view(sub, today), bill=bill_text,
             trial=words.trial_ends(sub.trial_ends_at) if policy.needs_card_to_continue(sub) else None,
             ending=words.ends_without_renewing(policy.ends_on(sub)) if policy.is_cancellation_scheduled(sub) else None,
-            changes=tuple(change for change in detail.scheduled_changes if not change.cancels),
+            ends_on=policy.ends_on(sub) if policy.is_cancellation_scheduled(sub) else None,
+            changes=tuple(change for change in detail.scheduled_changes if not (change.cancels or change.is_price)),
             card=_card_words(sub),
         ))
     return tuple(lines)
