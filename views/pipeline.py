@@ -210,10 +210,10 @@ def _run(route: Route, values: dict[str, Any]):
     ctx = _context(actor)
     g.portal = ctx
     writing = route.writes()
+    support_view_refused = route.audience is Audience.PUBLIC and actor is not None and actor.is_staff
     try:
-        if route.audience is Audience.PUBLIC and actor is not None and actor.is_staff:
+        if support_view_refused:
             # The sign-in pages and the handoff act on a customer's credentials: never during a support view.
-            _audit_support_view(route, ctx, "support_view.refused", 403)
             raise ActorRefused(staff_words.SUPPORT_VIEW_NO_SIGN_IN)
         if writing:
             refusal = actor_refusal(actor, route.action)
@@ -229,7 +229,9 @@ def _run(route: Route, values: dict[str, Any]):
     except Exception as error:  # noqa: BLE001  every failure ends here: rolled back, then answered or re-raised
         db.session.rollback()
         answer = _answer_failure(route, ctx, values, error, writing)
-        if writing:
+        if support_view_refused:
+            _audit_support_view(route, ctx, "support_view.refused", 403)
+        elif writing:
             _audit_write(route, ctx, _failure_outcome(ctx, error))
         db.session.commit()
         if isinstance(error, NotOwned):
