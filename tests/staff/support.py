@@ -14,7 +14,7 @@ from tests.accounts.helpers import CSRF_INPUT
 STAFF_PASSWORD = "staff horse battery staple"
 STAFF_COOKIE = "__Host-staff_session"
 CUSTOMER_COOKIE = "__Host-portal_session"
-LINK = re.compile(r"http://\S+/staff/enrol\?token=\S+")
+LINK = re.compile(r"http://[^\s<>\"']+/staff/enrol\?token=[A-Za-z0-9_-]+")
 SECRET = re.compile(r'<code class="secret">([A-Z2-7]+)</code>')
 RECOVERY = re.compile(r"<li><code>([a-z2-9]{5}-[a-z2-9]{5})</code></li>")
 REASON = "Customer asked why their last invoice shows two add-ons"

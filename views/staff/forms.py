@@ -3,11 +3,15 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from db.staff import STAFF_ROLES
 from services.impersonation import REASON_MAX, TICKET_MAX
 from views.auth_forms import CODE_MAX, EMAIL_MAX, PASSWORD_MAX
+
+
+ROLE_CHOICES = [SelectChoice(role, role.capitalize()) for role in STAFF_ROLES]
 
 
 class StaffLoginForm(FlaskForm):
@@ -44,8 +48,8 @@ class NewStaffForm(FlaskForm):
     email = StringField("Email address", validators=[DataRequired("Enter their email address."),
                                                      Length(max=EMAIL_MAX)])
     display_name = StringField("Name", validators=[DataRequired("Enter their name."), Length(max=200)])
-    role = SelectField("Role", choices=[(role, role.capitalize()) for role in STAFF_ROLES], default="support")
+    role = SelectField("Role", choices=lambda: ROLE_CHOICES, default="support")
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=[(role, role.capitalize()) for role in STAFF_ROLES])
+    role = SelectField("Role", choices=lambda: ROLE_CHOICES)

@@ -9,12 +9,12 @@ from services.accounts import AccountError
 from services.context import StaffContext
 from services.texts import staff as words
 from views.auth_forms import EmptyForm
-from views.staff.forms import NewStaffForm, RoleForm
+from views.staff.forms import ROLE_CHOICES, NewStaffForm, RoleForm
 
 
 def _page(ctx: StaffContext, status: int = 200, *, form: NewStaffForm | None = None, link=None, message=None):
     return render_template("staff/team.html", team=staff_accounts.everyone(), form=form or NewStaffForm(),
-                           role_form=RoleForm(), action_form=EmptyForm(), link=link, message=message,
+                           role_choices=ROLE_CHOICES, action_form=EmptyForm(), link=link, message=message,
                            me=ctx.staff), status
 
 
