@@ -42,8 +42,10 @@ def audit_page(ctx: StaffContext):
     rows, more = audit_log.page(where, number)
     filters = _current_filters()
     paging = pager(number, more, lambda n: url_for("staff.audit", page=n, **filters))
+    team = staff_accounts.everyone()
     return render_template("staff/audit.html", rows=rows, pager=paging, filters=filters,
-                           event_types=audit_log.event_types(), team=staff_accounts.everyone(),
+                           event_types=audit_log.event_types(), team=team,
+                           staff_names={f"staff:{member.id}": member.display_name for member in team},
                            export_url=url_for("staff.audit_csv", **filters))
 
 
