@@ -211,7 +211,8 @@ def _run(route: Route, values: dict[str, Any]):
     g.portal = ctx
     writing = route.writes()
     support_view_refused = route.audience is Audience.PUBLIC and actor is not None and actor.is_staff
-    try:
+
+    def run():
         if support_view_refused:
             # The sign-in pages and the handoff act on a customer's credentials: never during a support view.
             raise ActorRefused(staff_words.SUPPORT_VIEW_NO_SIGN_IN)
@@ -222,30 +223,22 @@ def _run(route: Route, values: dict[str, Any]):
         if route.recent_auth and actor is not None and actor_refusal(actor, route.action) is None \
                 and _needs_recent_auth():
             ctx.report("reauth_required")
-            response = _reauth_response()
-        else:
-            response = route.controller(ctx, **values)
-        response = current_app.make_response(response)
-    except Exception as error:  # noqa: BLE001  every failure ends here: rolled back, then answered or re-raised
-        db.session.rollback()
-        answer = _answer_failure(route, ctx, values, error, writing)
+            return _reauth_response()
+        return route.controller(ctx, **values)
+
+    def failed(error: Exception) -> None:
         if support_view_refused:
             _audit_support_view(route, ctx, "support_view.refused", 403)
         elif writing:
             _audit_write(route, ctx, _failure_outcome(ctx, error))
-        db.session.commit()
-        if isinstance(error, NotOwned):
-            raise NotFound() from error
-        if answer is None:
-            raise
-        return answer
-    if writing:
-        default = "completed" if response.status_code < 400 else f"refused_{response.status_code}"
-        _audit_write(route, ctx, ctx.outcome or default)
-    elif actor is not None and actor.is_staff:
-        _audit_support_view(route, ctx, _support_view_event(response), response.status_code)
-    db.session.commit()
-    return response
+
+    def done(response) -> None:
+        if writing:
+            _audit_write(route, ctx, ctx.outcome or _default_outcome(response))
+        elif actor is not None and actor.is_staff:
+            _audit_support_view(route, ctx, _support_view_event(response), response.status_code)
+
+    return _commit_once(route, ctx, values, writing, run, failed, done)
 
 
 def _run_staff(route: Route, values: dict[str, Any]):
@@ -259,27 +252,47 @@ def _run_staff(route: Route, values: dict[str, Any]):
     ctx = _context(None, staff)
     g.portal = ctx
     writing = route.writes()
-    try:
+
+    def run():
         refusal = staff_policy.refusal(staff, route.permission)
         if refusal is not None:
             raise ActorRefused(refusal)
-        response = current_app.make_response(route.controller(ctx, **values))
-    except Exception as error:  # noqa: BLE001  as in _run: rolled back, then answered or re-raised
-        db.session.rollback()
-        answer = _answer_failure(route, ctx, values, error, writing)
+        return route.controller(ctx, **values)
+
+    def failed(error: Exception) -> None:
         if writing or isinstance(error, ActorRefused):
             _audit_staff(route, ctx, _failure_outcome(ctx, error))
+
+    def done(response) -> None:
+        if writing:
+            _audit_staff(route, ctx, ctx.outcome or _default_outcome(response))
+
+    return _commit_once(route, ctx, values, writing, run, failed, done)
+
+
+def _commit_once(route: Route, ctx: RequestContext, values: dict[str, Any], writing: bool,
+                 run: Callable[[], Any], failed: Callable[[Exception], None], done: Callable[[Any], None]):
+    """Run the controller, record, commit once. A failure rolls back what the controller did, is
+    answered (or re-raised for the error pages), and what ``failed`` records is committed anyway."""
+    try:
+        response = current_app.make_response(run())
+    except Exception as error:  # noqa: BLE001  every failure ends here: rolled back, then answered or re-raised
+        db.session.rollback()
+        answer = _answer_failure(route, ctx, values, error, writing)
+        failed(error)
         db.session.commit()
         if isinstance(error, NotOwned):
             raise NotFound() from error
         if answer is None:
             raise
         return answer
-    if writing:
-        default = "completed" if response.status_code < 400 else f"refused_{response.status_code}"
-        _audit_staff(route, ctx, ctx.outcome or default)
+    done(response)
     db.session.commit()
     return response
+
+
+def _default_outcome(response) -> str:
+    return "completed" if response.status_code < 400 else f"refused_{response.status_code}"
 
 
 def _answer_failure(route: Route, ctx: RequestContext, values: dict[str, Any], error: Exception, writing: bool):

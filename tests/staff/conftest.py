@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.accounts.conftest import (  # noqa: F401  (fixtures: one SQLite template, one PostgreSQL database)
+from tests.accounts.conftest import (  # noqa: F401  (fixtures: the databases, apps on them with the test SMTP server)
+    app,
     database_url,
+    make_app,
     postgres_database,
     sqlite_template,
 )
-from tests.conftest import portal_settings
+from tests.actions.conftest import zoho_sandbox  # noqa: F401  (the sandbox freshly reseeded)
 from tests.staff.support import make_staff, signed_in_staff
 
 ACME = "187955000000050008"
@@ -17,37 +19,10 @@ ACME_EMAIL = "billing@acme.example"
 CUSTOMER_PASSWORD = "correct horse battery staple"
 
 
-@pytest.fixture
-def zoho_sandbox(sandbox):
-    """The session's sandbox freshly reseeded, without faults, with an empty call log."""
-    sandbox.reset()
-    yield sandbox
-    sandbox.clear_faults()
-
-
-@pytest.fixture
-def make_app(zoho_sandbox, mailbox, database_url):
-    from app import create_app
-    from extensions import db
-
-    apps = []
-
-    def make(**overrides):
-        app = create_app(portal_settings(zoho_sandbox, mailbox, DATABASE_URL=database_url, **overrides))
-        apps.append(app)
-        return app
-
-    yield make
-    for app in apps:
-        app.extensions["mailer"].close()
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-
-
-@pytest.fixture
-def app(make_app):
-    return make_app()
+@pytest.fixture(autouse=True)
+def _fresh_sandbox(zoho_sandbox):
+    """Every test starts from the demo seed with an empty call log (tests start support views and
+    invite people, which Zoho records)."""
 
 
 @pytest.fixture

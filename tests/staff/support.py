@@ -32,10 +32,11 @@ class StaffHandle:
     used_step: int = -1
 
     def code(self) -> str:
-        """A code for the earliest 30-second step the portal accepts that this member has not used (a code
-        works once; the portal allows one step of drift either way)."""
+        """A code for the current 30-second step, or the next one this member has not used yet (a code
+        works once). The portal allows one step of drift either way, so a step boundary passing
+        between here and the server's check never fails a test."""
         totp = pyotp.TOTP(self.secret)
-        step = max(int(time.time()) // 30 - 1, self.used_step + 1)
+        step = max(int(time.time()) // 30, self.used_step + 1)
         self.used_step = step
         return totp.generate_otp(step)
 
@@ -66,6 +67,7 @@ def enrol(client, link: str, staff: StaffHandle, *, password: str | None = None)
     assert landing.status_code == 303 and landing.headers["Location"] == "/staff/enrol"
     page = client.get("/staff/enrol").get_data(as_text=True)
     staff.secret = SECRET.search(page).group(1)
+    staff.used_step = -1  # a new secret: no code of it used yet
     token = CSRF_INPUT.search(page)
     form = {"csrf_token": token.group(1) or token.group(2), "code": staff.code()}
     if 'name="password"' in page:

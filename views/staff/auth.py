@@ -14,11 +14,10 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from extensions import limiter
 from services import staff as staff_accounts, two_factor
 from services.accounts import AccountError
-from services.authentication import AccountLocked
 from services.context import RequestContext, StaffContext
 from services.safe_redirect import safe_next
 from services.texts import staff as words
-from views.auth import auth_ip_limit
+from views.auth import _invalid, _refused, auth_ip_limit  # the customers' sign-in pages answer the same way
 from views.staff.forms import EnrolmentForm, StaffCodeForm, StaffLoginForm
 from views.staff_session import (
     ENROLMENT_TOKEN, PENDING_SECOND_FACTOR, cookie, current_staff, end_staff_session, start_staff_session,
@@ -29,15 +28,6 @@ SECOND_FACTOR_WINDOW = 300  # seconds between the password step and the code ste
 
 def _console() -> str:
     return url_for("staff.home")
-
-
-def _refused(template: str, form, error: AccountError, **context):
-    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, AccountLocked) else {}
-    return render_template(template, form=form, error=error.message, **context), error.status, headers
-
-
-def _invalid(template: str, form, **context):
-    return render_template(template, form=form, **context), 422 if form.is_submitted() else 200
 
 
 @limiter.limit(auth_ip_limit, methods=["POST"])

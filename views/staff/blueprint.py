@@ -27,7 +27,7 @@ bp = PipelineBlueprint("staff", __name__, audience=Audience.STAFF, url_prefix="/
 bp.add_url_rule("/logout", "logout", auth.logout, methods=POST, permission=Permission.SIGNED_IN)
 
 # Customers
-bp.add_url_rule("/", "home", console.home, permission=Permission.SEARCH_CUSTOMERS)
+bp.add_url_rule("/", "home", console.home, permission=Permission.SEARCH_CUSTOMERS, strict_slashes=False)
 bp.add_url_rule("/customers/<customer_id>", "customer", console.customer, permission=Permission.SEARCH_CUSTOMERS)
 bp.add_url_rule("/customers/<customer_id>/invite", "invite", console.invite, methods=POST,
                 permission=Permission.INVITE_PERSON)
