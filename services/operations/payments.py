@@ -303,21 +303,27 @@ def _unknown(ctx: CustomerContext, intent, invoice, shown) -> PaymentResult:
 def pay_all(ctx: CustomerContext, *, batch_key: str, shown: list[ShownInvoice], card_id: str | None) -> PayAllResult:
     """One charge per open invoice, oldest due first, each with its own intent; stop at the first failure.
 
-    The list is re-read live first: when it differs from what the page showed (an invoice paid or added
-    meanwhile, an amount changed) nothing is charged and ``quote`` holds the new page — unless this batch
-    was already started, in which case its stored results are shown.
+    The list is re-read live first. A new batch asks the invoices policy (``ActionRefused`` when nothing
+    is owed or there is no card to charge); when the list differs from what the page showed (an invoice
+    paid or added meanwhile, an amount changed) nothing is charged and ``quote`` holds the new page —
+    unless this batch was already started, in which case its stored results are shown.
     """
     if not isinstance(batch_key, str) or not INTENT_KEY.fullmatch(batch_key):
         raise InvalidIntent("batch key")
+    started = intents.of_batch(batch_key)
+    live = open_invoices(ctx)
+    if not started:
+        # A new batch asks the policy first: nothing owed, or no card to charge, is a refusal (a 303 back
+        # with its sentence), before the form's list is even compared with Zoho's.
+        has_card = card_for(ctx, live[0] if live else None) is not None
+        invoice_policy.decide_pay_all(live, ctx.actor, has_card=has_card).require()
     if not shown or len(shown) > 200 or len({s.invoice_id for s in shown}) != len(shown):
         raise InvalidIntent("invoices")
     shown_by_id = {s.invoice_id: s for s in shown}
-    started = intents.of_batch(batch_key)
     if any(intent.customer_id != ctx.customer_id for intent in started):
         raise IntentMismatch("batch")
     if started and {i.invoice_id for i in started} - set(shown_by_id):
         raise IntentMismatch("batch")
-    live = open_invoices(ctx)
     live_by_id = {inv.invoice_id: inv for inv in live}
     if not started:
         same = set(live_by_id) == set(shown_by_id) and all(

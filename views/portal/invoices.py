@@ -72,12 +72,20 @@ def _invoice_list(ctx: CustomerContext, zip_range, status: int):
     return render_template(
         "portal/invoices.html",
         invoice_page=invoice_page,
+        pay_all_button=pay_all_button(ctx),
         status_tabs=tabs,
         current_tab=next(tab for tab in tabs if tab.current),
         sorting=Sorting(column, order == "asc", lambda c, o: link(sort=c, order=o, page=1)),
         pager=pager(invoice_page.page, invoice_page.has_more, lambda p: link(page=p)),
         zip_range=zip_range or date_range({}, ctx.today()),
     ), status
+
+
+def pay_all_button(ctx: CustomerContext):
+    """Pay all, when the invoices policy allows it: something is owed and there is a card to charge."""
+    decision = invoice_policy.decide_pay_all(ctx.billing.invoice_index().rows, ctx.actor,
+                                             has_card=ctx.billing.card_on_file() is not None)
+    return button([decision])
 
 
 def show(ctx: CustomerContext, invoice_id: str):
