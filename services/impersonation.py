@@ -115,19 +115,20 @@ def end(view: Impersonation, how: str, context: AuditContext) -> None:
     if view.ended_at is not None:
         return
     now = utcnow()
-    # A view that ran out is recorded as ending at its limit, however late the next request came.
+    # A view that ran out is recorded as ending at its limit, however late the next request (or the
+    # End button, or the sign-out) came.
     view.ended_at = min(now, view.expires_at)
-    view.end_reason = how
+    view.end_reason = "expiry" if view.expires_at <= now else how
     db.session.flush()
     audit.record("impersonation_ended", context, actor=f"staff:{view.staff_id}", customer_id=view.customer_id,
-                 details={"impersonation_id": view.id, "staff_id": view.staff_id, "how": how,
+                 details={"impersonation_id": view.id, "staff_id": view.staff_id, "how": view.end_reason,
                           "seconds": int((view.ended_at - view.started_at).total_seconds())})
 
 
 def end_all_of(staff_id: int, how: str, context: AuditContext) -> None:
     for view in db.session.scalars(select(Impersonation).where(Impersonation.staff_id == staff_id,
                                                                Impersonation.ended_at.is_(None))):
-        end(view, "expiry" if view.expires_at <= utcnow() else how, context)
+        end(view, how, context)
 
 
 def _started_mail(view: Impersonation, staff: StaffMember, to: str):

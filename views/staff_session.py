@@ -57,7 +57,6 @@ class SupportBanner:
     reason: str
     ticket: str | None
     minutes_left: int
-    seconds_left: int
 
 
 class StaffCookie:
@@ -270,8 +269,7 @@ def init_staff_session(app: Flask, settings: Settings) -> None:
         seconds = max(0, int((view.expires_at - utcnow()).total_seconds()))
         return {"support_view": SupportBanner(id=view.id, staff_name=current_staff().display_name,
                                               customer_name=view.customer_name, reason=view.reason,
-                                              ticket=view.ticket, minutes_left=max(1, -(-seconds // 60)),
-                                              seconds_left=seconds)}
+                                              ticket=view.ticket, minutes_left=max(1, -(-seconds // 60)))}
 
     @app.after_request
     def save_staff_cookie(response):

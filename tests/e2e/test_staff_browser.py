@@ -11,6 +11,7 @@ import re
 import pytest
 
 from tests.browser import Screenshots
+from tests.e2e.test_accessibility import Audit
 from tests.portal.pages_support import ACME, SandboxReader
 from tests.staff.support import StaffHandle, cli_create, enrol
 
@@ -91,13 +92,16 @@ def test_support_view_in_the_browser(live, open_tab, ids):
     app, base, staff = live
     tab = open_tab()
     page = tab.page
+    audit = Audit()  # axe-core at 1280 and 375 px, failing on serious and critical findings
     _sign_in(page, base, staff)
     page.get_by_label("Search").fill("Acme")
     page.get_by_role("button", name="Search").click()
     shoot(page, "01-console-search")
+    audit(page, "console-search")
     page.get_by_role("link", name=re.compile("Acme")).first.click()
     assert page.get_by_role("heading", name="People and portal access").is_visible()
     shoot(page, "02-console-customer")
+    audit(page, "console-customer")
 
     page.get_by_role("button", name="View as customer").click()
     assert "at least 10 characters" in page.content()  # no reason: refused, nothing started
@@ -108,6 +112,7 @@ def test_support_view_in_the_browser(live, open_tab, ids):
     page.wait_for_url(base + "/")
     _check_banner(page, "/")
     shoot(page, "03-banner-home")
+    audit(page, "banner-home")
 
     # The banner stays in view however far the page scrolls, and has no way to close it.
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
@@ -132,9 +137,11 @@ def test_support_view_in_the_browser(live, open_tab, ids):
     shoot(page, "04-cancel-disabled")
     page.goto(base + "/profile")
     shoot(page, "05-profile-disabled")
+    audit(page, "profile-disabled")
     page.goto(base + "/activity")
     assert page.get_by_text("Support viewed your account").first.is_visible()
     shoot(page, "06-activity-during-view")
+    audit(page, "activity")
 
     page.get_by_role("button", name="End support view").click()
     page.wait_for_url(base + f"/staff/customers/{ids['customer']}")
@@ -142,6 +149,7 @@ def test_support_view_in_the_browser(live, open_tab, ids):
     assert page.get_by_text("The support view has ended.").is_visible()
     page.goto(base + "/")
     assert page.url.startswith(base + "/login")  # the staff session alone opens no customer page
+    audit.check()
 
     records = [row for row in _audit(app) if row[0].startswith("support_view.")]
     assert len([r for r in records if r[0] == "support_view.page"]) >= visited
@@ -155,8 +163,15 @@ def test_console_pages_for_an_admin(live, open_tab):
     page.goto(base + "/staff/audit?action=impersonation_started")
     assert page.get_by_role("heading", name="Audit log").is_visible()
     shoot(page, "07-audit-log")
+    audit = Audit()
+    audit(page, "audit-log")
     page.goto(base + "/staff/team")
     shoot(page, "08-team")
+    audit(page, "team")
+    signed_out = open_tab().page
+    signed_out.goto(base + "/staff/login")
+    audit(signed_out, "staff-sign-in")
+    audit.check()
 
 
 def test_the_customer_sees_the_view_on_recent_activity(live, open_tab):
