@@ -1,10 +1,12 @@
 """Staff accounts and sessions: the CLI, enrolment (password and mandatory two-factor), sign-in with
 lockout, the staff cookie (flags, idle and absolute limits, sign-out), and the separation from
-customers' sessions (ASVS 4.3.1: MFA for administrative interfaces)."""
+customers' sessions (ASVS 4.3.1: MFA for administrative interfaces). On SQLite; the support views'
+tests (test_impersonation_I18_I23.py) run these paths on PostgreSQL too."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
 import time_machine
 
 from tests.staff.conftest import ACME
@@ -12,6 +14,8 @@ from tests.staff.support import (
     STAFF_COOKIE, StaffHandle, audit_rows, cli_create, csrf, enrol, local, make_staff, sign_in, signed_in_staff,
     staff_cookie_values, start_view,
 )
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 def _run(app, *args):
