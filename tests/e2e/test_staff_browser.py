@@ -194,3 +194,27 @@ def _audit(app):
 
     with app.app_context():
         return [(row.event_type, row.details.get("endpoint")) for row in db.session.scalars(db.select(AuditEvent))]
+
+
+def test_enrolment_in_the_browser(live, open_tab):
+    """The first admin's path: the link from ``flask portal staff create``, a password, the QR code (and
+    the key as text), a code, and the recovery codes shown once."""
+    import pyotp
+
+    app, base, _ = live
+    link = cli_create(app, "new.admin@support.example", "admin", "New Admin").replace("http://portal.test", base)
+    page = open_tab().page
+    page.goto(link)
+    assert page.url == base + "/staff/enrol"  # the token left the address bar
+    assert page.get_by_role("img", name="QR code for setting up your authenticator app").is_visible()
+    secret = page.locator("code.secret").inner_text()
+    shoot(page, "10-enrol")
+    page.get_by_label("Password", exact=True).fill("quiet harbour lantern 9")
+    page.get_by_label("Type it again").fill("quiet harbour lantern 9")
+    page.get_by_label("6-digit code from the app").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Finish enrolment").click()
+    assert page.get_by_role("heading", name="Save your recovery codes").is_visible()
+    assert page.locator(".recovery-codes li").count() == 10
+    shoot(page, "11-recovery-codes")
+    page.goto(base + "/staff/enrol")
+    assert "already been used" in page.content()

@@ -28,7 +28,7 @@ class StaffCodeForm(FlaskForm):
 class EnrolmentForm(FlaskForm):
     """The password fields are used on a first enrolment only (a two-factor reset keeps the password)."""
 
-    password = PasswordField("Choose a password", validators=[Optional(), Length(max=PASSWORD_MAX)])
+    password = PasswordField("Password", validators=[Optional(), Length(max=PASSWORD_MAX)])
     confirm = PasswordField("Type it again", validators=[EqualTo("password", "The two passwords don't match.")])
     code = StringField("6-digit code from the app", validators=[DataRequired("Enter the code from your app."),
                                                                 Length(max=CODE_MAX)])
