@@ -286,6 +286,8 @@ def reset_two_factor(raw_email: str, base_url: str, context: AuditContext, *, ac
 
 
 def change_role(raw_email: str, role: str, context: AuditContext, *, actor: str) -> StaffUser:
+    from services import impersonation
+
     staff = require(raw_email)
     _not_yourself(staff, actor)
     if role not in STAFF_ROLES:
@@ -294,6 +296,7 @@ def change_role(raw_email: str, role: str, context: AuditContext, *, actor: str)
         audit.record("staff_role_changed", context, actor=actor,
                      details={"staff_id": staff.id, "from": staff.role, "to": role})
         staff.role = role
-        staff.session_version += 1  # a new role starts from a new sign-in
+        staff.session_version += 1  # a new role starts from a new sign-in, and a view open under the old one ends
+        impersonation.end_all_of(staff.id, "revoked", context)
         db.session.flush()
     return staff

@@ -192,6 +192,16 @@ def test_disabling_a_staff_member_ends_their_open_view(app, admin_client, suppor
     assert ended.details["how"] == "revoked"
 
 
+def test_changing_a_staff_members_role_signs_them_out_and_ends_their_open_view(app, admin_client, support_member):
+    support = signed_in_staff(app, support_member)
+    start_view(support, ACME)
+    token = csrf(admin_client, "/staff/team")
+    assert admin_client.post("/staff/team/2/role", data={"csrf_token": token, "role": "admin"}).status_code == 303
+    assert support.get("/staff/").status_code == 303
+    (ended,) = audit_rows(app, "impersonation_ended")
+    assert ended.details["how"] == "revoked"
+
+
 # -- the audit log -----------------------------------------------------------------------------------------------
 
 
