@@ -86,10 +86,18 @@ def test_production_accepts_a_secure_configuration():
 def test_values_come_from_a_dotenv_file(tmp_path, monkeypatch):
     for name in ZOHO:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("FLASK_SKIP_DOTENV", raising=False)
     (tmp_path / ".env").write_text("".join(f"{k}={v}\n" for k, v in ZOHO.items()) + "CACHE_TTL_SECONDS=15\n")
     monkeypatch.chdir(tmp_path)
     settings = load_settings(SECRET_KEY="k" * 40)
     assert settings.ZOHO_CLIENT_ID == "1000.X" and settings.CACHE_TTL_SECONDS == 15
+
+
+def test_flask_skip_dotenv_keeps_the_dotenv_file_out(tmp_path, monkeypatch):
+    monkeypatch.setenv("FLASK_SKIP_DOTENV", "1")
+    (tmp_path / ".env").write_text("CACHE_TTL_SECONDS=15\n")
+    monkeypatch.chdir(tmp_path)
+    assert load_settings(**ZOHO, SECRET_KEY="k" * 40).CACHE_TTL_SECONDS == 60
 
 
 def test_return_url_allow_list_is_split_and_trimmed():
