@@ -5,10 +5,25 @@ outdated one: exit status 4 makes gunicorn stop instead of rebooting the worker 
 """
 import sys
 
+from gunicorn.glogging import Logger
+
 APP_LOAD_ERROR = 4
-# gunicorn's default access line holds the request line ("%(r)s"), query string included: handoff,
-# reset and invitation tokens travel there. Log the path alone ("%(U)s"), never the query.
-access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(f)s" "%(a)s"'
+
+
+class AppWritesTheAccessLog(Logger):
+    """gunicorn's logger without its access line.
+
+    The app writes one access line per request (method, path without the query string, status,
+    duration, request id; views/request_id.py) in the configured LOG_FORMAT. gunicorn's own would
+    be a second line per request, without the request id, so it stays off even when
+    ``--access-logfile`` is given.
+    """
+
+    def access(self, resp, req, environ, request_time):
+        pass
+
+
+logger_class = AppWritesTheAccessLog
 
 
 def post_worker_init(worker):
