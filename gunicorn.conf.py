@@ -29,9 +29,8 @@ logger_class = AppWritesTheAccessLog
 def post_worker_init(worker):
     import logging
 
-    from app import MIGRATIONS_DIR
     from extensions import db
-    from services.schema_check import OUTDATED_MESSAGE, schema_is_current
+    from services.schema_check import MIGRATIONS_DIR, OUTDATED_MESSAGE, schema_is_current
 
     app = worker.wsgi
     # Alembic announces its dialect at INFO on every check; only a problem is worth a line here.

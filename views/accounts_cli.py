@@ -15,6 +15,7 @@ from services.audit import AuditContext
 from services.directory import find_invitee
 from services.mail import MailDeliveryError
 from services.zoho import get_zoho
+from views.cli import NeedsConfiguration
 
 CLI_ACTOR = "cli"
 MAIL_WAIT_SECONDS = 15
@@ -28,7 +29,7 @@ def demo_password(email: str) -> str:
     return f"Demo-{word}-2026!"
 
 
-@click.command("invite")
+@click.command("invite", cls=NeedsConfiguration)
 @with_appcontext
 @click.argument("email")
 @click.option("--customer", "customer_id", help="The Zoho customer id (skips searching every customer).")
@@ -44,7 +45,7 @@ def invite_command(email: str, customer_id: str | None) -> None:
     click.echo(f"Invitation sent to {invitation.user.email} (valid until {invitation.expires_at:%Y-%m-%d %H:%M} UTC).")
 
 
-@click.command("disable-user")
+@click.command("disable-user", cls=NeedsConfiguration)
 @with_appcontext
 @click.argument("email")
 def disable_user_command(email: str) -> None:
@@ -58,7 +59,7 @@ def disable_user_command(email: str) -> None:
     click.echo(f"Disabled {user.email}.")
 
 
-@click.command("create-demo-users")
+@click.command("create-demo-users", cls=NeedsConfiguration)
 @with_appcontext
 def create_demo_users_command() -> None:
     """Active users for every demo customer with an email, plus one pending invitation."""
