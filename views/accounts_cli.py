@@ -18,6 +18,7 @@ from services.zoho import get_zoho
 from views.cli import NeedsConfiguration
 
 CLI_ACTOR = "cli"
+NO_SIGN_IN = "(none)"
 MAIL_WAIT_SECONDS = 15
 
 
@@ -62,23 +63,29 @@ def disable_user_command(email: str) -> None:
 @click.command("create-demo-users", cls=NeedsConfiguration)
 @with_appcontext
 def create_demo_users_command() -> None:
-    """Active users for every demo customer with an email, plus one pending invitation."""
+    """Sign-ins for every demo customer (a customer Zoho lists as inactive gets none), plus one pending invitation."""
     context = AuditContext.cli()
-    customers = [c for c in get_zoho().customers.iter_all(filter_by="Status.Active") if c.email]
+    customers = list(get_zoho().customers.iter_all(filter_by="Status.All"))
     click.echo(f"{'Email':<38} {'Password':<22} Customer")
     primary_emails = set()
     for customer in customers:
+        name = customer.display_name or customer.company_name or customer.customer_id
+        if not customer.email:
+            click.echo(f"{'(no email in Zoho)':<38} {NO_SIGN_IN:<22} {name}")
+            continue
         email = accounts.normalise_email(customer.email)
         primary_emails.add(email)
         invitee = find_invitee(email, customer_id=customer.customer_id)
-        if invitee is None:
+        if invitee is None:  # the portal admits active customers only
+            click.echo(f"{email:<38} {NO_SIGN_IN:<22} {name} ({customer.status or 'not active'} in Zoho: no sign-in)")
             continue
         password = demo_password(email)
         accounts.ensure_active_user(invitee, password, context, actor=CLI_ACTOR)
         click.echo(f"{email:<38} {password:<22} {invitee.customer_name}")
     db.session.commit()
 
-    invitation = _invite_one_contact_person(customers, primary_emails, context)
+    active = [customer for customer in customers if customer.email and (customer.status or "active") == "active"]
+    invitation = _invite_one_contact_person(active, primary_emails, context)
     if invitation is None:
         click.echo("\nNo contact person is left to invite.")
         return

@@ -4,6 +4,8 @@ It runs without a valid configuration too, and then says what is wrong with it.
 """
 from __future__ import annotations
 
+import logging
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -17,6 +19,8 @@ from views.cli import CONFIG_ERROR
 def doctor_command() -> None:
     """Check the configuration, database schema, Zoho credentials and scopes, mail, Redis, webhooks
     and handoff settings; one line each, with what to do about a problem. Sends no mail, changes nothing."""
+    # Alembic announces its dialect at INFO on every schema check; the doctor's lines are the output.
+    logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
     error = current_app.extensions.get(CONFIG_ERROR)
     checks = [configuration_error(str(error))] if error else run_checks(current_app.extensions["settings"])
     for check in checks:
