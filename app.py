@@ -124,11 +124,10 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from views import handoff  # noqa: F401  defines `flask portal handoff-url` on portal_cli
     from views.accounts_cli import register_account_commands
     from views.doctor_cli import doctor_command
-    from views.handoff import handoff_url_command
 
     register_account_commands(portal_cli)
-    portal_cli.add_command(handoff_url_command)
     portal_cli.add_command(doctor_command)
     app.cli.add_command(portal_cli)

@@ -15,7 +15,6 @@ from threading import Lock
 
 import click
 from flask import Blueprint, Flask, current_app, has_request_context, render_template, request, session, url_for
-from flask.cli import with_appcontext
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
@@ -23,7 +22,7 @@ from extensions import csrf, db, limiter
 from services import audit, handoff
 from services.handoff import Destination, HandoffConfig, HandoffGrant, HandoffNotConfigured, HandoffRefused
 from services.replay_store import build_replay_store
-from views.cli import NeedsConfiguration
+from views.cli import portal_cli
 
 log = logging.getLogger(__name__)
 bp = Blueprint("handoff", __name__)
@@ -251,8 +250,7 @@ def _build(endpoint: str, object_id: str | None) -> str | None:
 # -- `flask portal handoff-url` -------------------------------------------------------------------
 
 
-@click.command("handoff-url", cls=NeedsConfiguration)
-@with_appcontext
+@portal_cli.command("handoff-url")
 @click.argument("customer")
 @click.option("--dest", default=None, help="dashboard, invoices, invoice:<id>, subscriptions, subscription:<id>, "
               "subscribe, change-plan:<id>, cancel:<id>, update-card:<id> or profile")
@@ -260,8 +258,7 @@ def _build(endpoint: str, object_id: str | None) -> str | None:
 @click.option("--email", default=None, help="the person's email, recorded in the audit log")
 @click.option("--private-key", "private_key", type=click.File("r"), default=None,
               help="PEM private key (EdDSA or ES256) instead of HANDOFF_SECRET")
-def handoff_url_command(customer: str, dest: str | None, return_url: str | None, email: str | None,
-                        private_key) -> None:
+def handoff_url(customer: str, dest: str | None, return_url: str | None, email: str | None, private_key) -> None:
     """Print a one-minute, single-use handoff link for CUSTOMER (a Zoho customer id, or its email)."""
     settings = current_app.extensions["settings"]
     if not settings.HANDOFF_ISSUER or not settings.HANDOFF_AUDIENCE:
