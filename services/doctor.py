@@ -174,7 +174,7 @@ def _read_organization(settings: Settings, token: str, grant: dict, timeout) -> 
     granted = set(str(grant.get("scope") or "").replace(",", " ").split())
     missing = _missing_scopes(granted) if granted else []  # Zoho leaves the scope out of some replies
     if missing:
-        return fail(name, f"the token's scope lacks {len(missing)} the portal uses ({', '.join(missing[:3])}"
+        return fail(name, f"the token's scope lacks {len(missing)} scopes the portal uses ({', '.join(missing[:3])}"
                     f"{' …' if len(missing) > 3 else ''})", NEW_REFRESH_TOKEN)
     api = settings.ZOHO_API_BASE
     try:
@@ -321,7 +321,14 @@ CHECKS: list[Callable[[Settings], Check]] = [
 
 
 def run_checks(settings: Settings) -> list[Check]:
-    return [check(settings) for check in CHECKS]
+    results = []
+    for check in CHECKS:
+        try:
+            results.append(check(settings))
+        except Exception as error:  # a doctor that stops at one surprise would hide the other checks
+            results.append(fail(check.__name__.removeprefix("check_"), f"the check itself failed "
+                                f"({type(error).__name__}: {error})", "a bug in the doctor: report it with this line"))
+    return results
 
 
 # -- helpers --------------------------------------------------------------------------------------

@@ -153,7 +153,7 @@ def narrow_accounts_server(sandbox):
 def test_a_token_without_the_portals_scopes_fails_and_says_which(doctor, narrow_accounts_server, sandbox):
     status, checks = doctor(ZOHO_ACCOUNTS_URL=narrow_accounts_server)
     assert status == 1
-    assert checks["zoho"].startswith("FAIL  zoho: the token's scope lacks 17 the portal uses "
+    assert checks["zoho"].startswith("FAIL  zoho: the token's scope lacks 17 scopes the portal uses "
                                      "(ZohoSubscriptions.settings.READ, ZohoSubscriptions.customers.CREATE, ")
     assert checks["zoho"].endswith("— generate a refresh token for this client with the scope "
                                    "ZohoSubscriptions.fullaccess.all and set ZOHO_REFRESH_TOKEN")
@@ -173,3 +173,19 @@ def test_without_any_configuration_the_doctor_says_what_is_missing():
     assert first == ("FAIL  configuration: " + MISSING_CLIENT_ID.removeprefix("Configuration error: ")
                      + " — fix it in the environment or in .env, then run the doctor again")
     assert summary == "1 failed, 0 to look at, 0 ok; the other checks need a valid configuration"
+
+
+def test_a_check_that_breaks_is_one_failed_line_and_the_others_still_run(doctor, monkeypatch):
+    """CHECKS is where new checks join (webhooks-check, say); one that raises must not hide the rest."""
+    from services import doctor as checks_module
+
+    def check_zoho(settings):
+        raise KeyError("organization")
+
+    monkeypatch.setattr(checks_module, "CHECKS", [check_zoho if c.__name__ == "check_zoho" else c
+                                                  for c in checks_module.CHECKS])
+    status, checks = doctor()
+    assert status == 1
+    assert checks["zoho"] == ("FAIL  zoho: the check itself failed (KeyError: 'organization') — a bug in the doctor: "
+                              "report it with this line")
+    assert [name for name, line in checks.items() if not line.startswith("ok ")] == ["zoho"]
