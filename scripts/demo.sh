@@ -42,11 +42,11 @@ for spec in "portal:PORTAL_PORT:$portal_port" "sandbox:SANDBOX_PORT:$sandbox_por
 done
 
 pids=()
-own_env=""
+wrote_env=""
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  if [ -n "$own_env" ] && head -n 1 .env 2>/dev/null | grep -qF "$marker"; then rm -f .env; fi
+  if [ -n "$wrote_env" ] && head -n 1 .env 2>/dev/null | grep -qF "$marker"; then rm -f .env; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -109,7 +109,7 @@ set +a
 flask_command=".venv/bin/flask"
 if [ ! -e .env ] || head -n 1 .env | grep -qF "$marker"; then
   cp "$config" .env && chmod 600 .env
-  own_env=yes
+  wrote_env=yes
   env_note="the demo's configuration is in .env (removed when the demo stops)"
 else
   flask_command=".venv/bin/flask --env-file $config"

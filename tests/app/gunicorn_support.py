@@ -47,8 +47,8 @@ def wait_until_ready(process: subprocess.Popen, url: str, timeout: float = 120) 
     deadline = time.monotonic() + timeout
     while True:
         try:
-            return requests.get(url, timeout=5)
-        except requests.ConnectionError:
+            return requests.get(url, timeout=30)
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or a worker still booting
             assert process.poll() is None, f"the server exited with status {process.returncode}"
             assert time.monotonic() < deadline, f"{url} did not answer within {timeout} s"
             time.sleep(0.2)
