@@ -24,7 +24,7 @@ import requests
 
 from config.settings import Settings
 
-CONNECT_SECONDS = 5
+CONNECT_SECONDS = 10  # as long as the portal waits for its mail server
 FULL_ACCESS = "ZohoSubscriptions.fullaccess.all"
 # The operations the portal's calls need, per Zoho module (zoho-billing-api.md §1.4: action
 # endpoints such as cancel or collect need CREATE; cards and contact persons are customers.*).
