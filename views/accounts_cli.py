@@ -65,9 +65,10 @@ def disable_user_command(email: str) -> None:
 def create_demo_users_command() -> None:
     """Sign-ins for every demo customer (a customer Zoho lists as inactive gets none), plus one pending invitation."""
     context = AuditContext.cli()
-    customers = list(get_zoho().customers.iter_all(filter_by="Status.All"))
+    customers = list(get_zoho().customers.iter_all())  # unfiltered: Zoho lists every customer
     click.echo(f"{'Email':<38} {'Password':<22} Customer")
     primary_emails = set()
+    admitted = []
     for customer in customers:
         name = customer.display_name or customer.company_name or customer.customer_id
         if not customer.email:
@@ -81,11 +82,11 @@ def create_demo_users_command() -> None:
             continue
         password = demo_password(email)
         accounts.ensure_active_user(invitee, password, context, actor=CLI_ACTOR)
+        admitted.append(customer)
         click.echo(f"{email:<38} {password:<22} {invitee.customer_name}")
     db.session.commit()
 
-    active = [customer for customer in customers if customer.email and (customer.status or "active") == "active"]
-    invitation = _invite_one_contact_person(active, primary_emails, context)
+    invitation = _invite_one_contact_person(admitted, primary_emails, context)
     if invitation is None:
         click.echo("\nNo contact person is left to invite.")
         return
