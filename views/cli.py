@@ -12,7 +12,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, FlaskGroup, ScriptInfo
 
-CONFIG_ERROR = "portal.config_error"  # app.extensions key of a command-only app
+CONFIG_ERROR = "portal_config_error"  # app.extensions key of a command-only app
 
 
 class CommandFailed(click.ClickException):
