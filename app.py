@@ -89,31 +89,27 @@ def register_extensions(app: Flask, settings: Settings) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from views import account, auth, health, portal, portal_home  # portal: issue 4's pages join portal_home.bp
-
-    from views import cards, pay, reauth  # noqa: F401  issue 5: payment and card actions join portal_home.bp
+    from views import auth, handoff, health
+    from views.portal.blueprint import bp as portal
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
-    app.register_blueprint(account.bp)
-    from views import portal_actions  # noqa: F401  issue 5 subscriptions and profile: routes join portal_home.bp
-
-    app.register_blueprint(portal_home.bp)
-    from views import handoff  # issue 6: GET/POST /handoff and `flask portal handoff-url`
-
+    app.register_blueprint(portal)
     app.register_blueprint(handoff.bp)
 
 
 def register_request_hooks(app: Flask) -> None:
-    from views.auth_session import init_auth_session
+    from views.auth_session import init_auth_session, session_actor
     from views.http_security import init_http_security
     from views.layout import init_layout
+    from views.pipeline import init_pipeline
     from views.request_id import init_request_id
 
     settings = app.extensions["settings"]
     init_request_id(app)
     init_http_security(app, settings)
     init_auth_session(app, settings)
+    init_pipeline(app, [session_actor])
     init_layout(app)
 
 

@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     HANDOFF_SECRET: str | None = None
     HANDOFF_PUBLIC_KEY: str | None = None
     HANDOFF_RETURN_URLS: str = ""  # comma-separated allow-list
-    # Handoff (issue 6): pinned algorithms (default: HS256 with a secret, EdDSA/ES256 from the
+    # Handoff: pinned algorithms (default: HS256 with a secret, EdDSA/ES256 from the
     # public key's type), key rotation (the previous key is accepted until an ISO timestamp) and
     # the product's name for the "Back to <product>" link. Keys: PEM text or a path to a PEM file.
     HANDOFF_ALGORITHMS: str = ""  # comma-separated subset of HS256, EdDSA, ES256
@@ -73,7 +73,7 @@ class Settings(BaseSettings):
     CACHE_TTL_SECONDS: int = Field(default=60, ge=0)
     STALE_MAX_SECONDS: int = Field(default=86400, ge=0)
 
-    # Customer accounts (issue 3): sessions, password policy, lockout and rate limits.
+    # Customer accounts: sessions, password policy, lockout and rate limits.
     SESSION_IDLE_MINUTES: int = Field(default=30, ge=1, le=24 * 60)
     SESSION_ABSOLUTE_HOURS: int = Field(default=12, ge=1, le=24 * 30)
     # How long a worker trusts its cached copy of a user's session version (sign-out, reset and
@@ -86,7 +86,7 @@ class Settings(BaseSettings):
     INVITATIONS_PER_HOUR: int = Field(default=10, ge=1, le=100)  # per email address
     RATELIMIT_AUTH_PER_IP: str = "30 per minute;300 per hour"  # sign-in, reset, invitation forms
 
-    # Subscriptions and profile (issue 5, write side): which plans the portal offers (a comma-separated
+    # Subscriptions and profile: which plans the portal offers (a comma-separated
     # allow-list of plan codes; empty = every active plan of PORTAL_PRODUCT_ID, or of all products),
     # which cancellations it offers, when downgrades apply, an optional retention coupon, and the label
     # of the Zoho customer custom field that holds the customer's tax registration number.

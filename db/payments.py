@@ -1,4 +1,4 @@
-"""Payment intents (issue 5): the one place the portal keeps anything about money.
+"""Payment intents: the one place the portal keeps anything about money.
 
 Zoho Billing documents no idempotency key for ``POST /invoices/{id}/collect``, so the portal guards
 each charge itself. A row holds only ids, the amount the customer confirmed (read live from Zoho),

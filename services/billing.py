@@ -1,6 +1,6 @@
 """The per-customer read model: every page's data, from Zoho through the cache, as immutable models.
 
-``billing_for(customer_id)`` is what views call. Each method returns a frozen model (Zoho's own
+``CustomerContext.billing`` (``services/context.py``) is how controllers reach it. Each method returns a frozen model (Zoho's own
 from ``zoho_client.models`` where it fits, else one of ``services.billing_models``); none takes a
 request. Ids that come from URLs are checked against the customer's own id sets first
 (``NotOwned`` → 404), so no upstream call ever carries another customer's id.
@@ -29,10 +29,9 @@ also what Home's totals and the ownership check read.
 """
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Callable, Iterable, TypeVar
 
@@ -48,7 +47,7 @@ from zoho_client.models import (
     Subscription,
     Transaction,
 )
-from zoho_client.pagination import MAX_PER_PAGE, Page
+from zoho_client.pagination import MAX_PER_PAGE, Page, iterate_pages
 
 from services.billing_models import (
     CardNotice,
@@ -71,30 +70,28 @@ from services.billing_models import (
 from services.cache import BillingCache, begin_request, build_cache
 from services.fanout import FanOut
 from services.ownership import NotOwned, require_customer, require_listed
+from services.texts import cards as card_words
+from services.policy import cards as card_policy, invoices as invoice_policy, subscriptions as subscription_policy
 from services.invoice_zip import build_invoice_zip
 from services.statement import build_statement
 from services.statement_pdf import render_statement_pdf
 from services.subscription_changes import describe_changes
 
-__all__ = ["CustomerBilling", "NotOwned", "billing_for", "init_billing"]
+__all__ = ["CustomerBilling", "NotOwned", "init_billing"]
 
 T = TypeVar("T")
 
 PER_PAGE = 25  # rows on a list page
 CHUNK = MAX_PER_PAGE  # rows per Zoho call behind those pages
-INDEX_PAGE_CAP = 50  # 10,000 invoices or payments: past that the index stops (and says so)
+# 10,000 invoices, payments or subscriptions: far beyond any customer. A longer list fails loudly
+# (ZohoPageCapReached) rather than being cut short without a word.
+PAGE_CAP = 50
 MAX_PAGE = 10_000
 
-INVOICE_FILTERS = {"all": "All", "unpaid": "Unpaid", "overdue": "OverDue", "paid": "Paid", "void": "Void"}
 INVOICE_SORTS = {"date": "date", "due_date": "due_date", "number": "invoice_number", "total": "total",
                  "balance": "balance"}
 SORT_ORDERS = {"desc": "D", "asc": "A"}
 
-# Invoices that never count towards what is owed, and are never shown to the customer (drafts).
-NOT_OWED = frozenset({"void", "draft", "paid"})
-HIDDEN_INVOICE_STATUSES = frozenset({"draft"})
-RUNNING_SUBSCRIPTIONS = ("live", "active", "trial", "unpaid", "past_due", "non_renewing", "future")
-CARD_WARNING_DAYS = 30
 TAX_ID_LABEL = re.compile(r"\b(tax|vat|gst|abn|ein|tin)\b", re.IGNORECASE)
 
 
@@ -111,16 +108,6 @@ def init_billing(app, settings) -> None:
     """Build the app's cache and fan-out pool, and reset the per-request "as of" notice each request."""
     app.extensions["billing"] = BillingRuntime(cache=build_cache(settings), fanout=FanOut())
     app.before_request(begin_request)
-
-
-def billing_for(customer_id: str) -> "CustomerBilling":
-    """The signed-in customer's read model, on the app's Zoho client, cache and pool."""
-    from flask import current_app  # the one app accessor this module needs, like services.zoho.get_zoho
-
-    from services.zoho import get_zoho
-
-    runtime: BillingRuntime = current_app.extensions["billing"]
-    return CustomerBilling(customer_id, get_zoho(), runtime.cache, runtime.fanout)
 
 
 def _today_utc() -> date:
@@ -176,7 +163,15 @@ class CustomerBilling:
             trials=trials_of(subscriptions, today),
             expiring_cards=expiring_cards(got["cards"], subscriptions, today),
             subscriptions=subscriptions,
+            card_on_file=card_policy.card_on_file(got["cards"]),
         )
+
+    def cards(self) -> tuple[Card, ...]:
+        return self._load(self._cards_spec())
+
+    def card_on_file(self, subscription: Subscription | None = None) -> Card | None:
+        """The card Zoho charges (for ``subscription`` when given); the cards policy says which."""
+        return card_policy.card_on_file(self.cards(), subscription)
 
     def customer(self) -> Customer:
         return self._load(self._customer_spec())
@@ -188,7 +183,7 @@ class CustomerBilling:
 
     def invoices(self, status: str = "all", sort: str = "date", order: str = "desc", page: int = 1) -> InvoicePage:
         """One page (``PER_PAGE`` rows) of the customer's invoices, filtered and sorted by Zoho."""
-        if status not in INVOICE_FILTERS or sort not in INVOICE_SORTS or order not in SORT_ORDERS:
+        if status not in invoice_policy.LIST_FILTERS or sort not in INVOICE_SORTS or order not in SORT_ORDERS:
             raise ValueError("unknown invoice status, sort column or order")
         page = max(1, min(int(page), MAX_PAGE))
         first_row = (page - 1) * PER_PAGE
@@ -263,7 +258,7 @@ class CustomerBilling:
         notes = tuple(self._fanout.map(self._credit_note, ids))
         available: dict[str, Decimal] = {}
         for note in notes:
-            if note.balance is not None and note.status != "void":
+            if note.balance is not None and invoice_policy.credit_note_counts(note):
                 available[note.balance.currency] = available.get(note.balance.currency, Decimal("0")) + note.balance.amount
         return CreditNoteListing(
             items=notes,
@@ -284,6 +279,16 @@ class CustomerBilling:
         """Every subscription of the customer, whatever its status (Zoho's list rows)."""
         return self._load(self._subscriptions_spec())
 
+    def running_subscriptions(self) -> tuple[SubscriptionDetail, ...]:
+        """The full detail of every subscription still running (list rows leave out the card, the
+        plan and the add-ons that pages and policies need), fetched concurrently."""
+        running = [s.subscription_id for s in self.subscriptions() if subscription_policy.is_running(s)]
+        found = self._cache.peek_many([self._cache.key(self.customer_id, "subscriptions", "detail", sid)
+                                       for sid in running])
+        missing = [sid for sid, hit in zip(running, found) if hit is None]
+        loaded = dict(zip(missing, self._fanout.map(self.subscription, missing)))
+        return tuple(hit if hit is not None else loaded[sid] for sid, hit in zip(running, found))
+
     def subscription(self, subscription_id: str) -> SubscriptionDetail:
         """Plan, add-ons, coupon, card, term and the changes scheduled for the end of the term."""
         require_listed("subscription", subscription_id, {s.subscription_id for s in self.subscriptions()})
@@ -296,7 +301,7 @@ class CustomerBilling:
             found: Subscription = got["subscription"]
             require_customer("subscription", subscription_id, found.customer_id, self.customer_id)
             return SubscriptionDetail(subscription=found, scheduled_changes=describe_changes(found, got["scheduled"]),
-                                      card=found.card)
+                                      card=found.card, has_scheduled_change=got["scheduled"] is not None)
 
         return self._cached(("subscriptions", "detail", subscription_id), load)
 
@@ -361,7 +366,7 @@ class CustomerBilling:
 
     def _subscriptions_spec(self) -> tuple:
         def load() -> tuple[Subscription, ...]:
-            rows = _all_pages(lambda n: self._zoho.subscriptions.list(customer_id=self.customer_id, page=n,
+            rows = every_item(lambda n: self._zoho.subscriptions.list(customer_id=self.customer_id, page=n,
                                                                       per_page=CHUNK))
             return tuple(s for s in rows if s.customer_id in (None, self.customer_id))
 
@@ -370,10 +375,10 @@ class CustomerBilling:
     def _invoice_chunk_spec(self, status: str, sort: str, order: str, chunk: int) -> tuple:
         def load() -> Page[Invoice]:
             found = self._zoho.invoices.list(
-                customer_id=self.customer_id, status=INVOICE_FILTERS[status], sort_column=INVOICE_SORTS[sort],
+                customer_id=self.customer_id, status=invoice_policy.LIST_FILTERS[status], sort_column=INVOICE_SORTS[sort],
                 sort_order=SORT_ORDERS[order], page=chunk, per_page=CHUNK)
             rows = tuple(i for i in found.items
-                         if i.status not in HIDDEN_INVOICE_STATUSES and i.customer_id in (None, self.customer_id))
+                         if invoice_policy.is_shown(i) and i.customer_id in (None, self.customer_id))
             return Page(items=rows, page=found.page, per_page=found.per_page, has_more_page=found.has_more_page)
 
         return self._cache.key(self.customer_id, "invoices", status, sort, order, chunk), load
@@ -383,7 +388,7 @@ class CustomerBilling:
 
     def _transactions_spec(self, kind: str, resource: str) -> tuple:
         def load() -> tuple[Transaction, ...]:
-            return tuple(_all_pages(lambda n: self._zoho.transactions.list(self.customer_id, kind, page=n,
+            return tuple(every_item(lambda n: self._zoho.transactions.list(self.customer_id, kind, page=n,
                                                                          per_page=CHUNK)))
 
         return self._cache.key(self.customer_id, resource, "index"), load
@@ -407,14 +412,12 @@ class CustomerBilling:
         return self._cache.key(self.customer_id, "cards"), load
 
     def _invoice_index(self, first_chunk: Page[Invoice] | None = None) -> InvoiceIndex:
-        chunk = first_chunk or self._invoice_chunk("all", "date", "desc", 1)
-        rows = list(chunk.items)
-        number = 1
-        while chunk.has_more_page and number < INDEX_PAGE_CAP:
-            number += 1
-            chunk = self._invoice_chunk("all", "date", "desc", number)
-            rows.extend(chunk.items)
-        return InvoiceIndex(tuple(_invoice_row(i) for i in rows))
+        def chunk(number: int) -> Page[Invoice]:
+            if number == 1 and first_chunk is not None:
+                return first_chunk
+            return self._invoice_chunk("all", "date", "desc", number)
+
+        return InvoiceIndex(tuple(_invoice_row(i) for i in every_item(chunk)))
 
     def _require_invoice(self, invoice_id: str) -> InvoiceRow:
         if isinstance(invoice_id, str):
@@ -457,14 +460,9 @@ class CustomerBilling:
 # -- pure helpers (tested on their own) ------------------------------------------------------------------
 
 
-def _all_pages(fetch: Callable[[int], Page[T]]) -> list[T]:
-    items: list[T] = []
-    for number in range(1, INDEX_PAGE_CAP + 1):
-        page = fetch(number)
-        items.extend(page.items)
-        if not page.has_more_page:
-            break
-    return items
+def every_item(fetch: Callable[[int], Page[T]]) -> list[T]:
+    """Every row of a Zoho list, page by page (the one paging loop of the portal)."""
+    return list(iterate_pages(fetch, PAGE_CAP))
 
 
 def _none_if_missing(call: Callable[[], T]) -> T | None:
@@ -482,7 +480,7 @@ def _invoice_row(invoice: Invoice) -> InvoiceRow:
 
 def outstanding_of(rows: Iterable[InvoiceRow]) -> Outstanding:
     """Count, per-currency totals (exact Decimals) and the oldest due of the invoices still owed."""
-    owed = [r for r in rows if r.status not in NOT_OWED and r.balance is not None and r.balance.amount > 0]
+    owed = [r for r in rows if invoice_policy.is_owed(r)]
     totals: dict[str, Decimal] = {}
     for row in owed:
         totals[row.balance.currency] = totals.get(row.balance.currency, Decimal("0")) + row.balance.amount
@@ -508,44 +506,25 @@ def trials_of(subscriptions: Iterable[Subscription], today: date) -> tuple[Trial
         TrialNotice(subscription_id=s.subscription_id, plan_name=s.plan_name or (s.plan.name if s.plan else s.name),
                     trial_ends_at=s.trial_ends_at, days_left=max(0, (s.trial_ends_at - today).days))
         for s in subscriptions
-        if s.status == "trial" and s.trial_ends_at is not None
+        if subscription_policy.is_trial(s) and s.trial_ends_at is not None
     )
 
 
-def card_expiry_day(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
 def expiring_cards(cards: Iterable[Card], subscriptions: Iterable[Subscription], today: date) -> tuple[CardNotice, ...]:
-    """Cards that expire within 30 days (or have expired), tied to a running subscription to update."""
-    running = [s for s in subscriptions if s.status in RUNNING_SUBSCRIPTIONS]
+    """Cards that expire within the warning window (or have expired), tied to a running subscription to update."""
+    running = [s for s in subscriptions if subscription_policy.is_running(s)]
     if not running:
         return ()  # a card no subscription charges cannot fail a payment
     target = running[0].subscription_id
     notices = []
-    for card in cards:
-        if card.status not in (None, "active") or not card.expiry_month or not card.expiry_year:
-            continue
-        if not 1 <= card.expiry_month <= 12:
-            continue
-        expires_on = card_expiry_day(card.expiry_year, card.expiry_month)
-        if expires_on - today > timedelta(days=CARD_WARNING_DAYS):
-            continue
-        expired = expires_on < today
+    for card in card_policy.expiring(cards, today):
+        expires_on = card_policy.expires_on(card)
         notices.append(CardNotice(
             subscription_id=target, card_id=card.card_id, last_four_digits=card.last_four_digits,
-            expiry_month=card.expiry_month, expiry_year=card.expiry_year, expires_on=expires_on, expired=expired,
-            expiry_text=_expiry_text(expires_on, today),
+            expiry_month=card.expiry_month, expiry_year=card.expiry_year, expires_on=expires_on,
+            expired=expires_on < today, expiry_text=card_words.expiry_text(expires_on, today),
         ))
     return tuple(notices)
-
-
-def _expiry_text(expires_on: date, today: date) -> str:
-    if expires_on < today:
-        return f"at the end of {calendar.month_name[expires_on.month]} {expires_on.year} and has expired"
-    if (expires_on.year, expires_on.month) == (today.year, today.month):
-        return "at the end of this month"
-    return f"at the end of {calendar.month_name[expires_on.month]} {expires_on.year}"
 
 
 def credit_note_view(note: CreditNote) -> CreditNoteView:

@@ -140,6 +140,7 @@ class Summary:
     trials: tuple[TrialNotice, ...]
     expiring_cards: tuple[CardNotice, ...]
     subscriptions: tuple[Subscription, ...]
+    card_on_file: Card | None
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,7 @@ class SubscriptionDetail:
     subscription: Subscription
     scheduled_changes: tuple[ScheduledChange, ...]
     card: CardSummary | Card | None  # the card the subscription charges, if any
+    has_scheduled_change: bool = False  # a plan or add-on change waits for the end of the term
 
 
 @dataclass(frozen=True)

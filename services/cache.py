@@ -281,6 +281,10 @@ class BillingCache:
 
     def _load(self, key: CacheKey, name: str, loader: Callable[[], T], ttl: float, lock) -> T:
         try:
+            # The worker that held the lock before us may have stored the value just before releasing it.
+            hit = self._with_backend(lambda b: b.get(name))
+            if hit is not None:
+                return hit.value
             generation = self._generation(key)
             value = loader()
             ensure_immutable(value)

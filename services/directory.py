@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from services.zoho import get_zoho
+from services.policy import customers as customer_policy
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def find_invitee(email: str, *, customer_id: str | None = None) -> Invitee | Non
         found = _match(client, customer, email)
         if found is not None:
             return found
-    for customer in client.customers.iter_all(filter_by="Status.Active"):
+    for customer in client.customers.iter_all(filter_by=customer_policy.ACTIVE_FILTER):
         found = _match(client, customer, email, primary=False)
         if found is not None:
             return found
@@ -65,7 +66,7 @@ def find_invitee(email: str, *, customer_id: str | None = None) -> Invitee | Non
 
 
 def _match(client, customer, email: str, *, primary: bool = True) -> Invitee | None:
-    if (customer.status or "active") != "active":
+    if not customer_policy.is_active(customer):
         return None
     company = customer.company_name or customer.display_name or ""
     if primary and (customer.email or "").lower() == email:

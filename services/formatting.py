@@ -1,8 +1,7 @@
-"""Money, dates and statuses as people read them: Babel by currency and locale, plain-word badges.
+"""Money and dates as people read them: Babel by currency and locale.
 
-``register_template_filters(app)`` makes them Jinja filters: ``money``, ``date``, ``datetime``,
-``status_label``, ``status_badge`` and ``payment_mode_label``. Templates never compute money or
-parse Zoho's status words themselves.
+``register_template_filters(app)`` makes them Jinja filters: ``money``, ``date`` and ``datetime``.
+Templates never compute money themselves; the words for states come from the policies.
 """
 from __future__ import annotations
 
@@ -19,57 +18,6 @@ from zoho_client.models import Money
 
 DEFAULT_LOCALE = "en_US"
 MISSING = "—"
-
-# Zoho's status words (invoices, payments, credit notes, subscriptions) → (label, badge kind).
-# Badge kinds match the stylesheet: success, warning, danger, info, neutral.
-STATUSES: dict[str, tuple[str, str]] = {
-    # invoices
-    "paid": ("Paid", "success"),
-    "sent": ("Unpaid", "warning"),
-    "unpaid": ("Unpaid", "warning"),
-    "viewed": ("Unpaid", "warning"),
-    "overdue": ("Overdue", "danger"),
-    "partially_paid": ("Partly paid", "warning"),
-    "void": ("Void", "neutral"),
-    "draft": ("Draft", "neutral"),
-    "pending": ("Pending", "info"),
-    # payments
-    "success": ("Received", "success"),
-    "failure": ("Failed", "danger"),
-    "failed": ("Failed", "danger"),
-    "refunded": ("Refunded", "neutral"),
-    # credit notes
-    "open": ("Available", "success"),
-    "closed": ("Used", "neutral"),
-    # subscriptions
-    "live": ("Active", "success"),
-    "active": ("Active", "success"),
-    "trial": ("Trial", "info"),
-    "future": ("Starts later", "info"),
-    "non_renewing": ("Cancels at end of term", "warning"),
-    "past_due": ("Payment overdue", "danger"),
-    "unpaid_subscription": ("Unpaid", "danger"),
-    "cancelled": ("Cancelled", "neutral"),
-    "cancelled_from_dunning": ("Cancelled (unpaid)", "neutral"),
-    "expired": ("Expired", "neutral"),
-    "trial_expired": ("Trial ended", "neutral"),
-    "creation_failed": ("Not started", "danger"),
-    "in_progress": ("Being set up", "info"),
-}
-
-PAYMENT_MODES = {
-    "autotransaction": "Card (automatic)",
-    "creditcard": "Card",
-    "card": "Card",
-    "banktransfer": "Bank transfer",
-    "bankremittance": "Bank remittance",
-    "ach": "Bank debit (ACH)",
-    "check": "Cheque",
-    "cash": "Cash",
-    "paypal": "PayPal",
-    "others": "Other",
-}
-
 
 # Pages show the same few amounts and dates again and again; Babel takes ~15 µs a call, a hit ~0.1 µs.
 @lru_cache(maxsize=8192)
@@ -117,41 +65,6 @@ def format_datetime(value: datetime | None, time_zone: str | None = None, locale
     return babel_format_datetime(value, format=format, tzinfo=_zone(time_zone), locale=locale)
 
 
-def _status_word(value) -> str:
-    status = getattr(value, "status", value)
-    return str(status or "").strip().lower().replace(" ", "_")
-
-
-def status_label(value, kind: str | None = None, today: date | None = None) -> str:
-    """Plain words for a status (a Zoho status string, or an object with ``.status``).
-
-    Given a subscription (or anything with ``status`` and ``trial_ends_at``) in trial and ``today``,
-    the label counts the days: "Trial — 12 days left".
-    """
-    word = _status_word(value)
-    if kind == "subscription" and word == "unpaid":
-        word = "unpaid_subscription"
-    if word == "trial" and today is not None and getattr(value, "trial_ends_at", None):
-        days = max(0, (value.trial_ends_at - today).days)
-        return f"Trial — {days} day{'' if days == 1 else 's'} left"
-    if word in STATUSES:
-        return STATUSES[word][0]
-    return word.replace("_", " ").capitalize() if word else "Unknown"
-
-
-def status_badge(value, kind: str | None = None) -> str:
-    """The badge kind for a status: success, warning, danger, info or neutral."""
-    word = _status_word(value)
-    if kind == "subscription" and word == "unpaid":
-        word = "unpaid_subscription"
-    return STATUSES.get(word, ("", "neutral"))[1]
-
-
-def payment_mode_label(mode: str | None) -> str:
-    word = (mode or "").strip().lower().replace(" ", "")
-    return PAYMENT_MODES.get(word, word.capitalize() if word else "Payment")
-
-
 def register_template_filters(app) -> None:
     """Jinja filters for every template. The org's time zone comes from the cached organization
     profile when it is cached (a filter never calls Zoho), else UTC."""
@@ -169,6 +82,3 @@ def register_template_filters(app) -> None:
     app.add_template_filter(lambda d, fmt="medium", loc=None: format_date(d, loc or locale, fmt), "date")
     app.add_template_filter(
         lambda dt, fmt="medium", loc=None: format_datetime(dt, org_time_zone(), loc or locale, fmt), "datetime")
-    app.add_template_filter(status_label, "status_label")
-    app.add_template_filter(status_badge, "status_badge")
-    app.add_template_filter(payment_mode_label, "payment_mode_label")

@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from config.settings import Settings
+from services.policy import customers as customer_policy
 
 TOKEN_TYPE = "handoff+jwt"
 MAX_LIFETIME_SECONDS = 60
@@ -410,9 +411,8 @@ def redeem(
         raise HandoffRefused(refusal.check, refusal.detail, claims) from None
     if customer is None:
         raise HandoffRefused("customer_unknown", "no such Zoho customer", claims)
-    status = (getattr(customer, "status", None) or "").lower()
-    if status != "active":
-        raise HandoffRefused("customer_inactive", f"customer status is {status[:20]!r}", claims)
+    if not customer_policy.is_active(customer):
+        raise HandoffRefused("customer_inactive", f"customer status is {str(customer.status)[:20]!r}", claims)
     return HandoffGrant(claims=claims, customer=customer)
 
 

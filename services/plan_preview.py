@@ -26,13 +26,13 @@ from typing import Mapping
 
 from zoho_client.models import Addon, Coupon, Money, Plan, Subscription
 
+from services.policy import subscriptions as subscription_policy
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
 
 NOW = "now"
 END_OF_TERM = "end_of_term"
-# Statuses in which Zoho changes the plan at once without charging (the first charge is still ahead).
-NOT_YET_BILLED = frozenset({"trial", "future"})
 
 
 @dataclass(frozen=True)
@@ -152,8 +152,8 @@ def estimate(sub: Subscription, new_plan: Plan, current_catalog: Decimal | None,
     else:
         direction = "upgrade" if new_catalog > current_catalog else "downgrade"
 
-    status = sub.status or ""
-    if status in NOT_YET_BILLED:
+    billed_yet = subscription_policy.is_billed_yet(sub)
+    if not billed_yet:
         timing = NOW
     elif direction == "downgrade" and downgrade_at_end_of_term:
         timing = END_OF_TERM
@@ -178,7 +178,7 @@ def estimate(sub: Subscription, new_plan: Plan, current_catalog: Decimal | None,
     effective_on: date | None = today
     next_billing = sub.next_billing_at
 
-    if status in NOT_YET_BILLED:
+    if not billed_yet:
         charge = credit = Money(ZERO, currency) if currency else None
         first = sub.trial_ends_at or sub.next_billing_at
         notes.append("Nothing is charged now: the new plan's first charge is on "
@@ -215,8 +215,8 @@ def estimate(sub: Subscription, new_plan: Plan, current_catalog: Decimal | None,
         current_plan_name=(sub.plan.name if sub.plan else None) or sub.plan_name or "your current plan",
         new_plan_name=new_plan.name or new_plan.plan_code, direction=direction, timing=timing,
         effective_on=effective_on, current_amount=sub.amount, new_amount=new_amount,
-        charge_now=charge if new_amount is not None or timing == END_OF_TERM or status in NOT_YET_BILLED else None,
-        credit_now=credit, net_now=net if new_amount is not None or timing == END_OF_TERM or status in NOT_YET_BILLED else None,
+        charge_now=charge if new_amount is not None or timing == END_OF_TERM or not billed_yet else None,
+        credit_now=credit, net_now=net if new_amount is not None or timing == END_OF_TERM or not billed_yet else None,
         next_billing_on=next_billing, new_interval=new_plan.interval, new_interval_unit=new_plan.interval_unit,
         unchanged=unchanged, notes=tuple(notes),
     )

@@ -15,12 +15,11 @@ from typing import Iterable, Mapping
 from zoho_client.models import Money, Transaction
 
 from services.billing_models import CurrencyStatement, InvoiceRow, Statement, StatementLine
+from services.policy import invoices as invoice_policy
+from services.texts import invoices as words
 
 ZERO = Decimal("0")
 NO_CURRENCY = "XXX"  # ISO 4217's "no currency": a customer with no currency and no documents
-SKIPPED_INVOICES = frozenset({"void", "draft"})
-SKIPPED_CREDITS = frozenset({"void", "draft"})
-SKIPPED_PAYMENTS = frozenset({"failure", "failed", "void"})
 # Same-day order: a charge before what settles it, so a running balance never dips below zero oddly.
 KIND_ORDER = {"invoice": 0, "credit_note": 1, "payment": 2}
 
@@ -30,13 +29,14 @@ def _movements(invoices: Iterable[InvoiceRow], payments: Iterable[Transaction], 
     """(date, kind, id, number, currency, signed amount) for everything that moves the balance."""
     moves = []
     for row in invoices:
-        if row.status in SKIPPED_INVOICES or row.invoice_date is None or row.total is None:
+        if not invoice_policy.moves_balance(row) or row.invoice_date is None or row.total is None:
             continue
         moves.append((row.invoice_date, "invoice", row.invoice_id, row.invoice_number, row.total.currency,
                       row.total.amount))
-    for kind, rows, skipped in (("payment", payments, SKIPPED_PAYMENTS), ("credit_note", credits, SKIPPED_CREDITS)):
+    for kind, rows, counts in (("payment", payments, invoice_policy.payment_counts),
+                               ("credit_note", credits, invoice_policy.credit_note_counts)):
         for t in rows:
-            if (t.status or "") in skipped or t.date is None or t.amount is None:
+            if not counts(t) or t.date is None or t.amount is None:
                 continue
             moves.append((t.date, kind, t.transaction_id, numbers.get(t.transaction_id),
                           t.currency_code or fallback_currency, -t.amount))
@@ -45,8 +45,7 @@ def _movements(invoices: Iterable[InvoiceRow], payments: Iterable[Transaction], 
 
 
 def _description(kind: str, number: str | None) -> str:
-    label = {"invoice": "Invoice", "payment": "Payment", "credit_note": "Credit note"}[kind]
-    return f"{label} {number}" if number else label
+    return words.statement_line(kind, number)
 
 
 def build_statement(start: date, end: date, invoices: Iterable[InvoiceRow], payments: Iterable[Transaction],

@@ -8,35 +8,35 @@ from __future__ import annotations
 from zoho_client.models import Subscription
 
 from services.billing_models import ScheduledChange
-from services.formatting import format_money
+from services.policy import subscriptions as subscription_policy
+from services.texts import subscriptions as words
 
 
 def describe_changes(current: Subscription, future: Subscription | None) -> tuple[ScheduledChange, ...]:
     changes: list[ScheduledChange] = []
     when = current.current_term_ends_at
-    if current.status == "non_renewing":
-        changes.append(ScheduledChange("The subscription cancels at the end of the current term",
-                                       current.expires_at or when))
+    if subscription_policy.is_cancellation_scheduled(current):
+        changes.append(ScheduledChange(words.CHANGE_CANCELS, subscription_policy.ends_on(current)))
     if future is None:
         return tuple(changes)
     now_plan, next_plan = current.plan, future.plan
     if now_plan and next_plan and now_plan.plan_code != next_plan.plan_code:
-        changes.append(ScheduledChange(f"Plan changes from {now_plan.name or now_plan.plan_code} "
-                                       f"to {next_plan.name or next_plan.plan_code}", when))
+        changes.append(ScheduledChange(words.change_plan(now_plan.name or now_plan.plan_code,
+                                                         next_plan.name or next_plan.plan_code), when))
     elif now_plan and next_plan and now_plan.quantity != next_plan.quantity:
-        changes.append(ScheduledChange(f"Quantity changes from {now_plan.quantity} to {next_plan.quantity}", when))
+        changes.append(ScheduledChange(words.change_quantity(now_plan.quantity, next_plan.quantity), when))
     now_addons = {a.addon_code: a for a in current.addons}
     next_addons = {a.addon_code: a for a in future.addons}
     for code in sorted(next_addons.keys() - now_addons.keys()):
-        changes.append(ScheduledChange(f"Add-on {next_addons[code].name or code} is added", when))
+        changes.append(ScheduledChange(words.change_addon_added(next_addons[code].name or code), when))
     for code in sorted(now_addons.keys() - next_addons.keys()):
-        changes.append(ScheduledChange(f"Add-on {now_addons[code].name or code} is removed", when))
+        changes.append(ScheduledChange(words.change_addon_removed(now_addons[code].name or code), when))
     for code in sorted(now_addons.keys() & next_addons.keys()):
         if now_addons[code].quantity != next_addons[code].quantity:
-            changes.append(ScheduledChange(f"Add-on {next_addons[code].name or code} quantity changes from "
-                                           f"{now_addons[code].quantity} to {next_addons[code].quantity}", when))
+            changes.append(ScheduledChange(words.change_addon_quantity(
+                next_addons[code].name or code, now_addons[code].quantity, next_addons[code].quantity), when))
     if future.amount is not None and (current.amount is None or future.amount.amount != current.amount.amount):
-        changes.append(ScheduledChange(f"The price becomes {format_money(future.amount)}", when))
+        changes.append(ScheduledChange(words.change_price(future.amount), when))
     if not changes:
-        changes.append(ScheduledChange("A change to the subscription is scheduled", when))
+        changes.append(ScheduledChange(words.CHANGE_SCHEDULED, when))
     return tuple(changes)

@@ -3,26 +3,28 @@ password reset and accepting an invitation.
 
 Emailed links arrive as ``/reset?token=…`` and ``/invite?token=…``: the token is moved into the
 session and the browser is sent (303) to the same path without it, so that it does not linger
-in the address bar, the history or access logs. Views parse, call one service, commit once.
+in the address bar, the history or access logs. Views parse and call one service; the pipeline
+commits once.
 """
 from __future__ import annotations
 
 import time
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
-from extensions import db, limiter
+from extensions import limiter
 from services import accounts, authentication, password_reset
 from services.accounts import AccountError
 from services.authentication import AccountLocked
 from services.safe_redirect import safe_next
 from views.auth_forms import EmptyForm, ForgotPasswordForm, LoginForm, NewPasswordForm, SecondFactorForm
-from views.auth_session import (
-    PENDING_SECOND_FACTOR, audit_context, current_session_id, end_session, start_session,
-)
+from services.context import RequestContext
+from services.texts import account as words
+from views.auth_session import PENDING_SECOND_FACTOR, current_session_id, end_session, start_session
+from views.pipeline import Audience, PipelineBlueprint
 
-bp = Blueprint("auth", __name__)
+bp = PipelineBlueprint("auth", __name__, audience=Audience.PUBLIC)
 SECOND_FACTOR_WINDOW = 300  # seconds between the password step and the code step
 LINK_TOKEN_KEYS = {accounts.INVITATION_PATH: "invite_token", password_reset.RESET_PATH: "reset_token"}
 
@@ -36,7 +38,7 @@ def _home() -> str:
 
 
 def _refused(template: str, form, error: AccountError, **context):
-    db.session.commit()  # the failure's audit rows and lockout count stay, even though we refuse
+    # A refusal is an answer, not a failure: the pipeline keeps its audit rows and lockout count.
     headers = {"Retry-After": str(error.retry_after)} if isinstance(error, AccountLocked) else {}
     return render_template(template, form=form, error=error.message, **context), error.status, headers
 
@@ -48,7 +50,7 @@ def _invalid(template: str, form, **context):
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(auth_ip_limit, methods=["POST"])
-def login():
+def login(ctx: RequestContext):
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
@@ -57,24 +59,22 @@ def login():
     if not form.validate_on_submit():
         return _invalid("auth/login.html", form)
     try:
-        checked = authentication.check_password(form.email.data, form.password.data, audit_context())
+        checked = authentication.check_password(form.email.data, form.password.data, ctx.audit)
     except AccountError as error:
         form.password.data = ""
         return _refused("auth/login.html", form, error)
     if checked.needs_second_factor:
-        db.session.commit()
         session.clear()
         session[PENDING_SECOND_FACTOR] = {"uid": checked.user.id, "at": int(time.time()), "next": form.next.data}
         return redirect(url_for("auth.second_factor"), 303)
-    authentication.complete_sign_in(checked.user, audit_context(), method="password")
-    db.session.commit()
+    authentication.complete_sign_in(checked.user, ctx.audit, method="password")
     start_session(checked.user)
     return redirect(safe_next(form.next.data, _home()), 303)
 
 
 @bp.route("/login/verify", methods=["GET", "POST"])
 @limiter.limit(auth_ip_limit, methods=["POST"])
-def second_factor():
+def second_factor(ctx: RequestContext):
     pending = session.get(PENDING_SECOND_FACTOR)
     if not pending or time.time() - pending.get("at", 0) > SECOND_FACTOR_WINDOW:
         session.pop(PENDING_SECOND_FACTOR, None)
@@ -84,53 +84,37 @@ def second_factor():
     if not form.validate_on_submit():
         return _invalid("auth/second_factor.html", form)
     try:
-        user = authentication.check_second_factor(pending["uid"], form.code.data, audit_context())
+        user = authentication.check_second_factor(pending["uid"], form.code.data, ctx.audit)
     except AccountError as error:
         return _refused("auth/second_factor.html", form, error)
-    authentication.complete_sign_in(user, audit_context(), method="password+totp")
-    db.session.commit()
+    authentication.complete_sign_in(user, ctx.audit, method="password+totp")
     start_session(user)
     return redirect(safe_next(pending.get("next"), _home()), 303)
 
 
 @bp.get("/logout")
 @login_required
-def logout_confirm():
+def logout_confirm(ctx: RequestContext):
     # GET never changes state: it only offers the button.
     return render_template("auth/logout.html", form=EmptyForm())
 
 
 @bp.post("/logout")
 @login_required
-def logout():
-    authentication.sign_out(current_user.user_id, current_user.customer_id, current_session_id(), audit_context())
-    db.session.commit()
+def logout(ctx: RequestContext):
+    authentication.sign_out(current_user.user_id, current_user.customer_id, current_session_id(), ctx.audit)
     end_session()
-    flash("You have signed out.", "success")
-    return redirect(url_for("auth.login"), 303)
-
-
-@bp.post("/logout-all")
-@login_required
-def logout_all():
-    if current_user.via_handoff:  # no portal account: this one session is all there is
-        authentication.sign_out(0, current_user.customer_id, current_session_id(), audit_context())
-    else:
-        authentication.sign_out_everywhere(current_user.user_id, audit_context())
-    db.session.commit()
-    end_session()
-    flash("You have been signed out on every device.", "success")
+    flash(words.SIGNED_OUT, "success")
     return redirect(url_for("auth.login"), 303)
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
 @limiter.limit(auth_ip_limit, methods=["POST"])
-def forgot_password():
+def forgot_password(ctx: RequestContext):
     form = ForgotPasswordForm()
     if not form.validate_on_submit():
         return _invalid("auth/forgot.html", form)
-    password_reset.request_reset(form.email.data, audit_context())
-    db.session.commit()
+    password_reset.request_reset(form.email.data, ctx.audit)
     # The same page whether or not the address has an account.
     return render_template("auth/forgot_sent.html")
 
@@ -150,7 +134,7 @@ def _link_invalid():
 
 @bp.route(password_reset.RESET_PATH, methods=["GET", "POST"])
 @limiter.limit(auth_ip_limit, methods=["POST"])
-def reset_password():
+def reset_password(ctx: RequestContext):
     stashed = _stash_link_token()
     if stashed is not None:
         return stashed
@@ -163,19 +147,17 @@ def reset_password():
     if not form.validate_on_submit():
         return _invalid("auth/reset.html", form, email=user.email)
     try:
-        password_reset.complete_reset(token, form.password.data, audit_context())
+        password_reset.complete_reset(token, form.password.data, ctx.audit)
     except AccountError as error:
-        db.session.rollback()
         return render_template("auth/reset.html", form=form, email=user.email, error=error.message), error.status
-    db.session.commit()
     end_session()  # no automatic sign-in after a reset
-    flash("Your password has been changed. Sign in with your new password.", "success")
+    flash(words.PASSWORD_RESET, "success")
     return redirect(url_for("auth.login"), 303)
 
 
 @bp.route(accounts.INVITATION_PATH, methods=["GET", "POST"])
 @limiter.limit(auth_ip_limit, methods=["POST"])
-def accept_invitation():
+def accept_invitation(ctx: RequestContext):
     stashed = _stash_link_token()
     if stashed is not None:
         return stashed
@@ -188,12 +170,10 @@ def accept_invitation():
     if not form.validate_on_submit():
         return _invalid("auth/accept_invitation.html", form, person=user)
     try:
-        user = accounts.accept_invitation(token, form.password.data, audit_context())
+        user = accounts.accept_invitation(token, form.password.data, ctx.audit)
     except AccountError as error:
-        db.session.rollback()
         return render_template("auth/accept_invitation.html", form=form, person=user, error=error.message), error.status
-    authentication.complete_sign_in(user, audit_context(), method="invitation")
-    db.session.commit()
+    authentication.complete_sign_in(user, ctx.audit, method="invitation")
     start_session(user)
-    flash("Welcome! Your password is set and you are signed in.", "success")
+    flash(words.WELCOME, "success")
     return redirect(_home(), 303)

@@ -13,14 +13,16 @@ import time
 from dataclasses import dataclass
 
 from flask import Flask, flash, g, request, session
-from flask_login import UserMixin, login_user
+from flask_login import UserMixin, current_user, login_user
 
 from config.settings import Settings
 from db.models import PortalUser
-from extensions import db, login_manager
+from extensions import login_manager
 from services import authentication
+from services.actors import Actor, ActorKind
 from services.audit import AuditContext
 from services.sessions import session_store
+from services.texts import account as words
 
 # Session keys (short: they travel in every request's cookie).
 CUSTOMER, NAME, EMAIL, VERSION, SESSION_ID, SIGNED_IN_AT, SEEN_AT = "cid", "nm", "em", "sv", "sid", "iat", "seen"
@@ -43,6 +45,16 @@ class SessionUser(UserMixin):
 
     def get_id(self) -> str:
         return HANDOFF_ID_PREFIX + self.customer_id if self.via_handoff else str(self.user_id)
+
+
+def session_actor() -> Actor | None:
+    """The actor of the customer's own session: a portal user, or the product's handoff."""
+    if not current_user.is_authenticated:
+        return None
+    user: SessionUser = current_user
+    return Actor(kind=ActorKind.HANDOFF if user.via_handoff else ActorKind.PORTAL_USER,
+                 customer_id=user.customer_id, display_name=user.display_name, email=user.email,
+                 session_id=user.session_id, portal_user_id=None if user.via_handoff else user.user_id)
 
 
 def audit_context() -> AuditContext:
@@ -128,7 +140,7 @@ def init_auth_session(app: Flask, settings: Settings) -> None:
         WTF_CSRF_TIME_LIMIT=settings.SESSION_ABSOLUTE_HOURS * 3600,
     )
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message = words.SIGN_IN_TO_CONTINUE
     login_manager.login_message_category = "info"
     login_manager.session_protection = None  # the session version does this job, without IP pinning
     login_manager.user_loader(_load_user)
@@ -149,6 +161,6 @@ def init_auth_session(app: Flask, settings: Settings) -> None:
         user_id, customer_id = session.get("_user_id"), session.get(CUSTOMER)
         via_handoff = session.get(VIA) == "handoff"
         session.clear()
+        # Recorded in the request's transaction: the pipeline commits it with the page that follows.
         authentication.record_session_expired(0 if via_handoff else int(user_id), customer_id, reason, audit_context())
-        db.session.commit()
-        flash("You were signed out because your session expired. Please sign in again.", "info")
+        flash(words.SESSION_EXPIRED, "info")

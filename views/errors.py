@@ -67,12 +67,6 @@ def _handle_zoho_error(error):
     return render_error(500)
 
 
-def _handle_not_owned(error):
-    # Another customer's id and an unknown id look the same: a 404 that never confirms existence.
-    log.info("object not owned by the signed-in customer", extra={"object_kind": error.kind})
-    return render_error(404)
-
-
 def _handle_unexpected(error: Exception):
     # HTTPExceptions never get here: their own handler is the closer match.
     log.exception("unhandled error")
@@ -81,12 +75,9 @@ def _handle_unexpected(error: Exception):
 
 def init_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, _handle_http_exception)
-    from services.ownership import NotOwned
     from zoho_client.errors import ZohoError
 
     app.register_error_handler(ZohoError, _handle_zoho_error)
-
-    app.register_error_handler(NotOwned, _handle_not_owned)
     if not app.testing:
         # Under test, unexpected exceptions propagate so that bugs fail loudly.
         app.register_error_handler(Exception, _handle_unexpected)

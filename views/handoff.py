@@ -14,18 +14,19 @@ from dataclasses import dataclass, field
 from threading import Lock
 
 import click
-from flask import Blueprint, Flask, current_app, has_request_context, render_template, request, session, url_for
+from flask import Flask, current_app, has_request_context, render_template, request, session, url_for
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from extensions import csrf, db, limiter
 from services import audit, handoff
 from services.handoff import Destination, HandoffConfig, HandoffGrant, HandoffNotConfigured, HandoffRefused
+from services.context import RequestContext
 from services.replay_store import build_replay_store
 from views.cli import portal_cli
+from views.pipeline import Audience, PipelineBlueprint
 
 log = logging.getLogger(__name__)
-bp = Blueprint("handoff", __name__)
+bp = PipelineBlueprint("handoff", __name__, audience=Audience.PUBLIC)
 
 HANDOFF_RATE_LIMIT = "30 per minute;300 per hour"  # per client IP
 RETURN_LINK = "hr"  # session key: the allow-listed "Back to <product>" URL of a handoff session
@@ -33,21 +34,19 @@ NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache", "Referrer-Policy"
 # Refusals that are our side's trouble (the user may simply try again) rather than the token's.
 UNAVAILABLE_CHECKS = frozenset({"replay_store_unavailable", "customer_lookup_failed", "not_configured"})
 
-# dest → endpoints to try in order: the named page first, then the closest page that exists.
-# ``True`` means the endpoint takes the dest's object id (as its one URL value).
-DESTINATIONS: dict[str, tuple[tuple[str, bool], ...]] = {
-    "dashboard": (("portal.home", False),),
-    "invoices": (("portal.invoices", False),),
-    "invoice": (("portal.invoice", True), ("portal.invoices", False)),
-    "subscriptions": (("portal.subscriptions", False),),
-    "subscription": (("portal.subscription", True), ("portal.subscriptions", False)),
-    "subscribe": (("portal.subscribe", False), ("portal.subscriptions", False)),
-    "change-plan": (("portal.change_plan", True), ("portal.subscription", True), ("portal.subscriptions", False)),
-    "cancel": (("portal.cancel_subscription", True), ("portal.subscription", True), ("portal.subscriptions", False)),
-    "update-card": (("portal.update_card", True), ("portal.subscription", True), ("portal.subscriptions", False)),
-    "profile": (("portal.profile", False),),
+# dest → (endpoint, the URL value that carries the dest's object id, if it has one).
+DESTINATIONS: dict[str, tuple[str, str | None]] = {
+    "dashboard": ("portal.home", None),
+    "invoices": ("portal.invoices", None),
+    "invoice": ("portal.invoice", "invoice_id"),
+    "subscriptions": ("portal.subscriptions", None),
+    "subscription": ("portal.subscription", "subscription_id"),
+    "subscribe": ("portal.subscribe", None),  # a trial customer is taken on to their trial's page
+    "change-plan": ("portal.change_plan", "subscription_id"),
+    "cancel": ("portal.cancel_subscription", "subscription_id"),
+    "update-card": ("portal.update_card", "subscription_id"),
+    "profile": ("portal.profile", None),
 }
-LAST_RESORT = "portal.home"
 
 
 @dataclass
@@ -87,7 +86,7 @@ def _state() -> HandoffState:
 @bp.route("/handoff", methods=["GET", "POST"])
 @limiter.limit(HANDOFF_RATE_LIMIT)
 @csrf.exempt  # the signed single-use token is the proof; the product posts it from its own page
-def redeem():
+def redeem(ctx: RequestContext):
     token = request.args.get("token") if request.method == "GET" else request.form.get("token")
     state = _state()
     try:
@@ -97,14 +96,14 @@ def redeem():
         log.error("handoff is not configured", extra={"check": refusal.check, "detail": refusal.detail})
         return _refused(refusal, None)
     except HandoffRefused as refusal:
-        _log_refusal(refusal)
+        _log_refusal(refusal, ctx)
         return _refused(refusal, config)
-    _end_current_session()
+    _end_current_session(ctx)
     _start_session(grant, config)
     target, endpoint = destination_url(grant.claims.dest)
     audit.record(
         "handoff_login",
-        _audit_context(),
+        ctx.audit,
         actor=f"handoff:{grant.claims.issuer}"[:64],
         customer_id=grant.claims.customer_id,
         details={
@@ -116,7 +115,6 @@ def redeem():
             "key": grant.claims.key_label,
         },
     )
-    db.session.commit()
     log.info("handoff accepted", extra={
         "event": "authn_handoff_success", "customer_id": grant.claims.customer_id, "jti": grant.claims.jti,
         "dest": str(grant.claims.dest), "landed_on": endpoint,
@@ -138,7 +136,7 @@ def _find_customer(customer_id: str):
         raise HandoffRefused("customer_lookup_failed", type(error).__name__) from None
 
 
-def _log_refusal(refusal: HandoffRefused) -> None:
+def _log_refusal(refusal: HandoffRefused, ctx: RequestContext) -> None:
     claims = refusal.claims
     extra = {
         "event": "authn_token_reuse" if refusal.check == "replay" else "authn_handoff_refused",
@@ -149,9 +147,8 @@ def _log_refusal(refusal: HandoffRefused) -> None:
         extra.update(customer_id=claims.customer_id, jti=claims.jti, issuer=claims.issuer)
     log.warning("authn_token_reuse" if refusal.check == "replay" else "handoff refused", extra=extra)
     if refusal.check == "replay" and claims is not None:
-        audit.record("authn_token_reuse", _audit_context(), actor=f"handoff:{claims.issuer}"[:64],
+        audit.record("authn_token_reuse", ctx.audit, actor=f"handoff:{claims.issuer}"[:64],
                      customer_id=claims.customer_id, details={"jti": claims.jti, "email": claims.email})
-        db.session.commit()
 
 
 def _refused(refusal: HandoffRefused, config: HandoffConfig | None):
@@ -161,15 +158,14 @@ def _refused(refusal: HandoffRefused, config: HandoffConfig | None):
         url = (refusal.claims.return_url if refusal.claims else None) or next(iter(config.return_urls), None)
         if url:
             back = {"url": url, "label": f"Back to {config.product_name}"}
-    sign_in = url_for("auth.login") if "auth.login" in current_app.view_functions else None
-    body = render_template("handoff/failed.html", back=back, sign_in_url=sign_in)
+    body = render_template("handoff/failed.html", back=back, sign_in_url=url_for("auth.login"))
     return body, status, NO_STORE
 
 
 # -- sessions ------------------------------------------------------------------------------------
 
 
-def _end_current_session() -> None:
+def _end_current_session(ctx: RequestContext) -> None:
     """Whoever was signed in here is signed out first, and their cookie revoked (checklist H17, S8)."""
     from views.auth_session import current_session_id, end_session
 
@@ -179,7 +175,7 @@ def _end_current_session() -> None:
 
         user_id = getattr(current_user, "user_id", None)
         session_store().revoke(session_id, user_id if isinstance(user_id, int) else 0)
-        audit.record("session_replaced_by_handoff", _audit_context(),
+        audit.record("session_replaced_by_handoff", ctx.audit,
                      actor=audit.user_actor(user_id) if isinstance(user_id, int) else "handoff",
                      portal_user_id=user_id if isinstance(user_id, int) else None,
                      customer_id=getattr(current_user, "customer_id", None))
@@ -208,43 +204,14 @@ def _layout_context() -> dict:
     return {"handoff_return": {"url": url, "label": f"Back to {product}"}}
 
 
-def _audit_context() -> audit.AuditContext:
-    from flask import g
-
-    return audit.AuditContext(ip=request.remote_addr, user_agent=request.headers.get("User-Agent"),
-                              request_id=g.get("request_id"))
-
-
 # -- dest → a page that exists -------------------------------------------------------------------
 
 
 def destination_url(dest: Destination) -> tuple[str, str]:
-    """The URL for ``dest`` and the endpoint it resolved to; falls back (and logs) to the closest page."""
-    for endpoint, takes_id in DESTINATIONS[dest.kind]:
-        url = _build(endpoint, dest.object_id if takes_id else None)
-        if url is not None:
-            if endpoint != DESTINATIONS[dest.kind][0][0]:
-                log.info("handoff dest not available yet, using the closest page",
-                         extra={"dest": dest.kind, "landed_on": endpoint})
-            return url, endpoint
-    log.warning("handoff dest has no page at all, landing on Home", extra={"dest": dest.kind})
-    return _build(LAST_RESORT, None) or "/", LAST_RESORT
-
-
-def _build(endpoint: str, object_id: str | None) -> str | None:
-    if endpoint not in current_app.view_functions:
-        return None
-    try:
-        if object_id is None:
-            return url_for(endpoint)
-        # The one URL value the endpoint's rule takes (``invoice_id``, ``subscription_id`` …).
-        for rule in current_app.url_map.iter_rules(endpoint):
-            names = rule.arguments - set(rule.defaults or {})
-            if len(names) == 1:
-                return url_for(endpoint, **{names.pop(): object_id})
-    except BuildError:
-        return None
-    return None
+    """The URL for ``dest`` and its endpoint."""
+    endpoint, id_value = DESTINATIONS[dest.kind]
+    url = url_for(endpoint, **({id_value: dest.object_id} if id_value else {}))
+    return url, endpoint
 
 
 # -- `flask portal handoff-url` -------------------------------------------------------------------

@@ -46,7 +46,7 @@ CHECKOUT_FORM_ENDPOINTS = frozenset({
 
 
 def checkout_content_security_policy(zoho_api_base: str) -> str:
-    from services.cards import hosted_page_origins
+    from services.operations.cards import hosted_page_origins
 
     origins = " ".join(hosted_page_origins(zoho_api_base))
     return CONTENT_SECURITY_POLICY.replace("form-action 'self'", f"form-action 'self' {origins}")

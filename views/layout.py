@@ -1,29 +1,28 @@
-"""What every page's layout needs: the company's name (from Zoho, cached), the navigation and
-who is signed in. Nothing here queries the database or calls Zoho on a warm request."""
+"""What every page's layout needs: the company (from Zoho, cached), the navigation and who is acting.
+Nothing here queries the database or calls Zoho on a warm request."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, current_app, has_request_context, request
-from flask_login import current_user
+from flask import Flask, current_app, request, url_for
 
 from services.directory import organization
+from services.texts import layout as words
 
 
 @dataclass(frozen=True)
 class NavItem:
     label: str
     endpoint: str
-    path: str  # used until the endpoint exists (the billing pages arrive with issue 4)
 
 
 NAVIGATION = (
-    NavItem("Home", "portal.home", "/"),
-    NavItem("Subscriptions", "portal.subscriptions", "/subscriptions"),
-    NavItem("Invoices", "portal.invoices", "/invoices"),
-    NavItem("Payments", "portal.payments", "/payments"),
-    NavItem("Credit notes", "portal.credit_notes", "/credit-notes"),
-    NavItem("Profile", "portal.profile", "/profile"),
+    NavItem(words.NAV_HOME, "portal.home"),
+    NavItem(words.NAV_SUBSCRIPTIONS, "portal.subscriptions"),
+    NavItem(words.NAV_INVOICES, "portal.invoices"),
+    NavItem(words.NAV_PAYMENTS, "portal.payments"),
+    NavItem(words.NAV_CREDIT_NOTES, "portal.credit_notes"),
+    NavItem(words.NAV_PROFILE, "portal.profile"),
 )
 
 
@@ -31,11 +30,7 @@ def _nav_links(app: Flask) -> tuple[tuple[str, str], ...]:
     """(label, url) pairs, resolved once per app (not per request)."""
     links = app.extensions.get("nav_links")
     if links is None:
-        adapter = app.url_map.bind("localhost")
-        links = tuple(
-            (item.label, adapter.build(item.endpoint) if item.endpoint in app.view_functions else item.path)
-            for item in NAVIGATION
-        )
+        links = tuple((item.label, url_for(item.endpoint)) for item in NAVIGATION)
         app.extensions["nav_links"] = links
     return links
 
@@ -48,13 +43,15 @@ def _is_current(url: str) -> bool:
 def init_layout(app: Flask) -> None:
     @app.context_processor
     def layout_context() -> dict:
+        from views.pipeline import current_actor
+
         org = organization()
-        # Emails are rendered outside any request (the CLI), where there is no one signed in.
-        signed_in = has_request_context() and current_user.is_authenticated
+        # Emails are rendered outside any request (the CLI), where there is no one acting.
+        acting = bool(request) and current_actor() is not None
         return {
             "company_name": org.name if org else None,
             "company": org,
-            "nav_links": _nav_links(current_app) if signed_in else (),
+            "nav_links": _nav_links(current_app) if acting else (),
             "is_current": _is_current,
             "password_min_length": current_app.extensions["settings"].PASSWORD_MIN_LENGTH,
         }

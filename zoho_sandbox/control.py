@@ -61,6 +61,8 @@ _RULES = [
     ("/__sandbox/webhooks/<webhook_id>", ("DELETE",), "webhook"),
     ("/__sandbox/tokens", ("POST",), "tokens"),
     ("/__sandbox/tokens/expire", ("POST",), "tokens_expire"),
+    ("/__sandbox/outbox", ("GET",), "outbox"),
+    ("/__sandbox/dunning", ("GET", "POST"), "dunning"),
 ]
 
 
@@ -130,6 +132,17 @@ class Control:
             calls.clear()
         return reply(calls.snapshot())
 
+    def do_dunning(self, request):
+        """Zoho's dunning setting: what happens when the last retry of a failed renewal fails."""
+        store = self.sandbox.store
+        if request.method == "POST":
+            ends_with = _body(request).get("ends_with")
+            if ends_with not in ("unpaid", "cancel"):
+                raise ControlError('ends_with must be "unpaid" or "cancel"')
+            with store.lock:
+                store.dunning_ends_with = ends_with
+        return reply({"ends_with": store.dunning_ends_with})
+
     def do_clock(self, request):
         clock = self.sandbox.clock
         if request.method == "POST":
@@ -186,3 +199,8 @@ class Control:
 
     def do_tokens_expire(self, request):
         return reply({"expired": self.sandbox.tokens.expire_all()})
+
+    def do_outbox(self, request):
+        """Every email the organization would have sent (invoices, credit notes), oldest first."""
+        store = self.sandbox.store
+        return reply({"emails": list(store.outbox) if store is not None else []})

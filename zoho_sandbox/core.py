@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable
 
-from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
@@ -60,25 +60,64 @@ def ok(message: str = "success", status: int = 200, **payload: Any) -> Response:
     return json_response(body, status)
 
 
-def read_json_body(request: Request) -> dict:
-    """The request's JSON object: raw JSON body, or Books-style ``JSONString`` form field.
+def _reject_constant(name: str):
+    # NaN and Infinity are not JSON; Python's parser would take them.
+    raise ValueError(f"{name} is not JSON")
 
-    Malformed JSON is Zoho's 400/1038 "JSON is not well formed"; an empty body is ``{}``.
+
+def _form_field(request: Request, name: str) -> str | None:
+    """A form field, or None; a body that only claims to be a form (broken multipart) has none."""
+    try:
+        return request.form.get(name)
+    except Exception:
+        return None
+
+
+def read_json_body(request: Request) -> dict:
+    """The request's JSON object, read as liberally as Zoho reads it.
+
+    Zoho Books and Invoice (and clients written for them) send the object as a ``JSONString`` form
+    field or query parameter; everyone else sends a raw JSON body. An empty body, or the JSON
+    literal ``null`` that some clients send on actions without a payload, is ``{}``. Anything else
+    that is not a JSON object is Zoho's 400/1038 "JSON is not well formed".
     """
-    raw: str | bytes | None
-    if request.form.get("JSONString") is not None:
-        raw = request.form["JSONString"]
-    else:
+    raw: str | bytes | None = _form_field(request, "JSONString")
+    if raw is None:
+        raw = request.args.get("JSONString")
+    if raw is None:
         raw = request.get_data(cache=True)
-    if not raw or (isinstance(raw, bytes) and not raw.strip()):
+    if not raw or not raw.strip():
         return {}
     try:
-        data = json.loads(raw, parse_float=Decimal)
-    except (ValueError, UnicodeDecodeError):
+        data = json.loads(raw, parse_float=Decimal, parse_constant=_reject_constant)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise ApiError(400, 1038, "JSON is not well formed")
+    if data is None:
+        return {}
     if not isinstance(data, dict):
         raise ApiError(400, 1038, "JSON is not well formed")
     return data
+
+
+def options(request: Request, body: dict, *names: str) -> dict:
+    """Options a documented call takes in the query (``cancel_at_end``, ``send`` …) merged with the
+    body, which some clients use instead; the body wins when both carry one."""
+    return {**{name: request.args[name] for name in names if name in request.args}, **body}
+
+
+MAX_PAGE_NUMBER = 10**9  # beyond any real list; keeps slice arithmetic on small numbers
+
+
+def paging_number(request: Request, name: str, default: int) -> int:
+    """``page``/``per_page`` read leniently: anything but a positive whole number (``0``, ``-3``,
+    ``abc``, ``""``) is the default, and ``"2.0"`` is 2. ``page_context`` tells the client what it got."""
+    try:
+        value = Decimal((request.args.get(name) or "").strip())
+    except ArithmeticError:
+        return default
+    if not value.is_finite() or value != value.to_integral_value() or not 1 <= value <= MAX_PAGE_NUMBER:
+        return default
+    return int(value)
 
 
 @dataclass(frozen=True)
@@ -109,8 +148,9 @@ class Router:
         for prefix in API_PREFIXES:
             for r in self.routes:
                 rules.append(Rule(prefix + r.rule, methods=list(r.methods), endpoint=r.endpoint))
-        # strict_slashes=False: Zoho answers "/customers/" like "/customers".
-        return Map(rules, strict_slashes=False)
+        # strict_slashes=False: Zoho answers "/customers/" like "/customers". Repeated slashes are
+        # merged before routing (server.normalize_path), so the map never has to redirect.
+        return Map(rules, strict_slashes=False, merge_slashes=False)
 
     def handlers(self) -> dict[str, Route]:
         return {r.endpoint: r for r in self.routes}
@@ -148,7 +188,8 @@ def match(url_map: Map, request: Request):
         return adapter.match()
     except MethodNotAllowed:
         raise method_not_allowed()
-    except NotFound:
+    except HTTPException:
+        # NotFound, and anything else routing can raise (a redirect it would suggest): no such URL.
         raise not_found_route()
 
 

@@ -27,7 +27,7 @@ from urllib.parse import parse_qsl, urlsplit
 import requests
 
 from .clock import Clock, zoho_timestamp
-from .core import ApiError, api, ok
+from .core import ApiError, api, ok, paging_number
 
 EVENT_ID_BASE = 2_000_000_123_000
 WEBHOOK_ID_BASE = 9_030_000_020_000
@@ -235,19 +235,6 @@ def _date_range(name: str, today: date, request) -> tuple[date | None, date | No
     return start, end
 
 
-def _positive_int(request, name: str, default: int) -> int:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError(400, 2, f"Invalid value passed for {name}")
-    if value < 1:
-        raise ApiError(400, 2, f"Invalid value passed for {name}")
-    return value
-
-
 @api.route("/events", ["GET"], scope="webhooks.READ")
 def list_events(ctx, request):
     bus: EventBus = ctx.sandbox.events
@@ -262,8 +249,8 @@ def list_events(ctx, request):
         events = [e for e in events if e["event_type"] == value]
     else:
         raise ApiError(400, 2, "Invalid value passed for filter_by")
-    page = _positive_int(request, "page", 1)
-    per_page = min(_positive_int(request, "per_page", MAX_PER_PAGE), MAX_PER_PAGE)
+    page = paging_number(request, "page", 1)
+    per_page = min(paging_number(request, "per_page", MAX_PER_PAGE), MAX_PER_PAGE)
     newest_first = list(reversed(events))
     window = newest_first[(page - 1) * per_page: page * per_page]
     return ok(

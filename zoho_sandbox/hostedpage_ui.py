@@ -37,7 +37,7 @@ TEST_GATEWAY = "test_gateway"
 
 _PATH = re.compile(r"^/hostedpage/2-([0-9A-Za-z]+)/checkout/?$")
 _CLOSED_STATUSES = {"success", "cancelled", "force_cancelled"}
-_CARD_ACTIONS = {"update_card", "add_payment_method", "addpaymentmethod"}
+_CARD_ACTIONS = {"update_card", "add_payment_method", "addpaymentmethod", "update_payment_method"}
 
 _templates = Environment(
     loader=FileSystemLoader(str(Path(__file__).parent / "templates")),

@@ -30,6 +30,10 @@ from .store import Emit, Store
 SEED_NAMES = ("demo", "large", "empty")
 ORGANIZATION_ID = "10234695"  # fixed by the issue (docs/sandbox-interfaces.md)
 TIME_ZONE = "Australia/Perth"  # +0800 all year: timestamps always carry a non-zero offset
+# Two demo customers are synced with Zoho CRM (GET /customers/reference/{id}): Acme Studio as a CRM
+# account (accounts sync), Lone Wolf Freelance as a CRM contact (contacts-only sync).
+CRM_ACCOUNT_ID = "2926914000000461001"
+CRM_CONTACT_ID = "2926914000000461077"
 
 
 def build_store(seed_name: str, clock: Clock, emit: Emit, base_url: str) -> Store:
@@ -163,8 +167,8 @@ def _catalogue(store: Store) -> dict[str, str]:
 
     coupon("WELCOME10", "Welcome 10% for three months", "duration", 3, "percentage", "10")
     coupon("FLAT5", "5 off every month", "forever", 0, "flat", "5")
-    coupon("LAUNCH50", "Launch week 50% off", "one_time", 1, "percentage", "50", status="expired",
-           expiry=add_months(today, -24))
+    # Expired by its date: a coupon's status is derived from expiry_at and redemptions.
+    coupon("LAUNCH50", "Launch week 50% off", "one_time", 1, "percentage", "50", expiry=add_months(today, -24))
 
     store.customer_custom_fields = [
         {"index": 1, "label": "VAT ID", "data_type": "string"},
@@ -289,7 +293,8 @@ class DemoHistory:
                              billing_address=address("12 Harbour Rd", "Portland", "Oregon", "97201", "U.S.A", "Accounts"),
                              shipping_address=address("12 Harbour Rd", "Portland", "Oregon", "97201", "U.S.A"),
                              custom_fields=[{"index": 1, "label": "VAT ID", "value": "US-99-1234567", "data_type": "string"}],
-                             notes="Key account. Prefers invoices by email.")
+                             notes="Key account. Prefers invoices by email.",
+                             zcrm_account_id=CRM_ACCOUNT_ID)
         created = acme.created_time
         new_contact(s, acme, "Marcus", "Lee", "marcus.lee@acme.example", created, phone="+1 503 555 0101",
                     designation="Finance lead", department="Finance")
@@ -419,7 +424,8 @@ class DemoHistory:
                              first_name="Sam", last_name="Okoro", payment_terms=30, payment_terms_label="Net 30",
                              billing_address=address("3/17 Beaufort St", "Perth", "Western Australia", "6000", "Australia"),
                              tax_fields={"is_taxable": False, "tax_exemption_id": tax["gst_free"],
-                                         "tax_exemption_code": "GST FREE"})
+                                         "tax_exemption_code": "GST FREE"},
+                             zcrm_contact_id=CRM_CONTACT_ID)
         self.at(self.days_ago(40), lambda: self.subscribe(wolf, {
             "plan": {"plan_code": "starter-monthly", "exclude_trial": True}, "auto_collect": False}, h, "wolf"))
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import re
 import socketserver
 import sys
 import threading
@@ -50,6 +51,8 @@ REVOKE_PATH = "/oauth/v2/token/revoke"
 HOSTEDPAGE_PREFIX = "/hostedpage/"
 CONTROL_PREFIX = "/__sandbox/"
 SEEDS = ("demo", "large", "empty")
+AUTH_SCHEMES = ("zoho-oauthtoken", "bearer")
+_REPEATED_SLASHES = re.compile(r"/{2,}")
 
 _ = events_module  # imported for its route registrations
 
@@ -156,6 +159,7 @@ class Sandbox:
     # -- WSGI -----------------------------------------------------------------------------------
 
     def __call__(self, environ, start_response):
+        environ["PATH_INFO"] = normalize_path(environ.get("PATH_INFO", ""))
         request = Request(environ)
         if request.path.startswith(CONTROL_PREFIX):
             return self.control.dispatch(request)(environ, start_response)
@@ -228,6 +232,11 @@ class Sandbox:
                 return self._api(request)
             except ApiError as error:
                 return error.response()
+            except Exception:
+                # The handlers' own net is in _call_handler; this one keeps the pipeline before it
+                # (auth, organization, routing) from ever answering with an HTML error page.
+                traceback.print_exc(file=sys.stderr)
+                return json_response({"code": 1000, "message": "Internal Error"}, 500)
         return not_found_route().response()
 
     # -- the API --------------------------------------------------------------------------------
@@ -248,11 +257,12 @@ class Sandbox:
         return response
 
     def _authenticate(self, request: Request):
-        header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme != "Zoho-oauthtoken" or not token.strip():
+        parts = request.headers.get("Authorization", "").split(None, 1)
+        # Zoho's accounts documentation takes "Zoho-oauthtoken" and "Bearer" (the token reply says
+        # token_type "Bearer"), and HTTP auth schemes are case-insensitive (RFC 9110 §11.1).
+        if len(parts) != 2 or parts[0].lower() not in AUTH_SCHEMES or not parts[1].strip():
             raise ApiError(401, 14, "Invalid value passed for Authorization")
-        found = self.tokens.lookup(token.strip())
+        found = self.tokens.lookup(parts[1].strip())
         if found is None:
             raise ApiError(401, 57, "You are not authorized to perform this operation")
         return found
@@ -277,6 +287,12 @@ class Sandbox:
         except Exception:
             traceback.print_exc(file=sys.stderr)
             return json_response({"code": 1000, "message": "Internal Error"}, 500)
+
+
+def normalize_path(path: str) -> str:
+    """``/billing/v1//customers`` is ``/billing/v1/customers``, as most web servers (and Zoho's
+    front ends) treat it; merged here once so routing, the call log and faults all see one path."""
+    return _REPEATED_SLASHES.sub("/", path) if "//" in path else path
 
 
 def scope_allows(granted: frozenset[str], required: str) -> bool:

@@ -22,7 +22,7 @@ from .clock import Clock
 from .core import ApiError
 from .domain.models import (
     Addon, Card, ContactPerson, Coupon, CreditNote, Customer, HostedPage, Invoice, Organization,
-    Payment, Plan, Product, Subscription, Tax, TaxExemption,
+    Payment, Plan, Product, Refund, Subscription, Tax, TaxExemption,
 )
 
 Emit = Callable[[str, dict], None]
@@ -34,6 +34,16 @@ FIRST_ID = 50001
 # The tax catalogue takes its ids from a range of its own, below FIRST_ID: adding a tax never shifts the
 # ids of customers, subscriptions or invoices, which the demo documents and other tests rely on.
 FIRST_TAX_ID = 30001
+# Ids the demo seed did not use to draw when its ids were fixed (subscription activities, the ids of
+# credits applied to invoices) come from ranges of their own, far above the main counter's: adding
+# them never shifts an id the demo documents and tests rely on.
+FIRST_ACTIVITY_ID = 800_000_001
+FIRST_LINK_ID = 900_000_001
+
+
+def unknown_customer() -> ApiError:
+    """Zoho's answer for a customer id (or CRM reference) it does not know: 400, not 404 (recorded)."""
+    return ApiError(400, 3004, "Please enter a valid reference for the customer")
 
 
 class IdGenerator:
@@ -60,6 +70,8 @@ class Store:
         self.now_override: datetime | None = None
         self.ids = IdGenerator()
         self.tax_ids = IdGenerator(start=FIRST_TAX_ID)
+        self.activity_ids = IdGenerator(start=FIRST_ACTIVITY_ID)
+        self.link_ids = IdGenerator(start=FIRST_LINK_ID)
         self._hostedpage_counter = itertools.count(1)
         self._invoice_numbers = itertools.count(1)
         self._creditnote_numbers = itertools.count(1)
@@ -78,9 +90,16 @@ class Store:
         self.payments: dict[str, Payment] = {}
         self.creditnotes: dict[str, CreditNote] = {}
         self.hostedpages: dict[str, HostedPage] = {}
+        self.refunds: dict[str, Refund] = {}
+        # Every email the organization would have sent (invoices, credit notes), oldest first:
+        # GET /__sandbox/outbox shows them.
+        self.outbox: list[dict] = []
         # Organization-wide custom field definitions for customers: [{index, label, data_type}].
         self.customer_custom_fields: list[dict] = []
         self.churn_messages: dict = {}
+        # Zoho's dunning setting "when the last retry fails": mark the subscription unpaid (the
+        # default) or cancel it (then it is ``cancelled_from_dunning``). Set through /__sandbox/dunning.
+        self.dunning_ends_with = "unpaid"
 
         # customer_id -> ids, in creation order: the per-customer lists stay cheap on 10,000 customers.
         self.by_customer: dict[str, dict[str, list[str]]] = {}
@@ -182,7 +201,7 @@ class Store:
         index = self.by_customer.get(customer_id)
         if index is None:
             index = {"subscriptions": [], "invoices": [], "payments": [], "creditnotes": [],
-                     "cards": [], "contact_persons": []}
+                     "refunds": [], "cards": [], "contact_persons": []}
             self.by_customer[customer_id] = index
         return index
 
@@ -221,6 +240,24 @@ class Store:
         self.customer_index(note.customer_id)["creditnotes"].append(note.creditnote_id)
         return note
 
+    def add_refund(self, refund: Refund) -> Refund:
+        self.refunds[refund.refund_id] = refund
+        self.customer_index(refund.customer_id)["refunds"].append(refund.refund_id)
+        return refund
+
+    def forget(self, kind: str, table: dict, object_id: str, customer_id: str) -> None:
+        """Remove a deleted object from its table and from its customer's index."""
+        del table[object_id]
+        self.customer_index(customer_id)[kind].remove(object_id)
+
+    def force_cancel_hostedpages(self, **refs: str) -> None:
+        """Open pages about an object that is gone (``subscription_id=…``, ``invoice_id=…``,
+        ``customer_id=…``) can never be completed: Zoho's ``force_cancelled``."""
+        for page in self.hostedpages.values():
+            if page.status in ("fresh", "read", "failed") and all(getattr(page, k) == v for k, v in refs.items()):
+                page.status = "force_cancelled"
+                page.decided_time = self.now()
+
     def customer_objects(self, customer_id: str, kind: str, table: dict) -> list:
         return [table[i] for i in self.customer_index(customer_id)[kind] if i in table]
 
@@ -229,7 +266,7 @@ class Store:
     def get_customer(self, customer_id: str) -> Customer:
         customer = self.customers.get(str(customer_id))
         if customer is None:
-            raise ApiError(400, 3004, "Please enter a valid reference for the customer")
+            raise unknown_customer()
         return customer
 
     def get_plan(self, plan_code: str) -> Plan:
@@ -282,6 +319,12 @@ class Store:
         if note is None:
             raise ApiError(404, 1002, "Credit note does not exist.")
         return note
+
+    def get_refund(self, refund_id: str) -> Refund:
+        refund = self.refunds.get(str(refund_id))
+        if refund is None:
+            raise ApiError(404, 1002, "Refund does not exist.")
+        return refund
 
     def get_hostedpage(self, hostedpage_id: str) -> HostedPage:
         page = self.hostedpages.get(str(hostedpage_id))

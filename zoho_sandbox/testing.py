@@ -165,6 +165,9 @@ class SandboxProcess:
     def expire_tokens(self) -> int:
         return self.control("POST", "tokens/expire")["expired"]
 
+    def outbox(self) -> list[dict]:
+        return self.control("GET", "outbox")["emails"]
+
     def mint_token(self, scope: str, expires_in: int | None = None) -> str:
         body = {"scope": scope}
         if expires_in is not None:

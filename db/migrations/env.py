@@ -9,8 +9,8 @@ from alembic import context
 from flask import current_app
 
 import db.models  # noqa: F401  (registers the tables on the metadata for autogenerate)
-import db.handoff  # noqa: F401  (used handoff token ids, issue 6)
-import db.payments  # noqa: F401  (payment intents, issue 5)
+import db.handoff  # noqa: F401  (used handoff token ids)
+import db.payments  # noqa: F401  (payment intents)
 
 config = context.config
 logger = logging.getLogger("alembic.env")

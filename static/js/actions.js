@@ -1,4 +1,4 @@
-// Write-action forms (issue 5): a form marked data-once submits once; its buttons are disabled right
+// Write-action forms: a form marked data-once submits once; its buttons are disabled right
 // after the first submit so a double click sends one request. The server never relies on this: every
 // payment is guarded by its intent key (services/payments.py).
 document.addEventListener("submit", function (event) {

@@ -1,4 +1,4 @@
-"""Fixtures for the write actions (issue 5): the accounts suite's databases (SQLite and PostgreSQL),
+"""Fixtures for the write actions: the accounts suite's databases (SQLite and PostgreSQL),
 signed-in test clients, and helpers that drive the sandbox's hosted checkout over real HTTP."""
 from __future__ import annotations
 

@@ -42,7 +42,7 @@ def test_cancel_at_the_end_of_the_term_records_the_reason(make_portal, reader):
     assert now["status"] == "non_renewing"
     notes = [n["description"] for n in now["notes"]]
     assert any("It's too expensive" in n and "Budget cut for 2027" in n for n in notes)
-    assert "Cancels at end of term" in client.get(f"/subscriptions/{sid}").get_data(as_text=True)  # cache dropped
+    assert f"Cancels on {format_date(term_end)}" in client.get(f"/subscriptions/{sid}").get_data(as_text=True)  # cache dropped
     actor, customer, details = audit_rows(app, "cancel_subscription")[-1]
     assert (customer, details["outcome"], details["when"]) == (reader.customer_id(ACME), "succeeded", "end_of_term")
     assert "Budget cut" not in str(details)  # free text stays out of the audit log

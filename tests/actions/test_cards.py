@@ -34,7 +34,7 @@ def test_add_card_where_there_is_none(app, signed_in, zoho_sandbox):
     assert "Card added" in page and "ending 1111" in page
     assert "ending <strong>1111" in client.get("/cards/add").get_data(as_text=True)
     kinds = [(e[0], e[4].get("outcome")) for e in audit_events(app) if e[0] in ("write.add_card", "hosted_page_returned")]
-    assert kinds == [("write.add_card", "page_created"), ("hosted_page_returned", "success")]
+    assert kinds == [("write.add_card", "page_created"), ("hosted_page_returned", "completed")]
 
 
 def test_update_card_success_pays_the_overdue_invoice(app, signed_in, zoho_sandbox):

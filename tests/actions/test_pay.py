@@ -23,7 +23,7 @@ def _confirm(client, invoice_id):
 
 
 def _intents(app, invoice_id):
-    from services.payments import intents_for
+    from services.payment_intents import for_invoice as intents_for
 
     with app.app_context():
         return [(i.state, i.error, str(i.amount)) for i in intents_for(LONE_WOLF if invoice_id == LONE_WOLF_INVOICE

@@ -33,7 +33,7 @@ def test_details_addresses_and_tax_id_are_saved_and_nothing_else(make_portal, re
     assert after["status"] == "active" and after["is_portal_enabled"] is True
     assert reader.customer(reader.customer_id(OLGA))["phone"] != "+1 555 0199"
     assert "+1 555 0199" in client.get("/profile").get_data(as_text=True)
-    details = audit_rows(app, "update_profile")[-1][2]
+    details = audit_rows(app, "profile")[-1][2]
     assert details["outcome"] == "succeeded" and set(details["fields"]) == {
         "phone", "billing_address", "shipping_address", "tax_id"}
 
@@ -49,7 +49,7 @@ def test_zoho_refusal_appears_next_to_its_field_and_keeps_what_was_typed(make_po
     error = re.search(r'<p class="field-error" id="email-error">([^<]+)</p>', html)
     assert error and "email" in error.group(1)
     assert 'value="billing at acme"' in html and 'value="+1 555 0142 ext 9"' in html
-    assert audit_rows(app, "update_profile")[-1][2]["outcome"] == "refused"
+    assert audit_rows(app, "profile")[-1][2]["outcome"] == "refused"
     # (the sandbox applies fields before refusing, so Zoho's state afterwards is not asserted here)
 
 

@@ -1,4 +1,4 @@
-"""Reactivate a non-renewing or cancelled subscription where Zoho allows it."""
+"""Keep a subscription set to end, or reactivate a cancelled one, where Zoho allows it."""
 from __future__ import annotations
 
 from tests.actions.subscription_support import (  # noqa: F401  (fixtures)
@@ -6,16 +6,18 @@ from tests.actions.subscription_support import (  # noqa: F401  (fixtures)
 )
 
 
-def test_a_non_renewing_subscription_renews_again_without_a_charge(make_portal, reader):
+def test_a_subscription_set_to_end_is_kept_and_renews_without_a_charge(make_portal, reader):
     app = make_portal()
     client = sign_in(app, ATHINA)
     sid = reader.first_subscription(ATHINA)
-    html = client.get(f"/subscriptions/{sid}/reactivate").get_data(as_text=True)
-    assert "Nothing is charged now." in html
-    response = client.post(f"/subscriptions/{sid}/reactivate", data={"csrf_token": csrf_of(html), "status": "future"})
+    html = client.get(f"/subscriptions/{sid}").get_data(as_text=True)
+    assert f'action="/subscriptions/{sid}/keep"' in html and "Keep my subscription" in html
+    assert f'href="/subscriptions/{sid}/reactivate"' not in html
+    response = client.post(f"/subscriptions/{sid}/keep", data={"csrf_token": csrf_of(html), "status": "future"})
     assert response.status_code == 303
+    assert "Nothing is charged now." in client.get(response.headers["Location"]).get_data(as_text=True)
     assert reader.subscription(sid)["status"] == "live"
-    assert audit_rows(app, "reactivate_subscription")[-1][2]["previous_status"] == "non_renewing"
+    assert audit_rows(app, "keep_subscription")[-1][2]["outcome"] == "succeeded"
 
 
 def test_a_cancelled_subscription_starts_a_new_paid_term(make_portal, reader):
@@ -33,10 +35,13 @@ def test_a_live_subscription_has_nothing_to_reactivate(make_portal, reader):
     app = make_portal()
     client = sign_in(app, ACME)
     sid = reader.first_subscription(ACME)
-    html = client.get(f"/subscriptions/{sid}/reactivate").get_data(as_text=True)
-    assert "nothing to reactivate" in html and "Reactivate subscription" not in html
+    page = client.get(f"/subscriptions/{sid}/reactivate")
+    assert page.status_code == 303 and page.headers["Location"] == f"/subscriptions/{sid}"
+    html = client.get(page.headers["Location"]).get_data(as_text=True)
+    assert "nothing to reactivate" in html and f'/subscriptions/{sid}/reactivate"' not in html
     response = client.post(f"/subscriptions/{sid}/reactivate", data={"csrf_token": csrf_of(html)})
-    assert response.status_code == 422
+    assert response.status_code == 303
+    assert "nothing to reactivate" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert reader.subscription(sid)["status"] == "live"
 
 

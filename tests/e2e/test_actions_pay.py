@@ -1,4 +1,4 @@
-"""Payments and cards in Debian's Chromium (issue 5): a real portal server on a free port in front of the
+"""Payments and cards in Debian's Chromium: a real portal server on a free port in front of the
 sandbox, hosted-page round trips with the sandbox's test cards, a double click on the pay button, and a
 charge whose reply is lost. Screenshots land in ``artifacts/screenshots/actions/``."""
 from __future__ import annotations

@@ -28,8 +28,12 @@ def test_cli_mints_a_link_that_lands_on_subscribe(app, demo_customers):
     assert claims["sub"] == customer_id and claims["dest"] == "subscribe" and claims["iss"] == tokens.ISSUER
     client = client_for(app)
     response = client.get(f"/handoff?token={token}")
-    assert response.status_code == 303
-    assert client.get(response.headers["Location"]).status_code == 200
+    assert response.status_code == 303 and response.headers["Location"] == "/subscribe"
+    # Fresh Start Bakery is on a trial: "subscribe" means converting that trial, on its own page.
+    landed = client.get("/subscribe")
+    trial_page = landed.headers["Location"]
+    assert landed.status_code == 303 and trial_page.startswith("/subscriptions/") and trial_page.endswith("/subscribe")
+    assert "Continue after your trial" in client.get(trial_page).get_data(as_text=True)
 
 
 def test_cli_accepts_the_customers_email(app, demo_customers):

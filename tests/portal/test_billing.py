@@ -293,7 +293,7 @@ def test_invalidation_makes_the_next_read_go_upstream(read_model, demo_customers
 def test_the_page_headers_organization_shares_homes_cached_entry(zoho_sandbox, demo_customers):
     """The layout's organization lookup (services.directory) and Home's fan-out make one call together."""
     from app import create_app
-    from services.billing import billing_for
+    from services.billing import CustomerBilling
     from services.directory import organization
     from tests.conftest import portal_settings
 
@@ -301,6 +301,8 @@ def test_the_page_headers_organization_shares_homes_cached_entry(zoho_sandbox, d
     customer = by_name(demo_customers, "Northwind Traders")
     with app.app_context():
         zoho_sandbox.clear_calls()
-        summary = billing_for(customer.customer_id).summary()
+        runtime = app.extensions["billing"]
+        billing = CustomerBilling(customer.customer_id, app.extensions["zoho"], runtime.cache, runtime.fanout)
+        summary = billing.summary()
         assert organization() is summary.organization
     assert zoho_sandbox.calls()["counts"]["GET /billing/v1/organizations/{organization_id}"] == 1

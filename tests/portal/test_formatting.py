@@ -1,4 +1,4 @@
-"""Money, dates and statuses as people read them; totals are exact Decimals (checklist D 49)."""
+"""Money, dates and states as people read them; totals are exact Decimals (checklist D 49)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
@@ -8,16 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.billing import card_expiry_day, expiring_cards, outstanding_of, trials_of
+from services.billing import expiring_cards, outstanding_of, trials_of
 from services.billing_models import InvoiceRow
-from services.formatting import (
-    format_date,
-    format_datetime,
-    format_money,
-    payment_mode_label,
-    status_badge,
-    status_label,
-)
+from services.formatting import format_date, format_datetime, format_money
+from services.policy import invoices as invoice_policy, subscriptions as subscription_policy
+from services.policy.cards import expires_on
 from zoho_client.models import Card, Money
 
 
@@ -43,40 +38,61 @@ def test_dates_and_moments():
     assert format_datetime(moment, "Not/AZone", "en_US", "short") == "11/25/26, 6:05\u202fAM"
 
 
-@pytest.mark.parametrize("status, label, badge", [
-    ("overdue", "Overdue", "danger"),
-    ("paid", "Paid", "success"),
-    ("partially_paid", "Partly paid", "warning"),
-    ("sent", "Unpaid", "warning"),
-    ("void", "Void", "neutral"),
-    ("non_renewing", "Cancels at end of term", "warning"),
-    ("live", "Active", "success"),
-    ("open", "Available", "success"),
-    ("success", "Received", "success"),
-    ("failure", "Failed", "danger"),
-    ("something_new", "Something new", "neutral"),
-    (None, "Unknown", "neutral"),
+@pytest.mark.parametrize("words, status, label, tone", [
+    (invoice_policy.invoice_status, "overdue", "Overdue", "danger"),
+    (invoice_policy.invoice_status, "paid", "Paid", "success"),
+    (invoice_policy.invoice_status, "partially_paid", "Partly paid", "warning"),
+    (invoice_policy.invoice_status, "sent", "Unpaid", "warning"),
+    (invoice_policy.invoice_status, "void", "Void", "neutral"),
+    (invoice_policy.credit_note_status, "open", "Available", "success"),
+    (invoice_policy.payment_status, "success", "Received", "success"),
+    (invoice_policy.payment_status, "failure", "Failed", "danger"),
+    (invoice_policy.invoice_status, "something_new", "Unknown", "neutral"),
+    (invoice_policy.payment_status, None, "Unknown", "neutral"),
 ])
-def test_statuses_in_plain_words(status, label, badge):
-    assert status_label(status) == label
-    assert status_badge(status) == badge
+def test_states_in_plain_words(words, status, label, tone):
+    view = words(status)
+    assert (view.label, view.tone) == (label, tone)
+
+
+class _Sub:
+    subscription_id, plan_name, plan, name, card, auto_collect, amount = "s", "Starter", None, "x", None, True, None
+    next_billing_at = activated_at = current_term_starts_at = current_term_ends_at = None
+    cancelled_at = expires_at = coupon = None
+
+    def __init__(self, status, trial_ends_at=None, expires_at=None):
+        self.status, self.trial_ends_at, self.expires_at = status, trial_ends_at, expires_at
 
 
 def test_a_trial_label_counts_the_days():
-    class Sub:
-        status = "trial"
-        trial_ends_at = date(2026, 12, 7)
+    sub = _Sub("trial", date(2026, 12, 7))
+    assert subscription_policy.status_view(sub, date(2026, 11, 25)).label == "Trial — 12 days left"
+    assert subscription_policy.status_view(sub, date(2026, 12, 6)).label == "Trial — 1 day left"
+    assert subscription_policy.status_view(sub).label == "Free trial"
 
-    assert status_label(Sub(), "subscription", date(2026, 11, 25)) == "Trial — 12 days left"
-    assert status_label(Sub(), "subscription", date(2026, 12, 6)) == "Trial — 1 day left"
-    assert status_label(Sub()) == "Trial"
-    assert status_label("unpaid", "subscription") == "Unpaid" and status_badge("unpaid", "subscription") == "danger"
+
+@pytest.mark.parametrize("status, label, tone", [
+    ("live", "Active", "success"),
+    ("dunning", "Payment failed", "danger"),
+    ("unpaid", "Unpaid", "danger"),
+    ("cancelled_from_dunning", "Cancelled (unpaid)", "neutral"),
+    ("trial_expired", "Trial ended", "neutral"),
+])
+def test_subscription_states_never_show_zohos_words(status, label, tone):
+    view = subscription_policy.status_view(_Sub(status))
+    assert (view.label, view.tone) == (label, tone)
+    assert status not in view.sentence
+
+
+def test_a_scheduled_cancellation_says_when():
+    view = subscription_policy.status_view(_Sub("non_renewing", expires_at=date(2026, 12, 20)))
+    assert view.label == "Cancels on Dec 20, 2026" and view.tone == "warning"
 
 
 def test_payment_modes():
-    assert payment_mode_label("banktransfer") == "Bank transfer"
-    assert payment_mode_label("autotransaction") == "Card (automatic)"
-    assert payment_mode_label(None) == "Payment"
+    assert invoice_policy.payment_mode_label("banktransfer") == "Bank transfer"
+    assert invoice_policy.payment_mode_label("autotransaction") == "Card (automatic)"
+    assert invoice_policy.payment_mode_label(None) == "Payment"
 
 
 def _card(month, year, status="active"):
@@ -99,7 +115,7 @@ def test_cards_expiring_within_thirty_days_warn():
     (old,) = expiring_cards([_card(9, 2026)], [Sub()], today)
     assert old.expired
     assert expiring_cards([_card(11, 2026)], [], today) == ()  # nothing charges it
-    assert card_expiry_day(2028, 2) == date(2028, 2, 29)
+    assert expires_on(_card(2, 2028)) == date(2028, 2, 29)
 
 
 def test_trials():
@@ -146,8 +162,8 @@ def test_template_filters_are_registered(zoho_sandbox):
     app = create_app(portal_settings(zoho_sandbox))
     with app.app_context():
         template = app.jinja_env.from_string(
-            "{{ m|money }} {{ d|date }} {{ s|status_label }} {{ s|status_badge }} {{ 'check'|payment_mode_label }} "
-            "{{ t|datetime('short') }}")
+            "{{ m|money }} {{ d|date }} {{ invoice_status(s).label }} {{ invoice_status(s).tone }} "
+            "{{ 'check'|payment_mode_label }} {{ t|datetime('short') }}")
         out = template.render(m=Money(Decimal("5"), "USD"), d=date(2026, 1, 2), s="overdue",
                               t=datetime(2026, 1, 2, 3, 4, tzinfo=timezone.utc))
     assert out == "$5.00 Jan 2, 2026 Overdue danger Cheque 1/2/26, 3:04\u202fAM"

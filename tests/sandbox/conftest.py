@@ -37,3 +37,12 @@ def auth(sb, token) -> dict[str, str]:
 def http():
     with requests.Session() as session:
         yield session
+
+
+@pytest.fixture
+def reader(sandbox_proc):
+    """An API caller on the session sandbox without the reset after the test: only for tests that
+    read, or are refused and so change nothing (a reset per parametrized case is most of their cost)."""
+    from tests.sandbox.s2_helpers import Api
+
+    return Api(sandbox_proc, sandbox_proc.auth_headers())

@@ -1,62 +1,14 @@
-"""Fidelity: responses validate against Zoho's OpenAPI component schemas, and the field sets of the
-recorded real responses appear in ours.
-
-Schema relaxations, each one a documented difference (shared/zoho-openapi/README.md, zoho-billing-api.md §7):
-- ``page_context`` is an object (the files type it as an array);
-- a property typed ``string`` whose example is a number/boolean may be that type too (``interval``,
-  money such as invoice item ``price``/``credited_amount``, churn ``index``): real replies carry
-  numbers there (recorded ``interval: 1``) and the sandbox sends money as numbers;
-- ``last_four_digits`` is a string (leading zeros: "0002"), the files say integer;
-- invoice ``item_total`` is money (``price`` × ``quantity``), a number; the files say integer.
-"""
+"""Fidelity: responses validate against Zoho's OpenAPI component schemas (with the documented
+real-service exceptions of tests/sandbox/openapi.py), and the field sets of the recorded real
+responses appear in ours."""
 from __future__ import annotations
 
-import copy
 import json
-from pathlib import Path
 
-import jsonschema
 import pytest
-import yaml
 
+from tests.sandbox.openapi import recorded_dir, validate
 from tests.sandbox.s2_helpers import Api
-
-SPEC_DIR = Path("/work/shared/zoho-openapi")
-RECORDED = Path("/work/shared/zoho-recorded")
-_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string"}
-
-
-def _relax(node):
-    if isinstance(node, dict):
-        node = {k: _relax(v) for k, v in node.items()}
-        if node.get("type") == "string" and "example" in node and type(node["example"]) in (bool, int, float):
-            node["type"] = ["string", _TYPES[type(node["example"])], "number"]
-        if "properties" in node:
-            props = node["properties"]
-            if "page_context" in props:
-                props["page_context"] = {"type": "object"}
-            for money_field in ("item_total",):
-                if props.get(money_field, {}).get("type") == "integer":
-                    props[money_field] = {"type": "number"}
-            if "last_four_digits" in props:
-                props["last_four_digits"] = {"type": "string", "pattern": r"^\d{4}$"}
-        return node
-    if isinstance(node, list):
-        return [_relax(v) for v in node]
-    return node
-
-
-def _schema(file: str, name: str) -> dict:
-    spec = yaml.safe_load((SPEC_DIR / file).read_text())
-    components = _relax(copy.deepcopy(spec["components"]))
-    for money_field in ("item_total",):  # shared property components referenced by $ref
-        if components["schemas"].get(money_field, {}).get("type") == "integer":
-            components["schemas"][money_field] = {"type": "number"}
-    return {"$ref": f"#/components/schemas/{name}", "components": components}
-
-
-def validate(body: dict, file: str, name: str) -> None:
-    jsonschema.validate(body, _schema(file, name))
 
 
 @pytest.fixture
@@ -182,7 +134,7 @@ def _fields(value) -> set[str]:
 
 @pytest.mark.parametrize("recorded,key,path,_", RECORDED_PAIRS)
 def test_recorded_field_sets_appear_in_ours(api, recorded, key, path, _):
-    real = json.loads((RECORDED / recorded).read_text())
+    real = json.loads((recorded_dir() / recorded).read_text())
     ids = {"customer_id": api.customer_named("Acme Studio")["customer_id"]}
     ids["subscription_id"] = api.subscriptions_of(ids["customer_id"])[0]["subscription_id"]
     ids["product_id"] = api.ok("GET", "/products")["products"][0]["product_id"]

@@ -7,13 +7,23 @@ PREFIXES = ("/billing/v1", "/subscriptions/v1", "/api/v1")
 NOT_AUTHORIZED = {"code": 57, "message": "You are not authorized to perform this operation"}
 
 
-@pytest.mark.parametrize("header", [None, "", "Zoho-oauthtoken", "Zoho-oauthtoken   ", "Bearer abc", "zoho-oauthtoken abc"])
+@pytest.mark.parametrize("header", [None, "", "Zoho-oauthtoken", "Zoho-oauthtoken   ", "Bearer", "Basic abc",
+                                    "Zoho-authtoken abc", "Zoho-oauthtokenabc"])
 def test_missing_or_garbled_authorization_is_401_code_14(sb, http, header):
     headers = {} if header is None else {"Authorization": header}
     resp = http.get(sb.api_base + "/infratest/echo", headers=headers)
     assert resp.status_code == 401
     assert resp.json()["code"] == 14
     assert resp.headers["Content-Type"] == "application/json;charset=UTF-8"
+
+
+@pytest.mark.parametrize("scheme", ["Zoho-oauthtoken", "zoho-oauthtoken", "ZOHO-OAUTHTOKEN", "Bearer", "bearer", "BEARER"])
+def test_zoho_oauthtoken_and_bearer_schemes_are_accepted_in_any_case(sandbox_proc, http, scheme):
+    token = sandbox_proc.access_token()
+    resp = http.get(sandbox_proc.api_base + "/infratest/echo", headers={"Authorization": f"{scheme}  {token}"})
+    assert resp.status_code == 200, resp.text
+    unknown = http.get(sandbox_proc.api_base + "/infratest/echo", headers={"Authorization": f"{scheme} 1000.nope.nope"})
+    assert unknown.status_code == 401 and unknown.json() == NOT_AUTHORIZED
 
 
 def test_unknown_token_is_401_code_57(sb, http):

@@ -114,6 +114,23 @@ def test_non_renewing_becomes_cancelled_at_term_end(api, sb):
     assert [s["subscription_id"] for s in cancelled] == [sub["subscription_id"]]
 
 
+@pytest.mark.parametrize("ends_with, status", [("unpaid", "unpaid"), ("cancel", "cancelled_from_dunning")])
+def test_dunning_ends_as_the_organizations_dunning_setting_says(api, sb, ends_with, status):
+    kowalski = api.customer_named("Kowalski Bakery")
+    sub = api.subscriptions_of(kowalski["customer_id"])[0]
+    assert sub["status"] == "dunning"
+    assert sb.control("POST", "dunning", json={"ends_with": ends_with}) == {"ends_with": ends_with}
+    sb.advance_clock(days=7)
+    api.refresh(sb)
+    after = api.ok("GET", f"/subscriptions/{sub['subscription_id']}")["subscription"]
+    assert after["status"] == status
+    if status == "cancelled_from_dunning":
+        assert after["cancelled_at"] and _events(sb, "subscription_cancelled")
+    assert sb.control("GET", "dunning") == {"ends_with": ends_with}
+    sb.reset()
+    assert sb.control("GET", "dunning") == {"ends_with": "unpaid"}  # a reset brings Zoho's default back
+
+
 def test_reactivating_a_cancelled_subscription_invoices_and_charges(api):
     olga = api.customer_named("Ольга Иванова")
     sub = api.subscriptions_of(olga["customer_id"])[0]

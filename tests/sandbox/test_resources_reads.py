@@ -53,9 +53,18 @@ def test_customer_filters_email_search_and_status(api):
 def test_invalid_filter_and_sort_are_400_code_2(api):
     for path, params in (("/customers", {"filter_by": "Status.Bogus"}), ("/invoices", {"filter_by": "Nope"}),
                          ("/subscriptions", {"filter_by": "SubscriptionStatus.PAUSED"}),
-                         ("/invoices", {"sort_column": "colour"}), ("/customers", {"per_page": "zero"})):
+                         ("/invoices", {"sort_column": "colour"}), ("/invoices", {"sort_order": "sideways"})):
         resp = api.call("GET", path, params=params)
         assert resp.status_code == 400 and resp.json()["code"] == 2, (path, resp.text)
+
+
+@pytest.mark.parametrize("page, per_page, served", [
+    ("zero", "zero", (1, 200)), ("0", "-5", (1, 200)), ("", "", (1, 200)), ("2.0", "3.0", (2, 3)),
+    ("1.5", "abc", (1, 200)), ("99999999999999999999", "1e400", (1, 200)), (" 2 ", " 10 ", (2, 10))])
+def test_page_and_per_page_are_read_leniently(reader, page, per_page, served):
+    body = reader.ok("GET", "/invoices", params={"page": page, "per_page": per_page})
+    assert (body["page_context"]["page"], body["page_context"]["per_page"]) == served
+    assert len(body["invoices"]) <= served[1]
 
 
 def test_not_found_quirks(api):

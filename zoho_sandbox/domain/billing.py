@@ -9,7 +9,7 @@ import hashlib
 from datetime import date, timedelta
 from decimal import Decimal
 
-from . import errors, serialize
+from . import activities, errors, serialize
 from .models import (
     Card, CreditApplication, CreditNote, CreditNoteItem, Customer, Invoice, InvoiceCredit, InvoiceItem,
     InvoicePayment, Payment, PaymentApplication, Tax,
@@ -62,6 +62,7 @@ def create_invoice(store, customer: Customer, items: list[InvoiceItem], transact
         coupon_discount=coupon_discount,
     )
     store.add_invoice(inv)
+    activities.record(store, activities.of_subscription(store, subscription_id), f"Invoice created - {inv.number}")
     if emit:
         store.emit("invoice_created", lambda: {"invoice": serialize.invoice(store, inv)})
     return inv
@@ -74,38 +75,49 @@ def new_item(store, code: str, name: str, description: str, price: Decimal, quan
                        product_id=product_id, **_tax_snapshot(tax))
 
 
+def items_from(store, lines, product_id: str = "") -> list[InvoiceItem]:
+    """Invoice items for priced lines (``pricing.Line``), in order."""
+    return [new_item(store, line.code, line.name, line.description, line.price, line.quantity, line.discount,
+                     product_id=product_id, tax=line.tax) for line in lines]
+
+
 def _tax_snapshot(tax: Tax | None) -> dict:
     if tax is None:
         return {}
     return {"tax_id": tax.tax_id, "tax_name": tax.tax_name, "tax_percentage": tax.tax_percentage}
 
 
-def _gateway_reference(store, seed: str) -> str:
+def gateway_reference(store, seed: str) -> str:
     return hashlib.sha1(f"{store.organization.organization_id}:{seed}".encode()).hexdigest()[:12].upper()
 
 
 def record_payment(store, customer: Customer, amount: Decimal, invoices: list[Invoice], *, mode: str,
                    card: Card | None = None, description: str = "", reference_number: str = "",
-                   payment_date: date | None = None, emit: bool = True) -> Payment:
-    """A successful payment, applied to ``invoices`` in order up to each balance."""
+                   payment_date: date | None = None) -> Payment:
+    """A successful payment of exactly what it pays: applied to ``invoices`` in order up to each balance."""
     amount = money(amount)
-    now = store.now()
-    payment_id = store.new_id()
-    remaining = amount
-    applications: list[PaymentApplication] = []
+    shares, remaining = [], amount
     for inv in invoices:
-        if remaining <= 0:
-            break
         share = min(remaining, inv.balance)
-        if share <= 0:
-            continue
-        invoice_payment_id = store.new_id()
-        inv.payments.append(InvoicePayment(invoice_payment_id, payment_id, share))
-        inv.updated_time = now
-        applications.append(PaymentApplication(inv.invoice_id, invoice_payment_id, share))
-        remaining -= share
+        if share > 0:
+            shares.append((inv, share))
+            remaining -= share
     if remaining > 0:
         raise errors.invalid_field("amount")
+    return new_payment(store, customer, amount, shares, mode=mode, card=card, description=description,
+                       reference_number=reference_number, payment_date=payment_date)
+
+
+def new_payment(store, customer: Customer, amount: Decimal, shares: list[tuple[Invoice, Decimal]], *, mode: str,
+                card: Card | None = None, description: str = "", reference_number: str = "",
+                payment_date: date | None = None, bank_charges: Decimal = ZERO,
+                custom_fields: list[dict] | None = None) -> Payment:
+    """Record a successful payment of ``amount`` with its ``shares`` of invoices (checked by the
+    caller); what no invoice takes is the payment's excess, the customer's credit."""
+    now = store.now()
+    payment_id = store.new_id()
+    applications = [_apply_share(store, payment_id, inv, share, now) for inv, share in shares]
+    first = shares[0][0] if shares else None
     payment = Payment(
         payment_id=payment_id,
         customer_id=customer.customer_id,
@@ -113,28 +125,75 @@ def record_payment(store, customer: Customer, amount: Decimal, invoices: list[In
         amount=amount,
         date=payment_date or store.today(),
         currency_code=customer.currency_code,
-        reference_number=reference_number or (invoices[0].number if invoices else ""),
-        description=description or (f"Payment has been added to {invoices[0].number}" if invoices else ""),
+        reference_number=reference_number or (first.number if first else ""),
+        description=description or (f"Payment has been added to {first.number}" if first else ""),
         applications=applications,
         created_time=now,
         updated_time=now,
         card_id=card.card_id if card else "",
         payment_gateway=card.payment_gateway if card else "",
-        gateway_transaction_id=_gateway_reference(store, payment_id) if card else "",
+        gateway_transaction_id=gateway_reference(store, payment_id) if card else "",
         autotransaction_id=store.new_id() if card else "",
+        bank_charges=bank_charges,
+        custom_fields=custom_fields or [],
     )
     store.add_payment(payment)
-    if emit:
-        def data() -> dict:
-            body = {"payment": serialize.payment(store, payment)}
-            if invoices:
-                body["invoice"] = serialize.invoice(store, invoices[0])
-            return body
 
-        store.emit("payment_thankyou", data)
-        for inv in invoices:
-            after_invoice_settled(store, inv)
+    def data() -> dict:
+        body = {"payment": serialize.payment(store, payment)}
+        if first is not None:
+            body["invoice"] = serialize.invoice(store, first)
+        return body
+
+    store.emit("payment_thankyou", data)
+    for inv, _ in shares:
+        after_invoice_settled(store, inv)
     return payment
+
+
+def _apply_share(store, payment_id: str, inv: Invoice, share: Decimal, now) -> PaymentApplication:
+    """Put ``share`` of a payment on an invoice (both sides of the fact). Paying a draft sends it."""
+    invoice_payment_id = store.new_id()
+    inv.payments.append(InvoicePayment(invoice_payment_id, payment_id, share))
+    inv.is_draft = False
+    inv.updated_time = now
+    activities.record(store, activities.of_subscription(store, inv.subscription_id),
+                      f"Payment of {inv.currency_code} {share:.2f} received for {inv.number}")
+    return PaymentApplication(inv.invoice_id, invoice_payment_id, share)
+
+
+def apply_payment(store, payment: Payment, inv: Invoice, amount: Decimal) -> PaymentApplication:
+    """Apply ``amount`` of a payment's excess to an invoice."""
+    if amount <= 0 or amount > payment.unused or amount > inv.balance:
+        raise errors.invalid_field("amount_applied")
+    application = _apply_share(store, payment.payment_id, inv, amount, store.now())
+    payment.applications.append(application)
+    payment.updated_time = store.now()
+    after_invoice_settled(store, inv)
+    return application
+
+
+def replace_shares(store, payment: Payment, shares: list[tuple[Invoice, Decimal]]) -> None:
+    """Re-apply a payment: its old shares come off their invoices, the new ones go on."""
+    touched = {a.invoice_id: store.invoices[a.invoice_id] for a in payment.applications}
+    for application in list(payment.applications):
+        remove_payment_share(store, store.invoices[application.invoice_id], application.invoice_payment_id)
+    now = store.now()
+    payment.applications = [_apply_share(store, payment.payment_id, inv, share, now) for inv, share in shares]
+    touched.update({inv.invoice_id: inv for inv, _ in shares})
+    for inv in touched.values():
+        after_invoice_settled(store, inv)
+
+
+def remove_payment_share(store, inv: Invoice, invoice_payment_id: str) -> None:
+    """Take a payment's share off an invoice: the invoice owes it again, the payment keeps it as excess."""
+    share = next((p for p in inv.payments if p.invoice_payment_id == invoice_payment_id), None)
+    if share is None:
+        raise errors.invalid_field("invoice_payment_id")
+    payment = store.payments[share.payment_id]
+    inv.payments.remove(share)
+    payment.applications = [a for a in payment.applications if a.invoice_payment_id != invoice_payment_id]
+    inv.updated_time = payment.updated_time = store.now()
 
 
 def charge_invoice(store, inv: Invoice, card: Card | None, *, raise_on_decline: bool) -> Payment | None:
@@ -147,6 +206,8 @@ def charge_invoice(store, inv: Invoice, card: Card | None, *, raise_on_decline: 
     amount = inv.balance
     problem = card_problem(card, store.today())
     if problem:
+        activities.record(store, activities.of_subscription(store, inv.subscription_id),
+                          f"Payment of {inv.currency_code} {amount:.2f} declined for {inv.number}")
         store.emit("payment_declined", lambda: {
             "payment": serialize.declined_payment(store, inv, card, amount, problem),
             "invoice": serialize.invoice(store, inv),
@@ -166,10 +227,10 @@ def after_invoice_settled(store, inv: Invoice) -> None:
     sub = store.subscriptions.get(inv.subscription_id)
     if sub is None or sub.status not in ("dunning", "unpaid", "trial_expired"):
         return
-    if any(i.balance > 0 and not i.is_void for i in store.customer_objects(sub.customer_id, "invoices", store.invoices)
-           if i.subscription_id == sub.subscription_id):
-        return
     from . import lifecycle
+
+    if lifecycle.open_invoices(store, sub):
+        return
 
     lifecycle.back_to_live(store, sub)
 
@@ -193,8 +254,12 @@ def create_credit_note(store, customer: Customer, items: list[CreditNoteItem], *
     )
     store.add_creditnote(note)
     if emit:
-        store.emit("creditnote_added", lambda: {"creditnote": serialize.creditnote(store, note)})
+        announce_credit_note(store, note)
     return note
+
+
+def announce_credit_note(store, note: CreditNote) -> None:
+    store.emit("creditnote_added", lambda: {"creditnote": serialize.creditnote(store, note)})
 
 
 def credit_item(store, code: str, name: str, description: str, amount: Decimal,
@@ -203,25 +268,53 @@ def credit_item(store, code: str, name: str, description: str, amount: Decimal,
                           price=money(amount), quantity=Decimal(1), **_tax_snapshot(tax))
 
 
-def apply_credit(store, note: CreditNote, inv: Invoice, amount: Decimal | None = None) -> Decimal:
-    """Apply up to ``amount`` (default: as much as possible) of the note's balance to the invoice."""
+def apply_credit(store, note: CreditNote, inv: Invoice, amount: Decimal | None = None) -> InvoiceCredit | None:
+    """Apply up to ``amount`` (default: as much as possible) of the note's balance to the invoice;
+    the credit's share of the invoice, or None when there was nothing to apply."""
+    check_credit_target(note, inv)
     amount = min(note.balance, inv.balance) if amount is None else money(amount)
     if amount <= 0:
-        return ZERO
+        return None
     if amount > note.balance or amount > inv.balance:
         raise errors.invalid_field("amount_applied")
     today = store.today()
-    note.applications.append(CreditApplication(inv.invoice_id, amount, today))
-    inv.credits.append(InvoiceCredit(note.creditnote_id, amount, today))
+    link_id = store.link_ids.next()
+    note.applications.append(CreditApplication(inv.invoice_id, amount, today, link_id))
+    credit = InvoiceCredit(note.creditnote_id, amount, today, link_id)
+    inv.credits.append(credit)
     note.updated_time = inv.updated_time = store.now()
     after_invoice_settled(store, inv)
-    return amount
+    return credit
+
+
+def check_credit_target(note: CreditNote, inv: Invoice) -> None:
+    if note.customer_id != inv.customer_id or note.currency_code != inv.currency_code:
+        raise errors.not_allowed("Credits can only be applied to invoices of the same customer and currency.")
+    if inv.is_void or inv.is_draft or note.is_void:
+        raise errors.not_allowed("Credits can only be applied from an open credit note to an open invoice.")
+
+
+def remove_credit_share(store, inv: Invoice, creditnote_invoice_id: str) -> None:
+    """Take an applied credit off an invoice: the invoice owes it again, the credit note has it back."""
+    credit = next((c for c in inv.credits if c.creditnote_invoice_id == creditnote_invoice_id), None)
+    if credit is None:
+        raise errors.invalid_field("creditnote_invoice_id")
+    note = store.creditnotes[credit.creditnote_id]
+    inv.credits.remove(credit)
+    note.applications = [a for a in note.applications if a.creditnote_invoice_id != creditnote_invoice_id]
+    inv.updated_time = note.updated_time = store.now()
 
 
 def apply_open_credits(store, inv: Invoice) -> None:
-    """Zoho applies a customer's unused credits to new subscription invoices automatically."""
+    """Zoho applies a customer's unused credits (open credit notes, then excess payments) to new
+    subscription invoices automatically."""
     for note in store.customer_objects(inv.customer_id, "creditnotes", store.creditnotes):
         if inv.balance <= 0:
-            break
+            return
         if note.balance > 0 and note.currency_code == inv.currency_code:
             apply_credit(store, note, inv)
+    for payment in store.customer_objects(inv.customer_id, "payments", store.payments):
+        if inv.balance <= 0:
+            return
+        if payment.unused > 0 and payment.currency_code == inv.currency_code:
+            apply_payment(store, payment, inv, min(payment.unused, inv.balance))

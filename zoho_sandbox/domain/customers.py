@@ -2,7 +2,7 @@
 subscription creation with a new ``customer{}`` and the ``newsubscription`` hosted page."""
 from __future__ import annotations
 
-from . import errors, serialize, taxes
+from . import custom_fields, errors, fields, serialize, taxes
 from .models import Customer
 from .money import CURRENCIES
 
@@ -15,86 +15,87 @@ TAX_FIELDS = ("is_taxable", "tax_id", "tax_authority_id", "tax_authority_name", 
               "tax_reg_no", "tax_treatment", "tax_regime", "country_code")
 
 
-def _apply_address(target: dict, value) -> None:
+def apply_address(target: dict, value, name: str = "billing_address") -> None:
+    """Copy the keys an address body sends onto ``target`` (a partial update)."""
     if value is None:
         return
     if not isinstance(value, dict):
-        raise errors.invalid_field("billing_address")
+        raise errors.invalid_field(name)
     for key in ADDRESS_KEYS:
         if key in value:
-            target[key] = "" if value[key] is None else str(value[key])
+            target[key] = fields.as_text(value[key], f"{name}.{key}")
     # Zoho addresses carry one street line; a second one sent Books-style is folded into it.
-    if value.get("street2"):
-        target["street"] = f"{target.get('street', '')}, {value['street2']}".strip(", ")
-
-
-def _apply_custom_fields(store, customer: Customer, value) -> None:
-    if value is None:
-        return
-    if not isinstance(value, list):
-        raise errors.invalid_field("custom_fields")
-    for entry in value:
-        if not isinstance(entry, dict):
-            raise errors.invalid_field("custom_fields")
-        index, label = entry.get("index"), entry.get("label")
-        definition = next((d for d in store.customer_custom_fields
-                           if (index is not None and str(d["index"]) == str(index))
-                           or (label and d["label"].casefold() == str(label).casefold())), None)
-        if definition is None:
-            raise errors.invalid_field("custom_fields")
-        text = "" if entry.get("value") is None else str(entry.get("value"))
-        existing = next((f for f in customer.custom_fields if f["index"] == definition["index"]), None)
-        if existing is None:
-            customer.custom_fields.append({"index": definition["index"], "label": definition["label"],
-                                           "value": text, "data_type": definition["data_type"]})
-        else:
-            existing["value"] = text
-    customer.custom_fields.sort(key=lambda f: f["index"])
+    street2 = fields.as_text(value.get("street2"), f"{name}.street2")
+    if street2:
+        target["street"] = f"{target.get('street', '')}, {street2}".strip(", ")
 
 
 def apply_customer_fields(store, customer: Customer, body: dict) -> None:
     """Copy the writable fields of a create/update body onto the customer (partial update)."""
-    # Checked before anything changes: an unknown tax id must not leave a half-updated customer.
-    taxes.validate_customer_fields(store, {**customer.tax_fields, **{k: body[k] for k in TAX_FIELDS if k in body}})
-    for name in TEXT_FIELDS:
-        if name in body:
-            value = body[name]
-            if value is not None and not isinstance(value, (str, int, float)):
-                raise errors.invalid_field(name)
-            setattr(customer, name, "" if value is None else str(value))
-    if "display_name" in body and not customer.display_name.strip():
+    # Everything is read and checked before anything changes: a bad field or an unknown tax id
+    # must not leave a half-updated customer.
+    sent_tax_fields = {k: (fields.flag(body, k, True) if k == "is_taxable" else fields.text(body, k))
+                       for k in TAX_FIELDS if k in body}
+    taxes.validate_customer_fields(store, {**customer.tax_fields, **sent_tax_fields})
+    texts = {name: fields.text(body, name) for name in TEXT_FIELDS if name in body}
+    if "display_name" in texts and not texts["display_name"].strip():
         raise errors.missing_field("display_name")
-    if "email" in body and customer.email and "@" not in customer.email:
+    if texts.get("email") and "@" not in texts["email"]:
         raise errors.invalid_field("email")
-    if "is_portal_enabled" in body:
-        customer.is_portal_enabled = bool(body["is_portal_enabled"])
-    if "payment_terms" in body:
-        try:
-            customer.payment_terms = int(body["payment_terms"])
-        except (TypeError, ValueError):
-            raise errors.invalid_field("payment_terms")
+    currency = currency_of(body, default=customer.currency_code)
+    if currency != customer.currency_code and has_transactions(store, customer.customer_id):
+        raise errors.not_allowed("The currency of a customer with transactions cannot be changed.")
+    portal = fields.flag(body, "is_portal_enabled", customer.is_portal_enabled)
+    terms = fields.integer(body, "payment_terms", minimum=0)
+    billing, shipping = dict(customer.billing_address), dict(customer.shipping_address)
+    apply_address(billing, body.get("billing_address"), "billing_address")
+    apply_address(shipping, body.get("shipping_address"), "shipping_address")
+    custom = [dict(f) for f in customer.custom_fields]
+    custom_fields.apply_defined(store.customer_custom_fields, custom, body.get("custom_fields"))
+
+    for name, value in texts.items():
+        setattr(customer, name, value)
+    customer.currency_code = currency
+    customer.is_portal_enabled = portal
+    if terms is not None:
+        customer.payment_terms = terms
         if "payment_terms_label" not in body:
-            customer.payment_terms_label = serialize.PAYMENT_TERMS_LABELS.get(
-                customer.payment_terms, f"Net {customer.payment_terms}")
-    _apply_address(customer.billing_address, body.get("billing_address"))
-    _apply_address(customer.shipping_address, body.get("shipping_address"))
-    _apply_custom_fields(store, customer, body.get("custom_fields"))
-    for name in TAX_FIELDS:
-        if name in body:
-            customer.tax_fields[name] = body[name]
+            customer.payment_terms_label = serialize.PAYMENT_TERMS_LABELS.get(terms, f"Net {terms}")
+    customer.billing_address, customer.shipping_address, customer.custom_fields = billing, shipping, custom
+    customer.tax_fields.update(sent_tax_fields)
     customer.updated_time = store.now()
 
 
-def create_customer(store, body: dict) -> Customer:
-    if not isinstance(body, dict) or not str(body.get("display_name") or "").strip():
-        raise errors.missing_field("display_name")
-    currency = str(body.get("currency_code") or store.organization.currency_code).upper()
+def has_transactions(store, customer_id: str) -> bool:
+    index = store.by_customer.get(customer_id, {})
+    return any(index.get(kind) for kind in ("subscriptions", "invoices", "payments", "creditnotes"))
+
+
+def currency_of(body: dict, default: str) -> str:
+    """The body's ``currency_code`` (any case), one the organization has; ``default`` when absent.
+    The same check on create and update: a customer can never hold a currency it cannot bill in."""
+    currency = fields.text(body, "currency_code").strip().upper() or default
     if currency not in CURRENCIES:
         raise errors.invalid_field("currency_code")
+    return currency
+
+
+def prospect(store, body: dict) -> Customer:
+    """A customer as a create body describes it, checked but not stored: a hosted page prices its
+    lines for the customer it will create, with the same currency and tax rules."""
+    if not isinstance(body, dict) or not fields.text(body, "display_name").strip():
+        raise errors.missing_field("display_name")
+    currency = currency_of(body, default=store.organization.currency_code)
     now = store.now()
-    customer = Customer(customer_id=store.new_id(), display_name="", email="", currency_code=currency,
+    customer = Customer(customer_id="", display_name="", email="", currency_code=currency,
                         created_time=now, updated_time=now)
     apply_customer_fields(store, customer, body)
+    return customer
+
+
+def create_customer(store, body: dict) -> Customer:
+    customer = prospect(store, body)
+    customer.customer_id = store.new_id()
     store.add_customer(customer)
     store.emit("customer_created", lambda: {"customer": serialize.customer(store, customer)})
     return customer

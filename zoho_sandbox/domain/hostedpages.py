@@ -6,7 +6,8 @@ answers the page's current status with an ``error`` sentence.
 
 On approval the card is saved on the customer and the page does its job through the same domain
 code the API uses; ``data`` is filled like Zoho's (``subscription``, ``invoice`` with its payments,
-and for ``invoice_payment`` also ``payment``; ``add_payment_method`` puts the new ``card``).
+and for ``invoice_payment`` also ``payment``; ``add_payment_method`` puts the new ``card``;
+``update_payment_method`` replaces the details of an existing card, which keeps its id).
 A decline (the UI says so, or the card ends in 0002) marks the page ``failed``, raises
 ``payment_declined`` and changes nothing else.
 """
@@ -16,148 +17,224 @@ from datetime import timedelta
 from decimal import Decimal
 
 from ..core import ApiError
-from . import billing, errors, lifecycle, pricing, serialize, taxes
-from .customers import TAX_FIELDS, create_customer
-from .models import Card, HostedPage
-from .money import ZERO, currency_symbol, line_tax, money
+from . import billing, charges, errors, fields, lifecycle, pricing, serialize
+from .customers import create_customer, prospect
+from .models import Card, Customer, HostedPage
+from .money import CENT, ZERO, currency_symbol
 
 LIFETIME = timedelta(hours=1)
-ACTIONS = ("new_subscription", "update_subscription", "update_card", "invoice_payment", "add_payment_method")
+ACTIONS = ("new_subscription", "update_subscription", "update_card", "invoice_payment", "add_payment_method",
+           "one_time_addon", "update_payment_method")
 TITLES = {
     "new_subscription": "Subscribe",
     "update_subscription": "Change your subscription",
     "update_card": "Update your card",
     "invoice_payment": "Pay invoice",
     "add_payment_method": "Add a payment method",
+    "one_time_addon": "Buy add-ons",
+    "update_payment_method": "Update your card",
 }
+# What a new-subscription page passes on to the subscription it creates.
+SUBSCRIPTION_KEYS = ("plan", "addons", "coupon_code", "reference_id", "starts_at", "custom_fields", "salesperson_name")
 
 
 def create(store, action: str, body: dict) -> HostedPage:
-    """Validate the body the way the real create does (unknown ids and codes fail now, not later)."""
+    """Check the body the way the real create does (unknown ids and codes fail now, not later).
+    The page keeps only the checked parts of the body to do its job on completion."""
     page = HostedPage(hostedpage_id=store.new_hostedpage_id(), action=action, status="fresh",
-                      created_time=store.now(), expiring_time=store.now() + LIFETIME, request=body,
-                      redirect_url=str(body.get("redirect_url") or ""))
-    if action == "new_subscription":
-        if body.get("customer_id"):
-            page.customer_id = store.get_customer(str(body["customer_id"])).customer_id
-        elif isinstance(body.get("customer"), dict):
-            if not str(body["customer"].get("display_name") or "").strip():
-                raise errors.missing_field("display_name")
-            if not str(body["customer"].get("email") or "").strip():
-                raise errors.missing_field("email")
-        else:
-            raise errors.missing_field("customer_id")
-        if not isinstance(body.get("plan"), dict) or not body["plan"].get("plan_code"):
-            raise errors.missing_field("plan_code")
-        plan = store.get_plan(body["plan"]["plan_code"])
-        for addon in body.get("addons") or []:
-            store.get_addon(addon.get("addon_code") if isinstance(addon, dict) else addon)
-        if body.get("coupon_code"):
-            store.get_coupon(body["coupon_code"])
-        if plan.status != "active":
-            raise errors.not_allowed("The plan is inactive.")
-    elif action in ("update_subscription", "update_card"):
-        if not body.get("subscription_id"):
-            raise errors.missing_field("subscription_id")
-        sub = store.get_subscription(str(body["subscription_id"]))
-        page.subscription_id, page.customer_id = sub.subscription_id, sub.customer_id
-        if sub.status in lifecycle.ENDED_STATUSES and action == "update_subscription":
-            raise errors.not_allowed("A cancelled or expired subscription cannot be updated.")
-        if action == "update_subscription":
-            customer = store.customers[sub.customer_id]
-            plan_line = lifecycle.plan_item(store, customer, body.get("plan") or {}, current=sub.plan)
-            lifecycle.addon_items(store, customer, body.get("addons"), plan_line.code)
-    elif action == "invoice_payment":
-        if not body.get("invoice_id"):
-            raise errors.missing_field("invoice_id")
-        inv = store.get_invoice(str(body["invoice_id"]))
-        if inv.is_void or inv.balance <= 0:
-            raise errors.not_allowed("The invoice has already been paid.")
-        page.invoice_id, page.customer_id = inv.invoice_id, inv.customer_id
-    elif action == "add_payment_method":
-        if not body.get("customer_id"):
-            raise errors.missing_field("customer_id")
-        page.customer_id = store.get_customer(str(body["customer_id"])).customer_id
+                      created_time=store.now(), expiring_time=store.now() + LIFETIME, request={},
+                      redirect_url=fields.text(body, "redirect_url").strip())
+    _CHECKS[action](store, page, body)
     store.hostedpages[page.hostedpage_id] = page
     return page
+
+
+def _check_new_subscription(store, page: HostedPage, body: dict) -> None:
+    customer_id = fields.ident(body, "customer_id")
+    new_customer = fields.obj(body, "customer")
+    if customer_id:
+        page.customer_id = store.get_customer(customer_id).customer_id
+    elif new_customer is not None:
+        if not fields.text(new_customer, "email").strip():
+            raise errors.missing_field("email")
+        page.request["customer"] = new_customer
+    else:
+        raise errors.missing_field("customer_id")
+    page.request.update({k: body[k] for k in SUBSCRIPTION_KEYS if k in body})
+    customer = _customer(store, page)
+    plan = fields.obj(body, "plan")
+    if plan is None:
+        raise errors.missing_field("plan_code")
+    line = lifecycle.plan_item(store, customer, plan)
+    lifecycle.addon_items(store, customer, fields.objects(body, "addons"), line.code)
+    if fields.ident(body, "coupon_code"):
+        lifecycle.usable_coupon(store, fields.ident(body, "coupon_code"), line.code)
+    fields.day(body, "starts_at")
+    fields.integer(plan, "trial_days", minimum=0)
+    fields.flag(plan, "exclude_trial")
+
+
+def _subscription_of(store, page: HostedPage, body: dict):
+    subscription_id = fields.required_ident(body, "subscription_id")
+    sub = store.get_subscription(subscription_id)
+    page.subscription_id, page.customer_id = sub.subscription_id, sub.customer_id
+    return sub
+
+
+def _check_update_subscription(store, page: HostedPage, body: dict) -> None:
+    sub = _subscription_of(store, page, body)
+    if sub.status in lifecycle.ENDED_STATUSES:
+        raise errors.not_allowed("A cancelled or expired subscription cannot be updated.")
+    page.request.update({k: body[k] for k in ("plan", "addons", "coupon_code", "end_of_term") if k in body})
+    _update_lines(store, page)
+    fields.flag(body, "end_of_term")
+
+
+def _check_update_card(store, page: HostedPage, body: dict) -> None:
+    _subscription_of(store, page, body)
+
+
+def _check_one_time_addon(store, page: HostedPage, body: dict) -> None:
+    sub = _subscription_of(store, page, body)
+    page.request.update({k: body[k] for k in ("addons", "coupon_code") if k in body})
+    charges.one_time_addons(store, sub, page.request)
+
+
+def _check_invoice_payment(store, page: HostedPage, body: dict) -> None:
+    invoice_id = fields.required_ident(body, "invoice_id")
+    inv = store.get_invoice(invoice_id)
+    if inv.is_void or inv.balance <= 0:
+        raise errors.not_allowed("The invoice has already been paid.")
+    page.invoice_id, page.customer_id = inv.invoice_id, inv.customer_id
+
+
+def _check_add_payment_method(store, page: HostedPage, body: dict) -> None:
+    customer_id = fields.required_ident(body, "customer_id")
+    page.customer_id = store.get_customer(customer_id).customer_id
+
+
+def _check_update_payment_method(store, page: HostedPage, body: dict) -> None:
+    """hosted-pages.yml names a card, a bank account or a PayPal account; the sandbox has cards only."""
+    if fields.ident(body, "account_id") or fields.ident(body, "paypal_id"):
+        raise errors.not_allowed("Bank account and PayPal payment methods are not available in this organization.")
+    card_id = fields.required_ident(body, "card_id")
+    card = store.cards.get(card_id)
+    if card is None or card.status != "active":
+        raise ApiError(404, 1002, "Card does not exist.")
+    page.card_id, page.customer_id = card.card_id, card.customer_id
+
+
+_CHECKS = {
+    "new_subscription": _check_new_subscription,
+    "update_subscription": _check_update_subscription,
+    "update_card": _check_update_card,
+    "invoice_payment": _check_invoice_payment,
+    "add_payment_method": _check_add_payment_method,
+    "one_time_addon": _check_one_time_addon,
+    "update_payment_method": _check_update_payment_method,
+}
 
 
 def is_expired(store, page: HostedPage) -> bool:
     return page.status in ("fresh", "read", "failed") and store.now() > page.expiring_time
 
 
-def _tax_lines(store, tax_fields: dict, address: dict, codes: list[str], lines: list[dict]) -> list[dict]:
-    """One line per tax on the priced lines (same rules as the invoice the page will raise)."""
-    totals: dict[str, list] = {}
-    for code, line in zip(codes, lines):
-        tax = taxes.tax_for(store, tax_fields, address, code)
-        if tax is not None:
-            entry = totals.setdefault(tax.tax_id, [taxes.label(tax.tax_name, tax.tax_percentage), ZERO])
-            entry[1] += line_tax(line["amount"], tax.tax_percentage)
-    return [{"description": label, "amount": amount} for label, amount in totals.values()]
+def _customer(store, page: HostedPage) -> Customer:
+    """The customer the page is for: an existing one, or the one a new-subscription page will create."""
+    if page.customer_id:
+        return store.customers[page.customer_id]
+    return prospect(store, page.request["customer"])
+
+
+def _update_lines(store, page: HostedPage):
+    sub = store.subscriptions[page.subscription_id]
+    customer = store.customers[sub.customer_id]
+    plan = lifecycle.plan_item(store, customer, fields.obj(page.request, "plan") or {}, current=sub.plan)
+    addons = lifecycle.addon_items(store, customer, fields.objects(page.request, "addons"), plan.code, sub.addons) \
+        if "addons" in page.request else sub.addons
+    return plan, addons
+
+
+def _summed(lines: list[pricing.Line]) -> tuple[list[dict], Decimal]:
+    """The checkout's rows for priced lines: one per line, the coupon's discount, one per tax, and the total."""
+    rows = [{"description": f"{line.name} × {line.quantity:g}", "amount": (line.price * line.quantity).quantize(CENT)}
+            for line in lines]
+    discount = sum((row["amount"] for row in rows), ZERO) - sum((line.amount for line in lines), ZERO)
+    if discount:
+        rows.append({"description": "Coupon discount", "amount": -discount})
+    by_tax: dict[str, list] = {}
+    for line in lines:
+        if line.tax is not None:
+            entry = by_tax.setdefault(line.tax.tax_id, [f"{line.tax.tax_name} ({line.tax.tax_percentage.normalize():f}%)", ZERO])
+            entry[1] += line.tax_amount
+    rows += [{"description": label, "amount": amount} for label, amount in by_tax.values()]
+    return rows, sum((row["amount"] for row in rows), ZERO)
 
 
 def _lines(store, page: HostedPage) -> tuple[list[dict], Decimal, str, str]:
-    """(lines, total, currency_code, customer_name) the page will charge, for the browser UI."""
+    """(rows, total, currency_code, customer_name) the page will charge, for the browser UI: the
+    same priced lines, discounts and taxes as the invoice completing the page raises."""
     body = page.request
+    customer = _customer(store, page)
+    currency, name = customer.currency_code, customer.display_name
     if page.action == "new_subscription":
-        if page.customer_id:
-            customer = store.customers[page.customer_id]
-            currency, name = customer.currency_code, customer.display_name
-            tax_fields, address = customer.tax_fields, customer.billing_address
-        else:
-            currency = str(body["customer"].get("currency_code") or store.organization.currency_code).upper()
-            name = str(body["customer"].get("display_name"))
-            tax_fields = {k: v for k, v in body["customer"].items() if k in TAX_FIELDS}
-            address = body["customer"].get("billing_address") or {}
-        plan = store.plans[body["plan"]["plan_code"]]
-        quantity = Decimal(str(body["plan"].get("quantity") or 1))
-        price = money(body["plan"]["price"]) if body["plan"].get("price") not in (None, "") else pricing.plan_price(plan, currency)
-        lines = [{"description": f"{plan.name} × {quantity:g}", "amount": money(price * quantity)}]
-        codes = [plan.plan_code]
-        for entry in body.get("addons") or []:
-            addon = store.addons[entry["addon_code"]]
-            qty = Decimal(str(entry.get("quantity") or 1))
-            lines.append({"description": f"{addon.name} × {qty:g}", "amount": money(pricing.addon_price(addon, currency) * qty)})
-            codes.append(addon.addon_code)
-        lines += _tax_lines(store, tax_fields, address, codes, lines)
-        trial = plan.trial_period if not body["plan"].get("exclude_trial") else 0
-        if body["plan"].get("trial_days") not in (None, ""):
-            trial = int(body["plan"]["trial_days"])
-        total = sum((line["amount"] for line in lines), ZERO)
+        plan_body = fields.obj(body, "plan") or {}
+        plan = lifecycle.plan_item(store, customer, plan_body)
+        addons = lifecycle.addon_items(store, customer, fields.objects(body, "addons"), plan.code)
+        coupon_code = fields.ident(body, "coupon_code")
+        coupon = store.coupons.get(coupon_code) if coupon_code else None
+        catalogue_plan = store.plans[plan.code]
+        setup_fee = ZERO if fields.flag(plan_body, "exclude_setup_fee") else \
+            fields.money(plan_body, "setup_fee", catalogue_plan.setup_fee)
+        lines, _ = pricing.priced_lines(store, customer, plan, addons, plan.name, setup_fee=setup_fee, coupon=coupon)
+        rows, total = _summed(lines)
+        trial = fields.integer(plan_body, "trial_days", catalogue_plan.trial_period)
+        if fields.flag(plan_body, "exclude_trial"):
+            trial = 0
         if trial > 0:
-            lines.append({"description": f"Free trial: {trial} days, first charge after the trial", "amount": -total})
+            rows.append({"description": f"Free trial: {trial} days, first charge after the trial", "amount": -total})
             total = ZERO
-        return lines, total, currency, name
-    customer = store.customers[page.customer_id]
+        return rows, total, currency, name
     if page.action == "update_subscription":
+        plan, addons = _update_lines(store, page)
+        lines, _ = pricing.priced_lines(store, customer, plan, addons, plan.name)
+        rows, total = _summed(lines)
+        rows[0]["description"] += " (per term)"
+        return rows, total, currency, name
+    if page.action == "one_time_addon":
         sub = store.subscriptions[page.subscription_id]
-        plan_line = lifecycle.plan_item(store, customer, body.get("plan") or {}, current=sub.plan)
-        addons = lifecycle.addon_items(store, customer, body.get("addons"), plan_line.code) if "addons" in body else sub.addons
-        lines = [{"description": f"{plan_line.name} × {plan_line.quantity:g} (per term)", "amount": pricing.line_total(plan_line)}]
-        lines += [{"description": f"{a.name} × {a.quantity:g}", "amount": pricing.line_total(a)} for a in addons]
-        lines += _tax_lines(store, customer.tax_fields, customer.billing_address,
-                            [plan_line.code] + [a.code for a in addons], lines)
-        total = sum((line["amount"] for line in lines), ZERO)
-        return lines, total, customer.currency_code, customer.display_name
+        items, coupon = charges.one_time_addons(store, sub, body)
+        lines, _ = pricing.priced_lines(store, customer, None, items, "One-time addon", coupon=coupon)
+        rows, total = _summed(lines)
+        return rows, total, currency, name
     if page.action == "invoice_payment":
         inv = store.invoices[page.invoice_id]
-        return ([{"description": f"Invoice {inv.number}", "amount": inv.balance}], inv.balance,
-                inv.currency_code, customer.display_name)
+        return [{"description": f"Invoice {inv.number}", "amount": inv.balance}], inv.balance, inv.currency_code, name
     if page.action == "update_card":
         sub = store.subscriptions[page.subscription_id]
-        due = sum((i.balance for i in store.customer_objects(customer.customer_id, "invoices", store.invoices)
-                   if i.subscription_id == sub.subscription_id and i.balance > 0 and not i.is_void), ZERO)
-        lines = [{"description": f"New card for {sub.plan.name}", "amount": ZERO}]
+        due = sum((i.balance for i in lifecycle.open_invoices(store, sub)), ZERO)
+        rows = [{"description": f"New card for {sub.plan.name}", "amount": ZERO}]
         if due > 0:
-            lines.append({"description": "Outstanding balance charged to the new card", "amount": due})
-        return lines, due, customer.currency_code, customer.display_name
-    return ([{"description": "Save a card for future payments", "amount": ZERO}], ZERO,
-            customer.currency_code, customer.display_name)
+            rows.append({"description": "Outstanding balance charged to the new card", "amount": due})
+        return rows, due, currency, name
+    if page.action == "update_payment_method":
+        card = store.cards[page.card_id]
+        return [{"description": f"Replace the card ending {card.last_four_digits}", "amount": ZERO}], ZERO, currency, name
+    return [{"description": "Save a card for future payments", "amount": ZERO}], ZERO, currency, name
+
+
+def _current_lines(store, page: HostedPage) -> tuple[list[dict], Decimal, str, str]:
+    """``_lines``, or nothing to charge when what the page was for has gone (a plan deleted, a
+    subscription deleted or cancelled meanwhile): completing it then fails with the reason."""
+    try:
+        return _lines(store, page)
+    except (ApiError, KeyError):
+        currency = store.organization.currency_code
+        return [{"description": "This page can no longer be completed", "amount": ZERO}], ZERO, currency, ""
 
 
 def summary(store, page: HostedPage) -> dict:
-    lines, total, currency, name = _lines(store, page)
+    lines, total, currency, name = _current_lines(store, page)
     return {
         "status": page.status,
         "action": page.action,
@@ -209,7 +286,7 @@ def _card_from(store, customer_id: str, card: dict) -> Card:
 def _decline(store, page: HostedPage, card: dict, message: str) -> dict:
     page.status = "failed"
     page.decided_time = store.now()
-    lines, total, currency, name = _lines(store, page)
+    lines, total, currency, name = _current_lines(store, page)
     store.emit("payment_declined", lambda: {
         "payment": {"payment_id": "", "payment_mode": "autotransaction", "amount": total, "status": "failure",
                     "date": serialize.d(store.today()), "customer_id": page.customer_id, "customer_name": name,
@@ -250,6 +327,13 @@ def _save_card(store, customer_id: str, card: Card) -> Card:
     return store.add_card(card)
 
 
+def _with_invoice(store, sub, invoice) -> dict:
+    data = {"subscription": serialize.subscription(store, sub)}
+    if invoice is not None:
+        data["invoice"] = serialize.invoice(store, invoice)
+    return data
+
+
 def _do_job(store, page: HostedPage, card: Card) -> dict:
     body = page.request
     if page.action == "new_subscription":
@@ -259,33 +343,26 @@ def _do_job(store, page: HostedPage, card: Card) -> dict:
             customer = create_customer(store, body["customer"])
             page.customer_id = customer.customer_id
         _save_card(store, customer.customer_id, card)
-        request = {k: v for k, v in body.items() if k not in ("customer", "customer_id", "card_id")}
+        request = {k: v for k, v in body.items() if k in SUBSCRIPTION_KEYS}
         request["auto_collect"] = True
         sub, invoice = lifecycle.create(store, customer, request, card=card, source="hosted_page")
         page.subscription_id = sub.subscription_id
-        data = {"subscription": serialize.subscription(store, sub)}
-        if invoice is not None:
-            data["invoice"] = serialize.invoice(store, invoice)
-        return data
+        return _with_invoice(store, sub, invoice)
     customer = store.customers[page.customer_id]
     if page.action == "update_subscription":
         sub = store.subscriptions[page.subscription_id]
         _save_card(store, customer.customer_id, card)
         sub.card_id, sub.auto_collect = card.card_id, True
-        changes = {k: v for k, v in body.items() if k in ("plan", "addons", "coupon_code", "end_of_term")}
-        _, invoice = lifecycle.update(store, sub, changes)
-        data = {"subscription": serialize.subscription(store, sub)}
-        if invoice is not None:
-            data["invoice"] = serialize.invoice(store, invoice)
-        return data
+        _, invoice = lifecycle.update(store, sub, dict(body))
+        return _with_invoice(store, sub, invoice)
     if page.action == "update_card":
         sub = store.subscriptions[page.subscription_id]
         _save_card(store, customer.customer_id, card)
-        invoice = lifecycle.activate_with_card(store, sub, card)
-        data = {"subscription": serialize.subscription(store, sub)}
-        if invoice is not None:
-            data["invoice"] = serialize.invoice(store, invoice)
-        return data
+        return _with_invoice(store, sub, lifecycle.activate_with_card(store, sub, card))
+    if page.action == "one_time_addon":
+        sub = store.subscriptions[page.subscription_id]
+        _save_card(store, customer.customer_id, card)
+        return _with_invoice(store, sub, charges.buy_one_time_addons(store, sub, body, card=card))
     if page.action == "invoice_payment":
         inv = store.invoices[page.invoice_id]
         if inv.is_void or inv.balance <= 0:
@@ -293,6 +370,23 @@ def _do_job(store, page: HostedPage, card: Card) -> dict:
         _save_card(store, customer.customer_id, card)
         payment = billing.charge_invoice(store, inv, card, raise_on_decline=True)
         return {"invoice": serialize.invoice(store, inv), "payment": serialize.payment(store, payment)}
+    if page.action == "update_payment_method":
+        return {"card": serialize.card(store, _replace_card(store, store.cards[page.card_id], card)),
+                "customer": {"customer_id": customer.customer_id, "display_name": customer.display_name}}
     _save_card(store, customer.customer_id, card)
     return {"card": serialize.card(store, card), "customer": {"customer_id": customer.customer_id,
                                                               "display_name": customer.display_name}}
+
+
+def _replace_card(store, old: Card, new: Card) -> Card:
+    """The card keeps its id (subscriptions charged to it keep charging it) and takes the new card's
+    details; subscriptions that were waiting for a working card are charged what they owe."""
+    if old.status != "active":
+        raise errors.not_allowed("The card has been deleted.")
+    old.first_name, old.last_name, old.last_four_digits = new.first_name, new.last_name, new.last_four_digits
+    old.expiry_month, old.expiry_year, old.payment_gateway = new.expiry_month, new.expiry_year, new.payment_gateway
+    old.updated_time = store.now()
+    for sub in store.customer_objects(old.customer_id, "subscriptions", store.subscriptions):
+        if sub.card_id == old.card_id and sub.status in ("trial_expired", "dunning", "unpaid"):
+            lifecycle.activate_with_card(store, sub, old)
+    return old

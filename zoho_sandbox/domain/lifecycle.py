@@ -19,9 +19,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from . import billing, errors, pricing, serialize, taxes
-from .dates import add_interval, parse_date
-from .models import Card, Customer, Invoice, Note, ScheduledChange, Subscription, SubscriptionItem
+from . import activities, billing, custom_fields, errors, fields, pricing, serialize, taxes
+from .dates import add_interval
+from .models import Card, Coupon, Customer, Invoice, Note, ScheduledChange, Subscription, SubscriptionItem
 from .money import ZERO, money
 
 DUNNING_DAYS = 7
@@ -31,52 +31,49 @@ ENDED_STATUSES = ("cancelled", "cancelled_from_dunning", "expired", "trial_expir
 
 # ---- building lines from request bodies --------------------------------------------------------
 
-def _quantity(value, field: str) -> Decimal:
-    try:
-        quantity = Decimal(str(value))
-    except Exception:
-        raise errors.invalid_field(field)
-    if quantity <= 0:
-        raise errors.invalid_field(field)
-    return quantity
-
-
 def plan_item(store, customer: Customer, body: dict | None, current: SubscriptionItem | None = None) -> SubscriptionItem:
-    if not isinstance(body, dict) or not body.get("plan_code"):
-        if current is not None and isinstance(body, dict):
-            body = {**body, "plan_code": current.code}
-        else:
+    """The plan line a create/update body asks for; without a ``plan_code`` an update keeps the current plan."""
+    if body is not None and not isinstance(body, dict):
+        raise errors.invalid_field("plan")
+    body = body or {}
+    code = fields.ident(body, "plan_code")
+    if not code:
+        if current is None:
             raise errors.missing_field("plan_code")
-    plan = store.get_plan(body["plan_code"])
-    if plan.status != "active" and (current is None or current.code != plan.plan_code):
+        code = current.code
+    plan = store.get_plan(code)
+    product = store.products.get(plan.product_id)
+    on_sale = plan.status == "active" and (product is None or product.status == "active")
+    if not on_sale and (current is None or current.code != plan.plan_code):
         raise errors.not_allowed("The plan is inactive.")
     same_plan = current is not None and current.code == plan.plan_code
-    price = body.get("price")
-    if price in (None, ""):
+    price = fields.money(body, "price")
+    if price is None:
         price = current.price if same_plan else pricing.plan_price(plan, customer.currency_code)
-    quantity = body.get("quantity")
-    quantity = _quantity(quantity, "quantity") if quantity not in (None, "") else (current.quantity if same_plan else Decimal(1))
-    description = body.get("plan_description") or (current.description if same_plan else plan.description)
+    quantity = fields.quantity(body, default=current.quantity if same_plan else Decimal(1))
+    description = fields.text(body, "plan_description") or (current.description if same_plan else plan.description)
     return SubscriptionItem(plan.plan_code, plan.name, description, money(price), quantity)
 
 
-def addon_items(store, customer: Customer, body, plan_code: str) -> list[SubscriptionItem]:
-    if body in (None, ""):
-        return []
-    if not isinstance(body, list):
-        raise errors.invalid_field("addons")
+def addon_items(store, customer: Customer, entries: list[dict], plan_code: str,
+                current: list[SubscriptionItem] = ()) -> list[SubscriptionItem]:
+    """Addon lines from a body's ``addons[{addon_code, quantity, price, addon_description}]``. An addon
+    made inactive stays sellable to a subscription that already has it (``current``)."""
+    kept = {a.code for a in current}
     items = []
-    for entry in body:
-        if not isinstance(entry, dict) or not entry.get("addon_code"):
-            raise errors.missing_field("addon_code")
-        addon = store.get_addon(entry["addon_code"])
-        if not addon.applicable_to_all_plans and plan_code not in addon.plan_codes:
+    for entry in entries:
+        code = fields.required_ident(entry, "addon_code")
+        addon = store.get_addon(code)
+        if addon.status != "active" and addon.addon_code not in kept:
+            raise errors.not_allowed(f"The addon {addon.addon_code} is inactive.")
+        if not pricing.addon_applies(addon, plan_code):
             raise errors.not_allowed(f"The addon {addon.addon_code} is not applicable to the plan {plan_code}.")
-        price = entry.get("price")
-        price = money(price) if price not in (None, "") else pricing.addon_price(addon, customer.currency_code)
-        quantity = _quantity(entry.get("quantity", 1) or 1, "quantity")
-        items.append(SubscriptionItem(addon.addon_code, addon.name, entry.get("addon_description") or addon.description,
-                                      price, quantity))
+        quantity = fields.quantity(entry, default=Decimal(1))
+        price = fields.money(entry, "price")
+        if price is None:
+            price = pricing.addon_price(addon, customer.currency_code, quantity)
+        description = fields.text(entry, "addon_description") or addon.description
+        items.append(SubscriptionItem(addon.addon_code, addon.name, description, price, quantity))
     return items
 
 
@@ -90,27 +87,13 @@ def term_invoice(store, sub: Subscription, transaction_type: str, start: date, e
                  include_one_time: bool = False, setup_fee: Decimal = ZERO, emit: bool = True) -> Invoice:
     customer = store.customers[sub.customer_id]
     period = f"Charges for this duration (from {start:%d-%b-%Y} to {(end - timedelta(days=1)):%d-%b-%Y})"
-    plan_tax = taxes.line_tax_for(store, customer, sub.plan.code)
-    items = [billing.new_item(store, sub.plan.code, sub.plan.name, period, sub.plan.price, sub.plan.quantity,
-                              product_id=sub.product_id, tax=plan_tax)]
-    if setup_fee > 0:
-        # Zoho has a separate setup_fee_tax_id; the sandbox taxes the setup fee like the plan.
-        items.append(billing.new_item(store, sub.plan.code, f"{sub.plan.name} - Setup fee", "Setup fee",
-                                      setup_fee, Decimal(1), product_id=sub.product_id, tax=plan_tax))
-    for addon in (sub.addons if include_one_time else _recurring(store, sub.addons)):
-        items.append(billing.new_item(store, addon.code, addon.name, addon.description or period, addon.price,
-                                      addon.quantity, product_id=sub.product_id,
-                                      tax=taxes.line_tax_for(store, customer, addon.code)))
     coupon = pricing.active_coupon(store, sub)
-    discount = ZERO
-    if coupon is not None:
-        base = sum((i.item_total for i in items), ZERO)
-        discount = pricing.coupon_discount(coupon, base)
-        # Zoho shows the coupon on the invoice and spreads it over the lines; the sandbox takes it
-        # off the plan line, which keeps item_total sums equal to the invoice total.
-        items[0].discount_amount = min(discount, items[0].price * items[0].quantity)
-        if sub.coupon_cycles_left > 0:
-            sub.coupon_cycles_left -= 1
+    lines, discount = pricing.priced_lines(
+        store, customer, sub.plan, sub.addons if include_one_time else _recurring(store, sub.addons), period,
+        setup_fee=setup_fee, coupon=coupon)
+    if coupon is not None and sub.coupon_cycles_left > 0:
+        sub.coupon_cycles_left -= 1
+    items = billing.items_from(store, lines, sub.product_id)
     inv = billing.create_invoice(store, customer, items, transaction_type, subscription_id=sub.subscription_id,
                                  invoice_date=start if start <= store.today() else store.today(),
                                  coupon=coupon, coupon_discount=discount, emit=emit)
@@ -127,7 +110,7 @@ def _start_term(store, sub: Subscription, start: date) -> None:
     store.schedule(end, "term", sub.subscription_id)
 
 
-def _charge_if_online(store, sub: Subscription, inv: Invoice, *, raise_on_decline: bool):
+def charge_if_online(store, sub: Subscription, inv: Invoice, *, raise_on_decline: bool):
     if inv.balance <= 0 or not sub.auto_collect:
         return None
     card = store.cards.get(sub.card_id) if sub.card_id else None
@@ -136,7 +119,7 @@ def _charge_if_online(store, sub: Subscription, inv: Invoice, *, raise_on_declin
     return billing.charge_invoice(store, inv, card, raise_on_decline=raise_on_decline)
 
 
-def _precheck_card(store, sub_card: Card | None) -> None:
+def precheck_card(store, sub_card: Card | None) -> None:
     """Refuse an API action up front when its immediate charge would be declined (nothing changes)."""
     if sub_card is not None:
         problem = billing.card_problem(sub_card, store.today())
@@ -149,6 +132,8 @@ def _touch(store, sub: Subscription) -> None:
 
 
 def _emit_sub(store, event_type: str, sub: Subscription, invoice: Invoice | None = None) -> None:
+    activities.record_event(store, sub, event_type)
+
     def data() -> dict:
         body = {"subscription": serialize.subscription(store, sub)}
         if invoice is not None:
@@ -163,60 +148,50 @@ def _emit_sub(store, event_type: str, sub: Subscription, invoice: Invoice | None
 def create(store, customer: Customer, body: dict, *, card: Card | None = None, source: str = "api") -> tuple[Subscription, Invoice | None]:
     if "plan" not in body:
         raise errors.missing_field("plan")
-    line = plan_item(store, customer, body.get("plan"))
+    plan_body = fields.obj(body, "plan") or {}
+    line = plan_item(store, customer, plan_body)
     plan = store.plans[line.code]
-    addons = addon_items(store, customer, body.get("addons"), plan.plan_code)
-    plan_body = body.get("plan") or {}
+    addons = addon_items(store, customer, fields.objects(body, "addons"), plan.plan_code)
 
-    if card is None and body.get("card_id"):
-        card = store.get_card(customer.customer_id, str(body["card_id"]))
+    card_id = fields.ident(body, "card_id")
+    if card is None and card_id:
+        card = store.get_card(customer.customer_id, card_id)
     if card is None:
         card = billing.primary_card(store, customer.customer_id)
-    auto_collect = body.get("auto_collect")
-    auto_collect = bool(card) if auto_collect is None else bool(auto_collect)
+    auto_collect = fields.flag(body, "auto_collect", default=card is not None)
 
-    trial_days = plan.trial_period
-    if plan_body.get("trial_days") not in (None, ""):
-        trial_days = int(plan_body["trial_days"])
-    if plan_body.get("exclude_trial"):
+    trial_days = fields.integer(plan_body, "trial_days", plan.trial_period, minimum=0)
+    if fields.flag(plan_body, "exclude_trial"):
         trial_days = 0
-    try:
-        starts_at = parse_date(body.get("starts_at")) or store.today()
-    except ValueError:
-        raise errors.invalid_field("starts_at")
+    starts_at = fields.day(body, "starts_at") or store.today()
     if auto_collect and card is None and trial_days == 0 and starts_at <= store.today():
         raise errors.no_payment_method()
     if auto_collect and trial_days == 0 and starts_at <= store.today():
-        _precheck_card(store, card)
+        precheck_card(store, card)
 
-    coupon = None
-    if body.get("coupon_code"):
-        coupon = store.get_coupon(body["coupon_code"])
-        if coupon.status != "active":
-            raise errors.not_allowed("The coupon has expired or is inactive.")
-
-    cycles = plan_body.get("billing_cycles")
-    cycles = int(cycles) if cycles not in (None, "") else plan.billing_cycles
-    setup_fee = money(plan_body["setup_fee"]) if plan_body.get("setup_fee") not in (None, "") else plan.setup_fee
-    if plan_body.get("exclude_setup_fee"):
+    coupon_code = fields.ident(body, "coupon_code")
+    coupon = usable_coupon(store, coupon_code, plan.plan_code) if coupon_code else None
+    cycles = fields.integer(plan_body, "billing_cycles", plan.billing_cycles, minimum=-1)
+    setup_fee = fields.money(plan_body, "setup_fee", plan.setup_fee)
+    if fields.flag(plan_body, "exclude_setup_fee"):
         setup_fee = ZERO
+    contact_ids = contact_person_ids(store, customer, fields.objects(body, "contactpersons"))
+    custom = custom_fields.as_sent(body.get("custom_fields"))
     now = store.now()
     sub = Subscription(
         subscription_id=store.new_id(), customer_id=customer.customer_id, product_id=plan.product_id,
         plan=line, addons=addons, status="live", interval=plan.interval, interval_unit=plan.interval_unit,
         currency_code=customer.currency_code, created_at=store.today(), created_time=now, updated_time=now,
         auto_collect=auto_collect, card_id=card.card_id if card else "",
-        reference_id=str(body.get("reference_id") or ""), salesperson_name=str(body.get("salesperson_name") or ""),
-        coupon_code=coupon.coupon_code if coupon else "",
-        coupon_cycles_left=_coupon_cycles(coupon), billing_cycles_left=cycles, setup_fee=setup_fee,
+        reference_id=fields.text(body, "reference_id"), salesperson_name=fields.text(body, "salesperson_name"),
+        billing_cycles_left=cycles, setup_fee=setup_fee,
         payment_terms=customer.payment_terms, payment_terms_label=customer.payment_terms_label, source=source,
-        custom_fields=_custom_fields(body.get("custom_fields")),
-        contactperson_ids=[str(c.get("contactperson_id")) for c in body.get("contactpersons") or []
-                           if isinstance(c, dict) and c.get("contactperson_id")],
+        custom_fields=custom, contactperson_ids=contact_ids,
     )
     if coupon:
-        coupon.redemption_count += 1
+        attach_coupon(sub, coupon)
     store.add_subscription(sub)
+    activities.record(store, sub, activities.CREATED)
     invoice = None
     if starts_at > store.today():
         sub.status = "future"
@@ -239,24 +214,30 @@ def create(store, customer: Customer, body: dict, *, card: Card | None = None, s
     return sub, invoice
 
 
-def _coupon_cycles(coupon) -> int:
-    if coupon is None:
-        return 0
-    if coupon.type == "forever":
-        return -1
-    if coupon.type == "duration":
-        return max(coupon.duration, 1)
-    return 1
+def attach_coupon(sub: Subscription, coupon: Coupon) -> None:
+    """The coupon applies from the next invoice on, for as many terms as its type says."""
+    sub.coupon_code = coupon.coupon_code
+    sub.coupon_cycles_left = -1 if coupon.type == "forever" else (max(coupon.duration, 1) if coupon.type == "duration" else 1)
+    coupon.redemption_count += 1
 
 
-def _custom_fields(value) -> list[dict]:
-    fields = []
-    for index, entry in enumerate(value or [], start=1):
-        if isinstance(entry, dict):
-            fields.append({"index": int(entry.get("index") or index), "label": str(entry.get("label") or ""),
-                           "value": "" if entry.get("value") is None else str(entry.get("value")),
-                           "data_type": str(entry.get("data_type") or "string")})
-    return fields
+def usable_coupon(store, coupon_code: str, plan_code: str) -> Coupon:
+    """The coupon if it can be applied now to a subscription on ``plan_code`` (else 400)."""
+    coupon = store.get_coupon(coupon_code)
+    if coupon.status_on(store.today()) != "active":
+        raise errors.not_allowed("The coupon has expired or is inactive.")
+    if not pricing.coupon_applies(store, coupon, plan_code):
+        raise errors.not_allowed(f"The coupon {coupon.coupon_code} cannot be applied to the plan {plan_code}.")
+    return coupon
+
+
+def contact_person_ids(store, customer: Customer, entries: list[dict]) -> list[str]:
+    """``contactpersons[{contactperson_id}]``: each must be one of the customer's contact persons."""
+    ids = []
+    for entry in entries:
+        person_id = fields.required_ident(entry, "contactperson_id")
+        ids.append(store.get_contact_person(customer.customer_id, person_id).contactperson_id)
+    return list(dict.fromkeys(ids))
 
 
 def _activate_paid_term(store, sub: Subscription, start: date, transaction_type: str, *, raise_on_decline: bool,
@@ -277,7 +258,7 @@ def _activate_paid_term(store, sub: Subscription, start: date, transaction_type:
     sub.addons = _recurring(store, sub.addons)
     _touch(store, sub)
     _emit_sub(store, emit_type, sub, inv)
-    payment = _charge_if_online(store, sub, inv, raise_on_decline=raise_on_decline)
+    payment = charge_if_online(store, sub, inv, raise_on_decline=raise_on_decline)
     if payment is None and inv.balance > 0 and sub.auto_collect and sub.card_id:
         _enter_dunning(store, sub)
     return inv
@@ -308,27 +289,35 @@ def update(store, sub: Subscription, body: dict) -> tuple[str, Invoice | None]:
     if sub.status in ENDED_STATUSES:
         raise errors.not_allowed("A cancelled or expired subscription cannot be updated. Reactivate it first.")
     invoice = None
-    if "card_id" in body and body["card_id"]:
-        sub.card_id = store.get_card(customer.customer_id, str(body["card_id"])).card_id
-    if "auto_collect" in body:
-        sub.auto_collect = bool(body["auto_collect"])
-    if "reference_id" in body:
-        sub.reference_id = str(body["reference_id"] or "")
-    if "salesperson_name" in body:
-        sub.salesperson_name = str(body["salesperson_name"] or "")
-    if "custom_fields" in body:
-        sub.custom_fields = _custom_fields(body["custom_fields"])
-    if body.get("coupon_code"):
-        coupon = store.get_coupon(body["coupon_code"])
-        sub.coupon_code = coupon.coupon_code
-        sub.coupon_cycles_left = _coupon_cycles(coupon)
-    if "plan" in body or "addons" in body:
-        new_plan = plan_item(store, customer, body.get("plan") if "plan" in body else {}, current=sub.plan)
+    # Read and check everything first: a refused update changes nothing.
+    card_id = fields.ident(body, "card_id")
+    card = store.get_card(customer.customer_id, card_id) if card_id else None
+    auto_collect = fields.flag(body, "auto_collect", sub.auto_collect)
+    reference_id = fields.text(body, "reference_id", sub.reference_id)
+    salesperson_name = fields.text(body, "salesperson_name", sub.salesperson_name)
+    custom = custom_fields.as_sent(body["custom_fields"]) if "custom_fields" in body else sub.custom_fields
+    end_of_term = fields.flag(body, "end_of_term")
+    changes_lines = "plan" in body or "addons" in body
+    if changes_lines:
+        new_plan = plan_item(store, customer, fields.obj(body, "plan") or {}, current=sub.plan)
         if "addons" in body:
-            new_addons = addon_items(store, customer, body.get("addons"), new_plan.code)
+            new_addons = addon_items(store, customer, fields.objects(body, "addons"), new_plan.code, sub.addons)
         else:
             new_addons = list(sub.addons)
-        if body.get("end_of_term") and sub.status not in ("trial", "future"):
+    coupon_code = fields.ident(body, "coupon_code")
+    # The same code again is a new redemption once its terms have run out (it no longer applies).
+    reapplies = coupon_code == sub.coupon_code and pricing.active_coupon(store, sub) is None
+    coupon = usable_coupon(store, coupon_code, new_plan.code if changes_lines else sub.plan.code) \
+        if coupon_code and (coupon_code != sub.coupon_code or reapplies) else None
+
+    if card is not None:
+        sub.card_id = card.card_id
+    sub.auto_collect, sub.reference_id, sub.salesperson_name, sub.custom_fields = \
+        auto_collect, reference_id, salesperson_name, custom
+    if coupon is not None:
+        attach_coupon(sub, coupon)
+    if changes_lines:
+        if end_of_term and sub.status not in ("trial", "future"):
             sub.scheduled_change = ScheduledChange(new_plan, new_addons, store.now())
             sub.end_of_term = True
             _touch(store, sub)
@@ -347,8 +336,7 @@ def change_now(store, sub: Subscription, new_plan: SubscriptionItem, new_addons:
     old_plan_name = sub.plan.name
     new_plan_obj = store.plans[new_plan.code]
     interval_changes = (new_plan_obj.interval, new_plan_obj.interval_unit) != (sub.interval, sub.interval_unit)
-    new_recurring_total = pricing.sub_total(sub, new_plan, _recurring(store, new_addons))
-    new_total = new_recurring_total - pricing.coupon_discount(pricing.active_coupon(store, sub), new_recurring_total)
+    new_total = pricing.term_amounts(store, pricing.active_coupon(store, sub), new_plan, _recurring(store, new_addons))[2]
     if _same_lines(sub.plan, new_plan) and [(a.code, a.price, a.quantity) for a in sub.addons] == \
             [(a.code, a.price, a.quantity) for a in new_addons]:
         return None
@@ -364,7 +352,7 @@ def change_now(store, sub: Subscription, new_plan: SubscriptionItem, new_addons:
 
     card = store.cards.get(sub.card_id) if sub.card_id and sub.auto_collect else None
     if new_total > old_total:
-        _precheck_card(store, card)
+        precheck_card(store, card)
     today = store.today()
     start, end = sub.current_term_starts_at, sub.current_term_ends_at
     term_days = max((end - start).days, 1) if start and end else 1
@@ -404,7 +392,7 @@ def change_now(store, sub: Subscription, new_plan: SubscriptionItem, new_addons:
     store.emit("invoice_created", lambda: {"invoice": serialize.invoice(store, inv)})
     _touch(store, sub)
     _emit_sub(store, event, sub, inv)
-    _charge_if_online(store, sub, inv, raise_on_decline=True)
+    charge_if_online(store, sub, inv, raise_on_decline=True)
     return inv
 
 
@@ -431,7 +419,9 @@ def cancel(store, sub: Subscription, at_end: bool, reason: str = "") -> str:
 
 def reactivate(store, sub: Subscription) -> Invoice | None:
     if sub.status == "non_renewing":
-        sub.status = "live"
+        # Undoing a scheduled cancellation puts back the state the term is in: a trial stays a trial,
+        # a term with an unpaid renewal is still in dunning.
+        sub.status = status_of_term(store, sub)
         _touch(store, sub)
         _emit_sub(store, "subscription_reactivated", sub)
         return None
@@ -440,10 +430,27 @@ def reactivate(store, sub: Subscription) -> Invoice | None:
             "Only cancelled, expired or non-renewing subscriptions can be reactivated.")
     card = store.cards.get(sub.card_id) if sub.card_id else None
     if sub.auto_collect:
-        _precheck_card(store, card)
+        precheck_card(store, card)
     sub.billing_cycles_left = max(sub.billing_cycles_left, -1)
     return _activate_paid_term(store, sub, store.today(), "reactivation", raise_on_decline=True,
                                emit_type="subscription_reactivated")
+
+
+def status_of_term(store, sub: Subscription) -> str:
+    """What a running subscription is, read from its term and its invoices: ``trial`` inside the
+    trial, ``dunning`` while a charged renewal is unpaid, otherwise ``live``."""
+    if sub.trial_ends_at is not None and sub.current_term_ends_at == sub.trial_ends_at \
+            and store.today() < sub.trial_ends_at:
+        return "trial"
+    if sub.auto_collect and sub.card_id and open_invoices(store, sub):
+        return "dunning"
+    return "live"
+
+
+def open_invoices(store, sub: Subscription) -> list[Invoice]:
+    """The subscription's invoices with a balance, oldest first."""
+    return [i for i in store.customer_objects(sub.customer_id, "invoices", store.invoices)
+            if i.subscription_id == sub.subscription_id and i.balance > 0 and not i.is_void and not i.is_draft]
 
 
 def activate_with_card(store, sub: Subscription, card: Card) -> Invoice | None:
@@ -455,11 +462,93 @@ def activate_with_card(store, sub: Subscription, card: Card) -> Invoice | None:
         return _activate_paid_term(store, sub, store.today(), "trial_end", raise_on_decline=False,
                                    emit_type="subscription_activation")
     if sub.status in ("dunning", "unpaid"):
-        for inv in store.customer_objects(sub.customer_id, "invoices", store.invoices):
-            if inv.subscription_id == sub.subscription_id and inv.balance > 0 and not inv.is_void:
-                if billing.charge_invoice(store, inv, card, raise_on_decline=False) is None:
-                    break
+        for inv in open_invoices(store, sub):
+            if billing.charge_invoice(store, inv, card, raise_on_decline=False) is None:
+                break
     return None
+
+
+# ---- changes to a running subscription ---------------------------------------------------------
+
+def postpone(store, sub: Subscription, renewal_at) -> None:
+    """Move the renewal (the end of the current term) later; subscription.yml: "can only be
+    postponed and not preponed". A trial's end moves with it."""
+    if sub.status not in ("live", "non_renewing", "trial"):
+        raise errors.not_allowed("Only a live, trial or non-renewing subscription can be postponed.")
+    current = sub.current_term_ends_at
+    if renewal_at is None:
+        raise errors.missing_field("renewal_at")
+    if current is None or renewal_at <= current:
+        raise errors.invalid_field("renewal_at")
+    sub.current_term_ends_at = renewal_at
+    if sub.status != "non_renewing":
+        sub.next_billing_at = renewal_at
+    if sub.status == "trial":
+        sub.trial_ends_at = renewal_at
+    store.schedule(renewal_at, "term", sub.subscription_id)
+    _touch(store, sub)
+    _emit_sub(store, "billing_date_changed", sub)
+
+
+def delete(store, sub: Subscription) -> None:
+    """A subscription that has billed anything (an invoice that is not void) cannot be deleted: its
+    invoices would point nowhere. Its open hosted pages are force-cancelled."""
+    if any(i.subscription_id == sub.subscription_id and not i.is_void
+           for i in store.customer_objects(sub.customer_id, "invoices", store.invoices)):
+        raise errors.not_allowed("A subscription with invoices cannot be deleted. Cancel it instead.")
+    store.force_cancel_hostedpages(subscription_id=sub.subscription_id)
+    store.emit("subscription_deleted", lambda: {"subscription": serialize.subscription(store, sub)})
+    store.forget("subscriptions", store.subscriptions, sub.subscription_id, sub.customer_id)
+
+
+def set_card(store, sub: Subscription, card: Card, auto_collect: bool) -> None:
+    """The card future charges go to. A subscription waiting for a card (trial expired, dunning,
+    unpaid) is charged what it owes at once, as with the update-card hosted page."""
+    if sub.status in ("cancelled", "cancelled_from_dunning", "expired", "creation_failed"):
+        raise errors.not_allowed("A cancelled or expired subscription cannot take a card. Reactivate it first.")
+    if auto_collect and sub.status in ("trial_expired", "dunning", "unpaid"):
+        precheck_card(store, card)
+        activate_with_card(store, sub, card)
+        return
+    sub.card_id, sub.auto_collect = card.card_id, auto_collect
+    _touch(store, sub)
+    activities.record(store, sub, f"Card ending {card.last_four_digits} associated with the subscription")
+
+
+def remove_card(store, sub: Subscription) -> None:
+    """subscription.yml: "The subscription will become an offline subscription"."""
+    if not sub.card_id:
+        raise errors.not_allowed("No card is associated with this subscription.")
+    sub.card_id, sub.auto_collect = "", False
+    _touch(store, sub)
+    activities.record(store, sub, "Card removed from the subscription")
+
+
+def add_coupon(store, sub: Subscription, coupon_code: str) -> None:
+    if sub.status in ENDED_STATUSES:
+        raise errors.not_allowed("A coupon cannot be added to a cancelled or expired subscription.")
+    if pricing.active_coupon(store, sub) is not None:
+        raise errors.not_allowed("The subscription already has a coupon. Remove it first.")
+    attach_coupon(sub, usable_coupon(store, coupon_code, sub.plan.code))
+    _touch(store, sub)
+    activities.record(store, sub, f"Coupon {sub.coupon_code} applied")
+
+
+def remove_coupon(store, sub: Subscription) -> None:
+    if pricing.active_coupon(store, sub) is None:
+        raise errors.not_allowed("The subscription has no coupon.")
+    activities.record(store, sub, f"Coupon {sub.coupon_code} removed")
+    sub.coupon_code, sub.coupon_cycles_left = "", 0
+    _touch(store, sub)
+
+
+def describe_line(store, sub: Subscription, code: str, description: str) -> None:
+    """Set the description of the plan's or an addon's line (it goes on the next invoices)."""
+    line = sub.plan if sub.plan.code == code else next((a for a in sub.addons if a.code == code), None)
+    if line is None:
+        raise errors.invalid_field("plan_or_addon_code")
+    line.description = description
+    _touch(store, sub)
 
 
 def add_note(store, sub: Subscription, description: str, commented_by: str) -> Note:
@@ -545,15 +634,22 @@ def _renew(store, sub: Subscription, day: date) -> None:
     inv = term_invoice(store, sub, "renewal", day, sub.current_term_ends_at)
     _touch(store, sub)
     _emit_sub(store, event, sub, inv)
-    payment = _charge_if_online(store, sub, inv, raise_on_decline=False)
+    payment = charge_if_online(store, sub, inv, raise_on_decline=False)
     if payment is None and inv.balance > 0 and sub.auto_collect and sub.card_id and sub.status != "dunning":
         _enter_dunning(store, sub)
 
 
 def _dunning_ends(store, sub: Subscription) -> None:
-    unpaid = [i for i in store.customer_objects(sub.customer_id, "invoices", store.invoices)
-              if i.subscription_id == sub.subscription_id and i.balance > 0 and not i.is_void]
+    unpaid = open_invoices(store, sub)
     if not unpaid:
+        return
+    if store.dunning_ends_with == "cancel":
+        sub.status = "cancelled_from_dunning"
+        sub.cancelled_at = store.today()
+        sub.next_billing_at = None
+        sub.scheduled_change = None
+        _touch(store, sub)
+        _emit_sub(store, "subscription_cancelled", sub)
         return
     sub.status = "unpaid"
     _touch(store, sub)

@@ -104,21 +104,36 @@ class Plan:
 
 
 @dataclass(slots=True)
+class PriceBracket:
+    """One row of an addon's ``price_brackets``: the unit price from ``start_quantity`` up to
+    ``end_quantity`` (-1: no upper end)."""
+
+    start_quantity: int
+    end_quantity: int
+    price: Decimal
+
+    def holds(self, quantity: Decimal) -> bool:
+        return quantity >= self.start_quantity and (self.end_quantity == -1 or quantity <= self.end_quantity)
+
+
+@dataclass(slots=True)
 class Addon:
     addon_code: str
     name: str
     description: str
     product_id: str
-    price: Decimal
+    price: Decimal  # the unit price (``unit``) or the first bracket's (``volume``), in the base currency
     type: str  # "recurring" | "one_time"
     unit_name: str
     interval_unit: str = "monthly"
     status: str = "active"
-    pricing_scheme: str = "unit"
+    pricing_scheme: str = "unit"  # "unit" | "volume"
     applicable_to_all_plans: bool = True
     plan_codes: list[str] = field(default_factory=list)
     tax_id: str = ""
     prices: dict[str, Decimal] = field(default_factory=dict)
+    # Volume pricing: the bracket the subscribed quantity falls in prices every unit. Empty for ``unit``.
+    brackets: list[PriceBracket] = field(default_factory=list)
     created_time: datetime | None = None
     updated_time: datetime | None = None
 
@@ -133,12 +148,26 @@ class Coupon:
     duration: int
     discount_by: str  # "flat" | "percentage"
     discount_value: Decimal
-    status: str = "active"
-    max_redemption: int = 0
+    status: str = "active"  # what the organization set: "active" | "inactive" (mark as active/inactive)
+    max_redemption: int = 0  # 0: no limit
     redemption_count: int = 0
     expiry_at: date | None = None
+    apply_to_plans: str = "all"  # "all" | "select" | "none"
+    plan_codes: list[str] = field(default_factory=list)
+    apply_to_addons: str = "all"  # "all" | "select" | "none" | "all_recurring" | "all_onetime"
+    addon_codes: list[str] = field(default_factory=list)
     created_time: datetime | None = None
     updated_time: datetime | None = None
+
+    def status_on(self, today: date) -> str:
+        """Zoho's coupon status, derived: an expiry date or the redemption limit ends it by itself."""
+        if self.status == "inactive":
+            return "inactive"
+        if self.expiry_at is not None and self.expiry_at < today:
+            return "expired"
+        if self.max_redemption and self.redemption_count >= self.max_redemption:
+            return "maxed_out"
+        return "active"
 
 
 @dataclass(slots=True)
@@ -174,6 +203,9 @@ class Customer:
     primary_contactperson_id: str = ""
     # Regional tax fields are stored as sent (gst_no, vat_reg_no, tax_id, ...).
     tax_fields: dict = field(default_factory=dict)
+    # Set by Zoho's CRM integration (never through the Billing API): GET /customers/reference/{id}.
+    zcrm_account_id: str = ""
+    zcrm_contact_id: str = ""
 
 
 @dataclass(slots=True)
@@ -243,6 +275,16 @@ class Note:
 
 
 @dataclass(slots=True)
+class Activity:
+    """One line of a subscription's recent activities (what happened, when, and by whom)."""
+
+    activity_id: str
+    description: str
+    activity_time: datetime
+    commented_by: str = "Zoho Billing"
+
+
+@dataclass(slots=True)
 class Subscription:
     subscription_id: str
     customer_id: str
@@ -284,6 +326,7 @@ class Subscription:
     contactperson_ids: list[str] = field(default_factory=list)
     scheduled_change: ScheduledChange | None = None
     cancel_reason: str = ""
+    activities: list[Activity] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -321,11 +364,22 @@ class InvoicePayment:
 
 @dataclass(slots=True)
 class InvoiceCredit:
-    """A credit note's share of one invoice."""
+    """A credit note's share of one invoice; ``creditnote_invoice_id`` names the share itself
+    (Zoho's ``creditnotes_invoice_id``, what ``DELETE .../creditsapplied/{id}`` takes)."""
 
     creditnote_id: str
     amount: Decimal
     credited_date: date
+    creditnote_invoice_id: str = ""
+
+
+@dataclass(slots=True)
+class Attachment:
+    file_name: str
+    content_type: str
+    content: bytes
+    can_send_in_mail: bool
+    created_time: datetime
 
 
 @dataclass(slots=True)
@@ -350,6 +404,16 @@ class Invoice:
     is_void: bool = False
     is_draft: bool = False
     comments: list[dict] = field(default_factory=list)
+    reference_number: str = ""
+    notes: str = ""
+    terms: str = ""
+    salesperson_name: str = ""
+    custom_fields: list[dict] = field(default_factory=list)
+    # An address set on the invoice itself (PUT .../address); None: the customer's current one.
+    billing_address: dict | None = None
+    shipping_address: dict | None = None
+    attachments: list[Attachment] = field(default_factory=list)
+    emailed: bool = False
 
     @property
     def sub_total(self) -> Decimal:
@@ -400,6 +464,16 @@ class PaymentApplication:
 
 
 @dataclass(slots=True)
+class PaymentRefund:
+    """A refund's share of one payment. ``from_excess`` is the part that came out of the payment's
+    unapplied (excess) amount; the rest went through a credit note (refunds.yml)."""
+
+    refund_id: str
+    amount: Decimal
+    from_excess: Decimal
+
+
+@dataclass(slots=True)
 class Payment:
     payment_id: str
     customer_id: str
@@ -417,8 +491,22 @@ class Payment:
     payment_gateway: str = ""
     gateway_transaction_id: str = ""
     autotransaction_id: str = ""
-    amount_refunded: Decimal = ZERO
     bank_charges: Decimal = ZERO
+    refunds: list[PaymentRefund] = field(default_factory=list)
+    custom_fields: list[dict] = field(default_factory=list)
+
+    @property
+    def applied(self) -> Decimal:
+        return sum((a.amount_applied for a in self.applications), ZERO)
+
+    @property
+    def amount_refunded(self) -> Decimal:
+        return sum((r.amount for r in self.refunds), ZERO)
+
+    @property
+    def unused(self) -> Decimal:
+        """The excess: paid but applied to no invoice and not refunded. It is the customer's credit."""
+        return self.amount - self.applied - sum((r.from_excess for r in self.refunds), ZERO)
 
 
 @dataclass(slots=True)
@@ -447,6 +535,13 @@ class CreditApplication:
     invoice_id: str
     amount: Decimal
     date: date
+    creditnote_invoice_id: str = ""
+
+
+@dataclass(slots=True)
+class CreditNoteRefund:
+    refund_id: str
+    amount: Decimal
 
 
 @dataclass(slots=True)
@@ -464,8 +559,13 @@ class CreditNote:
     notes: str = ""
     terms: str = ""
     applications: list[CreditApplication] = field(default_factory=list)
-    refunded: Decimal = ZERO
+    refunds: list[CreditNoteRefund] = field(default_factory=list)
     is_void: bool = False
+    custom_fields: list[dict] = field(default_factory=list)
+
+    @property
+    def refunded(self) -> Decimal:
+        return sum((r.amount for r in self.refunds), ZERO)
 
     @property
     def sub_total(self) -> Decimal:
@@ -493,9 +593,34 @@ class CreditNote:
 
 
 @dataclass(slots=True)
+class Refund:
+    """Money given back: from a credit note's balance, or from a payment (refunds.yml). A payment's
+    refund takes its excess first; any rest goes through a credit note raised and refunded at once."""
+
+    refund_id: str
+    customer_id: str
+    amount: Decimal
+    date: date
+    refund_mode: str
+    currency_code: str
+    description: str
+    reference_number: str
+    created_time: datetime
+    creditnote_id: str = ""
+    payment_id: str = ""
+    card_id: str = ""
+    payment_gateway: str = ""
+    gateway_transaction_id: str = ""
+    autotransaction_id: str = ""
+    status: str = "success"
+
+
+@dataclass(slots=True)
 class HostedPage:
     hostedpage_id: str
-    action: str  # new_subscription | update_subscription | update_card | invoice_payment | add_payment_method
+    # new_subscription | update_subscription | update_card | invoice_payment | add_payment_method
+    # | one_time_addon | update_payment_method
+    action: str
     status: str  # fresh | read | success | failed | cancelled
     created_time: datetime
     expiring_time: datetime
@@ -503,6 +628,7 @@ class HostedPage:
     customer_id: str = ""
     subscription_id: str = ""
     invoice_id: str = ""
+    card_id: str = ""  # update_payment_method: the card the page replaces
     redirect_url: str = ""
     data: dict = field(default_factory=dict)
     decided_time: datetime | None = None

@@ -6,6 +6,10 @@ from decimal import ROUND_HALF_UP, Decimal
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
+# The organization's base currency: catalogue prices (recurring_price, addon prices) are in it; other
+# currencies come from a price list entry or convert at the rates below.
+BASE_CURRENCY = "USD"
+
 # Currencies the seeds use. Ids are fixed so that a customer's currency_id is stable across runs.
 CURRENCIES: dict[str, dict] = {
     "USD": {"currency_id": "187955000000000097", "symbol": "$", "per_usd": Decimal("1")},

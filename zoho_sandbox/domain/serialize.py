@@ -15,7 +15,7 @@ from decimal import Decimal
 from ..clock import zoho_date, zoho_timestamp
 from . import pricing, taxes
 from .models import (
-    Addon, Card, ContactPerson, Coupon, CreditNote, Customer, HostedPage, Invoice, Payment, Plan,
+    Addon, Card, ContactPerson, Coupon, CreditNote, Customer, HostedPage, Invoice, Payment, Plan, PriceBracket,
     Product, Subscription, SubscriptionItem, Tax, TaxExemption,
 )
 from .money import ZERO, currency_id, currency_symbol, money, money_string
@@ -201,7 +201,8 @@ def addon(store, a: Addon, full: bool = True) -> dict:
         "created_time": ts(store, a.created_time),
         "updated_time": ts(store, a.updated_time),
         "pricing_scheme": a.pricing_scheme,
-        "price_brackets": [{"start_quantity": 1, "end_quantity": -1, "price": a.price}],
+        "price_brackets": [{"start_quantity": b.start_quantity, "end_quantity": b.end_quantity, "price": b.price}
+                           for b in (a.brackets or [PriceBracket(1, -1, a.price)])],
     }
     if a.type == "recurring":
         body["interval_unit"] = a.interval_unit
@@ -224,17 +225,18 @@ def coupon(store, c: Coupon) -> dict:
         "description": c.description,
         "type": c.type,
         "duration": c.duration,
-        "status": c.status,
+        "status": c.status_on(store.today()),
         "discount_by": c.discount_by,
         "discount_value": c.discount_value,
         "product_id": c.product_id,
         "max_redemption": c.max_redemption,
         "redemption_count": c.redemption_count,
         "expiry_at": d(c.expiry_at),
-        "apply_to_plans": "all",
-        "plans": [],
-        "apply_to_addons": "all",
-        "addons": [],
+        "apply_to_plans": c.apply_to_plans,
+        "plans": [{"plan_code": code, "name": store.plans[code].name} for code in c.plan_codes if code in store.plans],
+        "apply_to_addons": c.apply_to_addons,
+        "addons": [{"addon_code": code, "name": store.addons[code].name}
+                   for code in c.addon_codes if code in store.addons],
         "created_time": ts(store, c.created_time),
         "updated_time": ts(store, c.updated_time),
     }
@@ -243,13 +245,15 @@ def coupon(store, c: Coupon) -> dict:
 # ---- customers --------------------------------------------------------------------------------
 
 def customer_balances(store, customer_id: str) -> tuple[Decimal, Decimal]:
-    """(outstanding, unused_credits): open invoice balances and open credit-note balances."""
+    """(outstanding, unused_credits): open invoice balances; open credit-note balances plus the
+    excess of payments (paid, applied to no invoice, not refunded)."""
     outstanding = ZERO
     for invoice in store.customer_objects(customer_id, "invoices", store.invoices):
         if not invoice.is_void and not invoice.is_draft:
             outstanding += invoice.balance
     credits = sum((n.balance for n in store.customer_objects(customer_id, "creditnotes", store.creditnotes)), ZERO)
-    return outstanding, credits
+    excess = sum((p.unused for p in store.customer_objects(customer_id, "payments", store.payments)), ZERO)
+    return outstanding, credits + excess
 
 
 def customer(store, c: Customer, full: bool = True) -> dict:
@@ -284,8 +288,8 @@ def customer(store, c: Customer, full: bool = True) -> dict:
         "payment_reminder_enabled": True,
         "price_precision": store.organization.price_precision,
         "pricebook_id": "",
-        "zcrm_account_id": "",
-        "zcrm_contact_id": "",
+        "zcrm_account_id": c.zcrm_account_id,
+        "zcrm_contact_id": c.zcrm_contact_id,
         "custom_fields": [dict(f) for f in c.custom_fields],
         "tags": [],
         "payment_terms": c.payment_terms,
@@ -294,7 +298,7 @@ def customer(store, c: Customer, full: bool = True) -> dict:
         "unused_credits_receivable_amount_bcy": unused,
         "unused_credits_payable_amount": ZERO,
         "unused_credits_payable_amount_bcy": ZERO,
-        "is_linked_with_zohocrm": False,
+        "is_linked_with_zohocrm": bool(c.zcrm_account_id or c.zcrm_contact_id),
         "primary_contactperson_id": c.primary_contactperson_id,
         "billing_address": _address(c.billing_address),
         "shipping_address": _address(c.shipping_address),
@@ -442,8 +446,8 @@ def subscription_customer(store, c: Customer) -> dict:
         "last_name": c.last_name,
         "email": c.email,
         "website": c.website,
-        "zcrm_account_id": "",
-        "zcrm_contact_id": "",
+        "zcrm_account_id": c.zcrm_account_id,
+        "zcrm_contact_id": c.zcrm_contact_id,
         "billing_address": _address(c.billing_address),
         "shipping_address": _address(c.shipping_address),
         "payment_terms": c.payment_terms,
@@ -537,8 +541,7 @@ def scheduled_changes(store, sub: Subscription) -> dict:
     change = sub.scheduled_change
     assert change is not None
     product_obj = store.products.get(sub.product_id)
-    total = pricing.sub_total(sub, change.plan, change.addons)
-    discount = pricing.coupon_discount(pricing.active_coupon(store, sub), total)
+    total, discount, _ = pricing.term_amounts(store, pricing.active_coupon(store, sub), change.plan, change.addons)
     plan_obj = store.plans.get(change.plan.code)
     customer_obj = store.customers[sub.customer_id]
     taxes_out, tax_total = _term_taxes(store, customer_obj, change.plan, change.addons, discount)
@@ -623,7 +626,7 @@ def invoice(store, inv: Invoice, full: bool = True) -> dict:
         "currency_code": inv.currency_code,
         "currency_symbol": currency_symbol(inv.currency_code),
         "transaction_type": inv.transaction_type,
-        "has_attachment": False,
+        "has_attachment": bool(inv.attachments),
         "created_time": ts(store, inv.created_time),
         "updated_time": ts(store, inv.updated_time),
     }
@@ -651,6 +654,7 @@ def invoice(store, inv: Invoice, full: bool = True) -> dict:
         credits_out.append({
             "creditnote_id": note_obj.creditnote_id,
             "creditnotes_number": note_obj.number,
+            "creditnotes_invoice_id": credit.creditnote_invoice_id,
             "credited_date": d(credit.credited_date),
             # A number like every other amount in the sandbox (the spec's string type is a doc artefact).
             "credited_amount": credit.amount,
@@ -686,16 +690,32 @@ def invoice(store, inv: Invoice, full: bool = True) -> dict:
         "taxes": [{"tax_id": tax_id, "tax_name": label, "tax_amount": amount}
                   for tax_id, label, amount in taxes.summarize(inv.items)],
         "salesperson_id": "",
-        "salesperson_name": "",
+        "salesperson_name": inv.salesperson_name,
+        "reference_number": inv.reference_number,
+        "notes": inv.notes,
+        "terms": inv.terms,
+        "is_emailed": inv.emailed,
         "invoice_url": f"{store.base_url}/portal/invoices/{inv.invoice_id}",
-        "billing_address": _address(customer_obj.billing_address, with_attention=False),
-        "shipping_address": _address(customer_obj.shipping_address, with_attention=False),
+        "billing_address": _address(invoice_address(inv, customer_obj, "billing_address"), with_attention=False),
+        "shipping_address": _address(invoice_address(inv, customer_obj, "shipping_address"), with_attention=False),
         "comments": [dict(c) for c in inv.comments],
-        "custom_fields": [],
-        "can_send_in_mail": True,
-        "documents": [],
+        "custom_fields": [dict(f) for f in inv.custom_fields],
+        "can_send_in_mail": all(a.can_send_in_mail for a in inv.attachments),
+        "documents": [attachment(store, a) for a in inv.attachments],
     })
     return body
+
+
+def invoice_address(inv: Invoice, customer_obj: Customer, kind: str) -> dict:
+    """The address printed on the invoice: its own once set (PUT .../address), else the customer's."""
+    own = getattr(inv, kind)
+    return own if own is not None else getattr(customer_obj, kind)
+
+
+def attachment(store, a) -> dict:
+    return {"file_name": a.file_name, "file_type": a.file_name.rsplit(".", 1)[-1].lower(),
+            "file_size": len(a.content), "file_size_formatted": f"{len(a.content) / 1024:.1f} KB",
+            "can_send_in_mail": a.can_send_in_mail, "uploaded_on": ts(store, a.created_time)}
 
 
 def payment(store, p: Payment) -> dict:
@@ -725,26 +745,32 @@ def payment(store, p: Payment) -> dict:
         "customer_name": customer_obj.display_name,
         "email": customer_obj.email,
         "invoices": invoices_out,
+        "unused_amount": p.unused,
         "currency_code": p.currency_code,
         "currency_symbol": currency_symbol(p.currency_code),
         "exchange_rate": 1,
-        "custom_fields": [],
+        "custom_fields": [dict(f) for f in p.custom_fields],
         "created_time": ts(store, p.created_time),
         "updated_time": ts(store, p.updated_time),
     }
-    card_obj = store.cards.get(p.card_id) if p.card_id else None
-    if p.payment_mode == "autotransaction" or card_obj is not None:
-        body["autotransaction"] = {
-            "autotransaction_id": p.autotransaction_id,
-            "payment_gateway": p.payment_gateway,
-            "gateway_transaction_id": p.gateway_transaction_id,
-            "gateway_error_message": "",
-            "card_id": p.card_id,
-            "last_four_digits": card_obj.last_four_digits if card_obj else "",
-            "expiry_month": card_obj.expiry_month if card_obj else "",
-            "expiry_year": card_obj.expiry_year if card_obj else "",
-        }
+    if p.payment_mode == "autotransaction" or p.card_id:
+        body["autotransaction"] = autotransaction(store, p)
     return body
+
+
+def autotransaction(store, charge) -> dict:
+    """The gateway side of a card payment or refund (its ``autotransaction`` object)."""
+    card_obj = store.cards.get(charge.card_id) if charge.card_id else None
+    return {
+        "autotransaction_id": charge.autotransaction_id,
+        "payment_gateway": charge.payment_gateway,
+        "gateway_transaction_id": charge.gateway_transaction_id,
+        "gateway_error_message": "",
+        "card_id": charge.card_id,
+        "last_four_digits": card_obj.last_four_digits if card_obj else "",
+        "expiry_month": card_obj.expiry_month if card_obj else "",
+        "expiry_year": card_obj.expiry_year if card_obj else "",
+    }
 
 
 def declined_payment(store, inv: Invoice, card_obj: Card, amount: Decimal, message: str) -> dict:
@@ -799,7 +825,7 @@ def creditnote(store, n: CreditNote, full: bool = True) -> dict:
     if not full:
         return body
     body.update({
-        "custom_fields": [],
+        "custom_fields": [dict(f) for f in n.custom_fields],
         "creditnote_items": [{
             "item_id": item.item_id,
             "code": item.code,
@@ -813,7 +839,10 @@ def creditnote(store, n: CreditNote, full: bool = True) -> dict:
             "account_name": "Sales",
         } for item in n.items],
         "invoices": [{"invoice_id": a.invoice_id, "invoice_number": store.invoices[a.invoice_id].number,
-                      "amount": a.amount, "date": d(a.date)} for a in n.applications],
+                      "creditnotes_invoice_id": a.creditnote_invoice_id, "amount": a.amount, "date": d(a.date)}
+                     for a in n.applications if a.invoice_id in store.invoices],
+        "refunds": [{"refund_id": r.refund_id, "amount": r.amount, "date": d(store.refunds[r.refund_id].date)}
+                    for r in n.refunds if r.refund_id in store.refunds],
         "sub_total": n.sub_total,
         "tax_total": n.tax_total,
         "is_inclusive_tax": False,
@@ -826,6 +855,43 @@ def creditnote(store, n: CreditNote, full: bool = True) -> dict:
         "terms": n.terms,
     })
     return body
+
+
+def refund(store, r) -> dict:
+    """A refund as refunds.yml shapes it, with the credit note it went through (if any)."""
+    customer_obj = store.customers[r.customer_id]
+    note = store.creditnotes.get(r.creditnote_id) if r.creditnote_id else None
+    body = {
+        "refund_id": r.refund_id,
+        "date": d(r.date),
+        "amount": r.amount,
+        "description": r.description,
+        "reference_number": r.reference_number,
+        "refund_mode": r.refund_mode,
+        "status": r.status,
+        "customer_id": r.customer_id,
+        "customer_name": customer_obj.display_name,
+        "email": customer_obj.email,
+        "payment_id": r.payment_id,
+        "creditnote": {
+            "creditnote_id": note.creditnote_id if note else "",
+            "creditnote_number": note.number if note else "",
+            "date": d(note.date) if note else "",
+            "amount": note.total if note else ZERO,
+            "refund_amount": next((x.amount for x in note.refunds if x.refund_id == r.refund_id), ZERO) if note else ZERO,
+            "balance_amount": note.balance if note else ZERO,
+        },
+        "currency_code": r.currency_code,
+        "currency_symbol": currency_symbol(r.currency_code),
+    }
+    if r.refund_mode == "autotransaction":
+        body["autotransaction"] = autotransaction(store, r)
+    return body
+
+
+def activity(store, a) -> dict:
+    return {"activity_id": a.activity_id, "description": a.description,
+            "activity_time": ts(store, a.activity_time), "commented_by": a.commented_by}
 
 
 def transaction_rows(store, customer_id: str | None, kinds: set[str]) -> list[dict]:
@@ -856,8 +922,16 @@ def transaction_rows(store, customer_id: str | None, kinds: set[str]) -> list[di
                     "transaction_id": p.payment_id, "reference_id": ref,
                     "reference_number": p.reference_number, "customer_id": cid, "date": d(p.date),
                     "type": "payment", "transaction_type": "payment", "status": p.status,
-                    "amount": money_string(p.amount), "balance": money_string(ZERO),
+                    "amount": money_string(p.amount), "balance": money_string(p.unused),
                     "currency_code": p.currency_code}))
+        if "refund" in kinds:
+            for r in store.customer_objects(cid, "refunds", store.refunds):
+                rows.append((r.date, r.refund_id, {
+                    "transaction_id": r.refund_id, "reference_id": r.payment_id or r.creditnote_id,
+                    "reference_number": r.reference_number, "customer_id": cid, "date": d(r.date),
+                    "type": "refund", "transaction_type": "refund", "status": r.status,
+                    "amount": money_string(r.amount), "balance": money_string(ZERO),
+                    "currency_code": r.currency_code}))
         if "creditnote" in kinds:
             for n in store.customer_objects(cid, "creditnotes", store.creditnotes):
                 ref = n.applications[0].invoice_id if n.applications else ""

@@ -1,9 +1,11 @@
-"""Addons (zoho-billing-api.md §4.4): list with ``filter_by``/``plan_code``/``product_id``, get by code."""
+"""Addons (zoho-billing-api.md §4.4): list with ``filter_by``/``plan_code``/``product_id``, get by code,
+create, update, delete, mark active/inactive."""
 from __future__ import annotations
 
-from ..core import RequestContext, api, ok
-from ..domain import serialize
+from ..core import RequestContext, api, ok, read_json_body
+from ..domain import catalogue, serialize
 from . import listing
+from .actions import act
 
 FILTERS = ("AddonStatus.All", "AddonStatus.ACTIVE", "AddonStatus.INACTIVE", "AddonStatus.ONETIME",
            "AddonStatus.RECURRING")
@@ -38,3 +40,41 @@ def list_addons(ctx: RequestContext, request):
 def get_addon(ctx: RequestContext, request, addon_code: str):
     with ctx.store.transaction() as store:
         return ok(addon=serialize.addon(store, store.get_addon(addon_code)))
+
+
+# Messages: the recorded replies ("The addon has been added.", "The addon details have been updated.",
+# "The addon has been deleted."), where addons.yml says "created".
+@api.route("/addons", ["POST"], scope="addons.CREATE")
+def create_addon(ctx: RequestContext, request):
+    body = read_json_body(request)
+    with ctx.store.transaction() as store:
+        addon = catalogue.save_addon(store, body)
+        return ok("The addon has been added.", 201, addon=serialize.addon(store, addon))
+
+
+@api.route("/addons/<addon_code>", ["PUT"], scope="addons.UPDATE")
+def update_addon(ctx: RequestContext, request, addon_code: str):
+    body = read_json_body(request)
+    with ctx.store.transaction() as store:
+        addon = catalogue.save_addon(store, body, store.get_addon(addon_code))
+        return ok("The addon details have been updated.", addon=serialize.addon(store, addon))
+
+
+@api.route("/addons/<addon_code>", ["DELETE"], scope="addons.DELETE")
+def delete_addon(ctx: RequestContext, request, addon_code: str):
+    return act(ctx, "get_addon", addon_code, catalogue.delete_addon, "The addon has been deleted.")
+
+
+def _mark(ctx: RequestContext, addon_code: str, status: str):
+    return act(ctx, "get_addon", addon_code, lambda store, item: catalogue.set_addon_status(store, item, status),
+               f"The addon has been marked as {status}.")
+
+
+@api.route("/addons/<addon_code>/markasactive", ["POST"], scope="addons.CREATE")
+def mark_active(ctx: RequestContext, request, addon_code: str):
+    return _mark(ctx, addon_code, "active")
+
+
+@api.route("/addons/<addon_code>/markasinactive", ["POST"], scope="addons.CREATE")
+def mark_inactive(ctx: RequestContext, request, addon_code: str):
+    return _mark(ctx, addon_code, "inactive")

@@ -2,23 +2,22 @@
 from __future__ import annotations
 
 from ..core import RequestContext, api, ok, read_json_body
-from ..domain import errors, serialize
+from ..domain import errors, fields, serialize
 from ..domain.models import ContactPerson
 
 FIELDS = ("salutation", "first_name", "last_name", "email", "phone", "mobile", "fax", "designation", "department")
 
 
 def _apply(store, person: ContactPerson, body: dict) -> None:
-    for name in FIELDS:
-        if name in body:
-            value = body[name]
-            if value is not None and not isinstance(value, (str, int, float)):
-                raise errors.invalid_field(name)
-            setattr(person, name, "" if value is None else str(value))
-    if not person.email.strip():
+    # Checked before anything changes: a refused update leaves the person as it was.
+    values = {name: fields.text(body, name) for name in FIELDS if name in body}
+    email = values.get("email", person.email)
+    if not email.strip():
         raise errors.missing_field("email")
-    if "@" not in person.email:
+    if "@" not in email:
         raise errors.invalid_field("email")
+    for name, value in values.items():
+        setattr(person, name, value)
     person.updated_time = store.now()
 
 
@@ -66,8 +65,7 @@ def delete_contact_person(ctx: RequestContext, request, customer_id: str, contac
         customer = store.customers[customer_id]
         if person.is_primary_contact:
             raise errors.not_allowed("The primary contact person cannot be deleted.")
-        del store.contact_persons[person.contactperson_id]
-        store.customer_index(customer_id)["contact_persons"].remove(person.contactperson_id)
+        store.forget("contact_persons", store.contact_persons, person.contactperson_id, customer_id)
         for sub in store.customer_objects(customer_id, "subscriptions", store.subscriptions):
             if person.contactperson_id in sub.contactperson_ids:
                 sub.contactperson_ids.remove(person.contactperson_id)

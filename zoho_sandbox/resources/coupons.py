@@ -1,11 +1,13 @@
-"""Coupons: list with ``filter_by``, get by code."""
+"""Coupons: list with ``filter_by``, get by code, create, update, delete, mark active/inactive."""
 from __future__ import annotations
 
-from ..core import RequestContext, api, ok
-from ..domain import serialize
+from ..core import RequestContext, api, ok, read_json_body
+from ..domain import catalogue, serialize
 from . import listing
+from .actions import act
 
-FILTERS = ("CouponStatus.All", "CouponStatus.ACTIVE", "CouponStatus.INACTIVE", "CouponStatus.EXPIRED")
+FILTERS = ("CouponStatus.All", "CouponStatus.ACTIVE", "CouponStatus.INACTIVE", "CouponStatus.EXPIRED",
+           "CouponStatus.MAXED_OUT")
 SORT_COLUMNS = {"created_time": lambda c: c.created_time, "name": lambda c: listing.text_key(c.name),
                 "coupon_code": lambda c: c.coupon_code}
 
@@ -16,7 +18,8 @@ def list_coupons(ctx: RequestContext, request):
                           default_sort="created_time")
     wanted = query.filter_value
     with ctx.store.transaction() as store:
-        rows = [c for c in store.coupons.values() if wanted == "all" or c.status == wanted]
+        today = store.today()
+        rows = [c for c in store.coupons.values() if wanted == "all" or c.status_on(today) == wanted]
         rows = listing.sort(rows, SORT_COLUMNS[query.sort_column], query.sort_order)
         chunk, context = listing.page_of(rows, query)
         return ok(coupons=[serialize.coupon(store, c) for c in chunk], page_context=context)
@@ -26,3 +29,41 @@ def list_coupons(ctx: RequestContext, request):
 def get_coupon(ctx: RequestContext, request, coupon_code: str):
     with ctx.store.transaction() as store:
         return ok(coupon=serialize.coupon(store, store.get_coupon(coupon_code)))
+
+
+# "The coupon has been added.": the real service says "added" where the OpenAPI files say "created"
+# for every other catalogue item (recorded plans, addons, products); coupons.yml says "created" too.
+@api.route("/coupons", ["POST"], scope="coupons.CREATE")
+def create_coupon(ctx: RequestContext, request):
+    body = read_json_body(request)
+    with ctx.store.transaction() as store:
+        coupon = catalogue.create_coupon(store, body)
+        return ok("The coupon has been added.", 201, coupon=serialize.coupon(store, coupon))
+
+
+@api.route("/coupons/<coupon_code>", ["PUT"], scope="coupons.UPDATE")
+def update_coupon(ctx: RequestContext, request, coupon_code: str):
+    body = read_json_body(request)
+    with ctx.store.transaction() as store:
+        coupon = catalogue.update_coupon(store, store.get_coupon(coupon_code), body)
+        return ok("The coupon details have been updated.", coupon=serialize.coupon(store, coupon))
+
+
+@api.route("/coupons/<coupon_code>", ["DELETE"], scope="coupons.DELETE")
+def delete_coupon(ctx: RequestContext, request, coupon_code: str):
+    return act(ctx, "get_coupon", coupon_code, catalogue.delete_coupon, "The coupon has been deleted.")
+
+
+def _mark(ctx: RequestContext, coupon_code: str, status: str):
+    return act(ctx, "get_coupon", coupon_code, lambda store, item: catalogue.set_coupon_status(store, item, status),
+               f"The coupon has been marked as {status}.")
+
+
+@api.route("/coupons/<coupon_code>/markasactive", ["POST"], scope="coupons.CREATE")
+def mark_active(ctx: RequestContext, request, coupon_code: str):
+    return _mark(ctx, coupon_code, "active")
+
+
+@api.route("/coupons/<coupon_code>/markasinactive", ["POST"], scope="coupons.CREATE")
+def mark_inactive(ctx: RequestContext, request, coupon_code: str):
+    return _mark(ctx, coupon_code, "inactive")

@@ -1,5 +1,6 @@
-"""Credit notes (zoho-billing-api.md §4.8): get (JSON or PDF) under Zoho's key ``creditnote``, and a
-list by customer under ``creditnotes`` (Zoho Books' shape; Billing documents only /transactions).
+"""Credit notes (zoho-billing-api.md §4.8): get (JSON or PDF) under Zoho's key ``creditnote``, a list
+by customer under ``creditnotes`` (Zoho Books' shape; Billing documents only /transactions); create,
+delete, void, reopen, email, apply to invoices (credit-notes.yml). Refunds are in refunds.py.
 
 The key: credit-notes.yml names the single object ``credit_note`` in its example reply, while Zoho's
 Books/Invoice APIs on the same platform, and Zoho's own webhook payloads, say ``creditnote``. The
@@ -7,9 +8,10 @@ sandbox sends both keys with the same object so that a client written against ei
 """
 from __future__ import annotations
 
-from ..core import RequestContext, api, ok
-from ..domain import serialize
+from ..core import RequestContext, api, ok, options, read_json_body
+from ..domain import creditnotes, fields, serialize
 from . import listing, pdf_answer
+from .actions import act
 
 FILTERS = ("Status.All", "Status.Open", "Status.Closed", "Status.Void")
 SORT_COLUMNS = {"date": lambda n: (n.date, int(n.creditnote_id)), "total": lambda n: n.total,
@@ -38,3 +40,56 @@ def get_creditnote(ctx: RequestContext, request, creditnote_id: str):
         if pdf_answer.wants_pdf(request):
             return pdf_answer.creditnote_pdf(ctx, store, body)
         return ok(creditnote=body, credit_note=body)
+
+
+@api.route("/creditnotes", ["POST"], scope="creditnotes.CREATE")
+def create_creditnote(ctx: RequestContext, request):
+    body = read_json_body(request)
+    own_number = fields.flag(options(request, body, "ignore_auto_number_generation"), "ignore_auto_number_generation")
+    with ctx.store.transaction() as store:
+        note = creditnotes.create(store, body, own_number=own_number)
+        shown = serialize.creditnote(store, note)
+        return ok("Credit Note created successfully.", 201, creditnote=shown, credit_note=shown)
+
+
+def _act(ctx: RequestContext, creditnote_id: str, action, message: str):
+    return act(ctx, "get_creditnote", creditnote_id, action, message)
+
+
+@api.route("/creditnotes/<creditnote_id>", ["DELETE"], scope="creditnotes.DELETE")
+def delete_creditnote(ctx: RequestContext, request, creditnote_id: str):
+    return _act(ctx, creditnote_id, creditnotes.delete, "The credit note has been deleted.")
+
+
+@api.route("/creditnotes/<creditnote_id>/void", ["POST"], scope="creditnotes.CREATE")
+def void_creditnote(ctx: RequestContext, request, creditnote_id: str):
+    return _act(ctx, creditnote_id, creditnotes.void, "The credit note has been marked as void.")
+
+
+@api.route("/creditnotes/<creditnote_id>/converttoopen", ["POST"], scope="creditnotes.CREATE")
+def reopen_creditnote(ctx: RequestContext, request, creditnote_id: str):
+    return _act(ctx, creditnote_id, creditnotes.reopen, "Status of the credit note has been changed to open.")
+
+
+@api.route("/creditnotes/<creditnote_id>/email", ["POST"], scope="creditnotes.CREATE")
+def email_creditnote(ctx: RequestContext, request, creditnote_id: str):
+    body = read_json_body(request)
+    return _act(ctx, creditnote_id, lambda store, note: creditnotes.email(store, note, body),
+                "Your creditnote has been sent.")
+
+
+@api.route("/creditnotes/<creditnote_id>/invoices", ["POST"], scope="creditnotes.CREATE")
+def apply_to_invoices(ctx: RequestContext, request, creditnote_id: str):
+    body = read_json_body(request)
+    with ctx.store.transaction() as store:
+        note = store.get_creditnote(creditnote_id)
+        applied = creditnotes.apply_to_invoices(store, note, fields.objects(body, "invoices"))
+        return ok("Credits have been applied to the invoice(s).",
+                  invoices=[{"invoice_id": a.invoice_id, "amount_applied": a.amount, "creditnotes_invoice_id":
+                             a.creditnote_invoice_id} for a in _applications(note, applied)])
+
+
+def _applications(note, credits):
+    """The credit note's side of the credits just applied (same link ids)."""
+    ids = {c.creditnote_invoice_id for c in credits}
+    return [a for a in note.applications if a.creditnote_invoice_id in ids]

@@ -3,10 +3,12 @@ actions, and the customer's unused credits."""
 from __future__ import annotations
 
 from ..core import RequestContext, api, ok, read_json_body
-from ..domain import errors, serialize
-from ..domain.customers import apply_customer_fields, create_customer
+from ..domain import errors, fields, serialize
+from ..domain.customers import apply_customer_fields, create_customer, has_transactions
 from ..domain.models import Customer
+from ..store import unknown_customer
 from . import listing
+from .actions import act
 
 CUSTOMER_FILTERS = ("Status.All", "Status.Active", "Status.Inactive", "Status.Gapps", "Status.Crm",
                     "Status.NonSubscribers", "Status.PortalEnabled", "Status.PortalDisabled")
@@ -29,8 +31,10 @@ def _matches_filter(store, c: Customer, filter_by: str) -> bool:
         return c.status == "active"
     if status == "Inactive":
         return c.status == "inactive"
-    if status in ("Gapps", "Crm"):
-        return False  # no customer is linked with Google Apps or Zoho CRM in the sandbox
+    if status == "Gapps":
+        return False  # no customer is linked with Google Apps in the sandbox
+    if status == "Crm":
+        return bool(c.zcrm_account_id or c.zcrm_contact_id)
     if status == "NonSubscribers":
         return not store.customer_index(c.customer_id)["subscriptions"]
     if status == "PortalEnabled":
@@ -62,6 +66,25 @@ def list_customers(ctx: RequestContext, request):
                   page_context=listing.with_report_name(context, "All Contacts"))
 
 
+REFERENCE_TYPES = ("zcrm_account_id", "zcrm_contact_id")
+
+
+@api.route("/customers/reference/<reference_id>", ["GET"], scope="customers.READ")
+def get_customer_by_reference(ctx: RequestContext, request, reference_id: str):
+    """A customer by its Zoho CRM id. ``reference_id_type`` says which id it is; without it either
+    matches (customers.yml requires it; a client that leaves it out still finds the customer)."""
+    kind = (request.args.get("reference_id_type") or "").strip().lower()
+    if kind and kind not in REFERENCE_TYPES:
+        raise errors.invalid_parameter("reference_id_type", kind)
+    kinds = (kind,) if kind else REFERENCE_TYPES
+    with ctx.store.transaction() as store:
+        found = next((c for c in store.customers.values()
+                      if reference_id and any(getattr(c, k) == reference_id for k in kinds)), None)
+        if found is None:
+            raise unknown_customer()
+        return ok(customer=serialize.customer(store, found))
+
+
 @api.route("/customers/<customer_id>", ["GET"], scope="customers.READ")
 def get_customer(ctx: RequestContext, request, customer_id: str):
     with ctx.store.transaction() as store:
@@ -72,7 +95,7 @@ def get_customer(ctx: RequestContext, request, customer_id: str):
 def post_customer(ctx: RequestContext, request):
     body = read_json_body(request)
     with ctx.store.transaction() as store:
-        if not str(body.get("email") or "").strip():
+        if not fields.text(body, "email").strip():
             raise errors.missing_field("email")
         customer = create_customer(store, body)
         return ok("The customer has been added.", 201, customer=serialize.customer(store, customer))
@@ -83,10 +106,6 @@ def put_customer(ctx: RequestContext, request, customer_id: str):
     body = read_json_body(request)
     with ctx.store.transaction() as store:
         customer = store.get_customer(customer_id)
-        if "currency_code" in body and str(body["currency_code"]).upper() != customer.currency_code:
-            if store.customer_index(customer_id)["invoices"]:
-                raise errors.not_allowed("The currency of a customer with transactions cannot be changed.")
-            customer.currency_code = str(body["currency_code"]).upper()
         apply_customer_fields(store, customer, body)
         store.emit("customer_updated", lambda: {"customer": serialize.customer(store, customer)})
         return ok("Customer information has been saved.", customer=serialize.customer(store, customer))
@@ -97,7 +116,7 @@ def delete_customer(ctx: RequestContext, request, customer_id: str):
     with ctx.store.transaction() as store:
         customer = store.get_customer(customer_id)
         index = store.customer_index(customer_id)
-        if index["subscriptions"] or index["invoices"] or index["payments"] or index["creditnotes"]:
+        if has_transactions(store, customer_id):
             raise errors.not_allowed("The customer has transactions and cannot be deleted. Mark it inactive instead.")
         for person_id in index["contact_persons"]:
             store.contact_persons.pop(person_id, None)
@@ -105,16 +124,16 @@ def delete_customer(ctx: RequestContext, request, customer_id: str):
             store.cards.pop(card_id, None)
         del store.customers[customer.customer_id]
         del store.by_customer[customer.customer_id]
+        store.force_cancel_hostedpages(customer_id=customer.customer_id)
         store.emit("customer_deleted", {"customer": {"customer_id": customer.customer_id}})
         return ok("The customer has been deleted.")
 
 
 def _set_status(ctx, customer_id: str, status: str, message: str):
-    with ctx.store.transaction() as store:
-        customer = store.get_customer(customer_id)
-        customer.status = status
-        customer.updated_time = store.now()
-        return ok(message)
+    def change(store, customer):
+        customer.status, customer.updated_time = status, store.now()
+
+    return act(ctx, "get_customer", customer_id, change, message)
 
 
 @api.route("/customers/<customer_id>/markasactive", ["POST"], scope="customers.CREATE")
@@ -129,16 +148,15 @@ def mark_inactive(ctx: RequestContext, request, customer_id: str):
 
 @api.route("/customers/<customer_id>/unusedcredits", ["GET"], scope="customers.READ")
 def unused_credits(ctx: RequestContext, request, customer_id: str):
-    """The reply's shape is undocumented: the open credit notes with their unused balance, and the total."""
+    """The reply's shape is undocumented: one row per open credit note (``creditnote_id``) and per
+    payment with an excess (``payment_id``), with its unused ``balance``, and the total."""
     with ctx.store.transaction() as store:
         customer = store.get_customer(customer_id)
-        notes = [n for n in store.customer_objects(customer_id, "creditnotes", store.creditnotes) if n.balance > 0]
-        return ok(unused_credits=[{
-            "creditnote_id": n.creditnote_id,
-            "creditnote_number": n.number,
-            "date": serialize.d(n.date),
-            "total": n.total,
-            "balance": n.balance,
-            "currency_code": n.currency_code,
-            "currency_symbol": serialize.currency_symbol(n.currency_code),
-        } for n in notes], total_unused_credits=serialize.customer_balances(store, customer.customer_id)[1])
+        symbol = serialize.currency_symbol(customer.currency_code)
+        rows = [{"creditnote_id": n.creditnote_id, "creditnote_number": n.number, "date": serialize.d(n.date),
+                 "total": n.total, "balance": n.balance, "currency_code": n.currency_code, "currency_symbol": symbol}
+                for n in store.customer_objects(customer_id, "creditnotes", store.creditnotes) if n.balance > 0]
+        rows += [{"payment_id": p.payment_id, "reference_number": p.reference_number, "date": serialize.d(p.date),
+                  "total": p.amount, "balance": p.unused, "currency_code": p.currency_code, "currency_symbol": symbol}
+                 for p in store.customer_objects(customer_id, "payments", store.payments) if p.unused > 0]
+        return ok(unused_credits=rows, total_unused_credits=serialize.customer_balances(store, customer.customer_id)[1])

@@ -62,3 +62,13 @@ def list_hostedpages(ctx: RequestContext, request):
         rows = listing.sort(rows, lambda p: p.created_time, query.sort_order)
         chunk, context = listing.page_of(rows, query)
         return ok(hosted_pages=[serialize.hostedpage(store, p) for p in chunk], page_context=context)
+
+
+@api.route("/hostedpages/buyonetimeaddon", ["POST"], scope="hostedpages.CREATE")
+def buy_one_time_addon(ctx: RequestContext, request):
+    return _create(ctx, request, "one_time_addon")
+
+
+@api.route("/hostedpages/updatepaymentmethod", ["POST"], scope="hostedpages.CREATE")
+def update_payment_method(ctx: RequestContext, request):
+    return _create(ctx, request, "update_payment_method")

@@ -1,14 +1,16 @@
 """Invoices (zoho-billing-api.md §4.6): list with filters, sorting and date ranges; get (JSON or
-PDF); collect the balance against a card on file."""
+PDF); create, update, delete; collect the balance against a card on file. The other actions on an
+invoice are in invoice_actions.py."""
 from __future__ import annotations
 
 from datetime import date
 
-from ..core import RequestContext, api, ok, read_json_body
-from ..domain import billing, errors, serialize
+from ..core import RequestContext, api, ok, options, read_json_body
+from ..domain import billing, errors, fields, invoicing, serialize
 from ..domain.dates import parse_date
 from ..domain.models import Invoice
 from . import listing, pdf_answer
+from .actions import act
 
 FILTERS = ("Status.All", "Status.Sent", "Status.Draft", "Status.OverDue", "Status.Paid", "Status.Void",
            "Status.Unpaid", "Status.PartiallyPaid", "Status.Viewed", "InvoiceDate.ThisMonth",
@@ -106,10 +108,11 @@ def collect(ctx: RequestContext, request, invoice_id: str):
         inv = store.get_invoice(invoice_id)
         if inv.is_void or inv.balance <= 0:
             raise errors.not_allowed("The invoice has already been paid." if not inv.is_void else "The invoice is void.")
-        if body.get("account_id"):
+        if fields.ident(body, "account_id"):
             raise errors.not_allowed("Bank account payments are not available in this organization.")
-        if body.get("card_id"):
-            card = store.get_card(inv.customer_id, str(body["card_id"]))
+        card_id = fields.ident(body, "card_id")
+        if card_id:
+            card = store.get_card(inv.customer_id, card_id)
         else:
             sub = store.subscriptions.get(inv.subscription_id) if inv.subscription_id else None
             card = store.cards.get(sub.card_id) if sub and sub.card_id else None
@@ -117,3 +120,31 @@ def collect(ctx: RequestContext, request, invoice_id: str):
                 card = billing.primary_card(store, inv.customer_id)
         payment = billing.charge_invoice(store, inv, card, raise_on_decline=True)
         return ok("The customer payment has been recorded.", payment=serialize.payment(store, payment))
+
+
+def query_flag(request, body: dict, name: str) -> bool:
+    """A flag invoices.yml passes in the query (``send``, ``ignore_auto_number_generation``)."""
+    return fields.flag(options(request, body, name), name)
+
+
+@api.route("/invoices", ["POST"], scope="invoices.CREATE")
+def create_invoice(ctx: RequestContext, request):
+    body = read_json_body(request)
+    with ctx.store.transaction() as store:
+        inv = invoicing.create(store, body, own_number=query_flag(request, body, "ignore_auto_number_generation"),
+                               send=query_flag(request, body, "send"))
+        return ok("The invoice has been created.", 201, invoice=serialize.invoice(store, inv))
+
+
+@api.route("/invoices/<invoice_id>", ["PUT"], scope="invoices.UPDATE")
+def update_invoice(ctx: RequestContext, request, invoice_id: str):
+    body = read_json_body(request)
+    with ctx.store.transaction() as store:
+        inv = invoicing.update(store, store.get_invoice(invoice_id), body,
+                               own_number=query_flag(request, body, "ignore_auto_number_generation"))
+        return ok("Invoice information has been updated.", invoice=serialize.invoice(store, inv))
+
+
+@api.route("/invoices/<invoice_id>", ["DELETE"], scope="invoices.DELETE")
+def delete_invoice(ctx: RequestContext, request, invoice_id: str):
+    return act(ctx, "get_invoice", invoice_id, invoicing.delete, "The invoice has been deleted.")

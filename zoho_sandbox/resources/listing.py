@@ -3,8 +3,11 @@
 
 - ``per_page`` defaults to 200 and is clamped to 200 (no source shows a larger page; clamping keeps a
   client that asks for more working, and ``page_context.per_page`` tells it what it got).
-- A ``filter_by`` outside the list's values is 400 / code 2; so is an unknown ``sort_column``,
-  a ``sort_order`` other than A/D, or a non-numeric/zero ``page``/``per_page``.
+- ``page``/``per_page`` are read leniently: a value that is not a positive whole number (``0``,
+  ``-3``, ``abc``, ``""``) falls back to the default, and ``"2.0"`` is 2; ``page_context`` says what
+  was served.
+- A ``filter_by`` outside the list's values is 400 / code 2; so is an unknown ``sort_column`` or a
+  ``sort_order`` other than A/D.
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from typing import Any, Callable, Iterable
 
 from werkzeug.wrappers import Request
 
+from ..core import paging_number
 from ..domain import errors
 
 MAX_PER_PAGE = 200
@@ -32,23 +36,10 @@ class ListQuery:
         return self.filter_by.split(".", 1)[1].lower()
 
 
-def _positive_int(request: Request, name: str, default: int) -> int:
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise errors.invalid_parameter(name, raw)
-    if value < 1:
-        raise errors.invalid_parameter(name, raw)
-    return value
-
-
 def parse(request: Request, *, filters: Iterable[str], default_filter: str, sort_columns: Iterable[str],
           default_sort: str, default_order: str = "A") -> ListQuery:
-    page = _positive_int(request, "page", 1)
-    per_page = min(_positive_int(request, "per_page", MAX_PER_PAGE), MAX_PER_PAGE)
+    page = paging_number(request, "page", 1)
+    per_page = min(paging_number(request, "per_page", MAX_PER_PAGE), MAX_PER_PAGE)
     filter_by = request.args.get("filter_by") or default_filter
     allowed = {f.lower(): f for f in filters}
     if filter_by.lower() not in allowed:

@@ -1,10 +1,12 @@
-"""Payments (zoho-billing-api.md §4.7): get by id, and list by customer (key ``payments``), the list
-that third-party clients use although Zoho's Billing spec documents ``/transactions`` instead."""
+"""Payments (zoho-billing-api.md §4.7): get by id, list by customer (key ``payments``, the list
+third-party clients use although Zoho's Billing spec documents ``/transactions`` instead), and
+create, update, delete (payments.yml). Refunds are in refunds.py."""
 from __future__ import annotations
 
-from ..core import RequestContext, api, ok
-from ..domain import serialize
+from ..core import RequestContext, api, ok, read_json_body
+from ..domain import payments, serialize
 from . import listing
+from .actions import act
 
 FILTERS = ("PaymentMode.All", "PaymentMode.Check", "PaymentMode.Cash", "PaymentMode.BankTransfer",
            "PaymentMode.CreditCard", "PaymentMode.AutoTransaction", "PaymentMode.Others")
@@ -30,3 +32,24 @@ def list_payments(ctx: RequestContext, request):
 def get_payment(ctx: RequestContext, request, payment_id: str):
     with ctx.store.transaction() as store:
         return ok(payment=serialize.payment(store, store.get_payment(payment_id)))
+
+
+@api.route("/payments", ["POST"], scope="payments.CREATE")
+def create_payment(ctx: RequestContext, request):
+    body = read_json_body(request)
+    with ctx.store.transaction() as store:
+        payment = payments.create(store, body)
+        return ok("The payment has been created.", 201, payment=serialize.payment(store, payment))
+
+
+@api.route("/payments/<payment_id>", ["PUT"], scope="payments.UPDATE")
+def update_payment(ctx: RequestContext, request, payment_id: str):
+    body = read_json_body(request)
+    with ctx.store.transaction() as store:
+        payment = payments.update(store, store.get_payment(payment_id), body)
+        return ok("The payment details have been updated.", payment=serialize.payment(store, payment))
+
+
+@api.route("/payments/<payment_id>", ["DELETE"], scope="payments.DELETE")
+def delete_payment(ctx: RequestContext, request, payment_id: str):
+    return act(ctx, "get_payment", payment_id, payments.delete, "The payment has been deleted.")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..core import RequestContext, api, ok, read_json_body
-from ..domain import errors, lifecycle, serialize
+from ..core import RequestContext, api, ok, options, read_json_body
+from ..domain import errors, fields, lifecycle, serialize
 from ..domain.models import Subscription
 from . import listing
 from ..domain.customers import create_customer
@@ -94,14 +94,17 @@ def get_subscription(ctx: RequestContext, request, subscription_id: str):
 def create_subscription(ctx: RequestContext, request):
     body = read_json_body(request)
     with ctx.store.transaction() as store:
-        if body.get("customer_id"):
-            customer = store.get_customer(str(body["customer_id"]))
-        elif isinstance(body.get("customer"), dict):
+        customer_id = fields.ident(body, "customer_id")
+        new_customer = fields.obj(body, "customer")
+        if customer_id:
+            customer = store.get_customer(customer_id)
+        elif new_customer is not None:
             # Validate the plan before creating a customer so a bad body leaves nothing behind.
-            if not isinstance(body.get("plan"), dict) or not body["plan"].get("plan_code"):
+            plan_code = fields.ident(fields.obj(body, "plan") or {}, "plan_code")
+            if not plan_code:
                 raise errors.missing_field("plan_code")
-            store.get_plan(body["plan"]["plan_code"])
-            customer = create_customer(store, body["customer"])
+            store.get_plan(plan_code)
+            customer = create_customer(store, new_customer)
         else:
             raise errors.missing_field("customer_id")
         sub, _ = lifecycle.create(store, customer, body)
@@ -118,15 +121,13 @@ def update_subscription(ctx: RequestContext, request, subscription_id: str):
         return ok(message, subscription=serialize.subscription(store, sub))
 
 
-def _flag(value: str | None) -> bool:
-    return (value or "").strip().lower() in ("true", "1", "yes")
-
-
 @api.route("/subscriptions/<subscription_id>/cancel", ["POST"], scope="subscriptions.CREATE")
 def cancel_subscription(ctx: RequestContext, request, subscription_id: str):
     body = read_json_body(request)
-    at_end = _flag(request.args.get("cancel_at_end")) or body.get("cancel_at_end") is True
-    reason = str(body.get("reason") or request.args.get("reason") or "")
+    # subscription.yml puts cancel_at_end in the query; clients also send it in the body, as true or "true".
+    given = options(request, body, "cancel_at_end", "reason")
+    at_end = fields.flag(given, "cancel_at_end")
+    reason = fields.text(given, "reason")
     with ctx.store.transaction() as store:
         sub = store.get_subscription(subscription_id)
         message = lifecycle.cancel(store, sub, at_end, reason)
@@ -165,12 +166,13 @@ def drop_scheduled_changes(ctx: RequestContext, request, subscription_id: str):
 @api.route("/subscriptions/<subscription_id>/notes", ["POST"], scope="subscriptions.CREATE")
 def add_note(ctx: RequestContext, request, subscription_id: str):
     body = read_json_body(request)
-    description = str(body.get("description") or "").strip()
+    description = fields.text(body, "description").strip()
+    commented_by = fields.text(body, "commented_by").strip() or "API"
     with ctx.store.transaction() as store:
         sub = store.get_subscription(subscription_id)
         if not description:
             raise errors.missing_field("description")
-        note = lifecycle.add_note(store, sub, description, str(body.get("commented_by") or "API"))
+        note = lifecycle.add_note(store, sub, description, commented_by)
         return ok("Notes added.", note=serialize.note(store, note))
 
 
@@ -189,10 +191,11 @@ def delete_note(ctx: RequestContext, request, subscription_id: str, note_id: str
 @api.route("/subscriptions/<subscription_id>/autocollect", ["POST"], scope="subscriptions.CREATE")
 def autocollect(ctx: RequestContext, request, subscription_id: str):
     body = read_json_body(request)
-    if "auto_collect" not in body:
+    if body.get("auto_collect") is None:
         raise errors.missing_field("auto_collect")
+    auto_collect = fields.flag(body, "auto_collect")
     with ctx.store.transaction() as store:
         sub = store.get_subscription(subscription_id)
-        sub.auto_collect = bool(body["auto_collect"])
+        sub.auto_collect = auto_collect
         sub.updated_time = store.now()
-        return ok("The subscription has been updated.", subscription=serialize.subscription(store, sub))
+        return ok("Auto charge Status has been changed successfully.", subscription=serialize.subscription(store, sub))

@@ -7,11 +7,11 @@ from ..domain import serialize
 from . import listing
 
 KINDS = {
-    "All": {"invoice", "payment", "creditnote"},
+    "All": {"invoice", "payment", "creditnote", "refund"},
     "INVOICE": {"invoice"},
     "PAYMENT": {"payment"},
     "CREDIT": {"creditnote"},
-    "REFUND": set(),  # the sandbox records no refunds
+    "REFUND": {"refund"},
 }
 FILTERS = tuple(f"TransactionType.{k}" for k in KINDS)
 

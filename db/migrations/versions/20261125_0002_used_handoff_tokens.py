@@ -1,4 +1,4 @@
-"""Used handoff token ids: the single-use store for handoff tokens (issue 6).
+"""Used handoff token ids: the single-use store for handoff tokens.
 
 Revision ID: 0002_used_handoff_tokens
 Revises: 0001_accounts_and_audit

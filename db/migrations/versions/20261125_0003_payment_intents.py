@@ -1,4 +1,4 @@
-"""Payment intents: one row per confirmed charge, claimed atomically (issue 5).
+"""Payment intents: one row per confirmed charge, claimed atomically.
 
 Revision ID: 0003_payment_intents
 Revises: 0002_used_handoff_tokens

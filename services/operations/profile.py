@@ -1,0 +1,172 @@
+"""The customer's profile in Zoho: company and contact details, billing and shipping addresses, the
+tax registration number, and contact persons (add, edit, remove, invite to the portal).
+
+Only the fields listed here ever reach Zoho (a form may carry anything; ``customer_id``, ``status``,
+``outstanding`` and the like are dropped before the call). A contact person id from a URL is checked
+against the customer's own contact persons before any call that carries it (``NotOwned`` → 404).
+Zoho's refusals become ``ActionRefused`` naming the form field they concern where Zoho's sentence
+says so ("Invalid value passed for email."), so that the page shows the message next to that field
+and keeps what the person typed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from zoho_client.models import ContactPerson, Customer
+
+from services.context import CustomerContext
+from services.operations import zoho_write
+from services.ownership import require_listed
+from services.policy import Action, ActionRefused, customers as customer_policy
+from services.texts import profile as words
+
+DETAIL_FIELDS = ("display_name", "company_name", "first_name", "last_name", "email", "phone", "mobile", "website")
+ADDRESS_FIELDS = ("attention", "street", "city", "state", "zip", "country")
+ADDRESSES = ("billing", "shipping")
+CONTACT_FIELDS = ("first_name", "last_name", "email", "phone", "mobile", "designation", "department")
+DETAIL_FORM_FIELDS = DETAIL_FIELDS + ("billing_street", "shipping_street", "tax_id")
+
+# Zoho names the offending body field in its sentence; this maps it onto the form's field.
+ZOHO_FIELD = re.compile(r"\b(?:for|of)\s+([a-z_]+)\b", re.IGNORECASE)
+FORM_FIELD_OF = {
+    **{name: name for name in DETAIL_FIELDS + CONTACT_FIELDS},
+    "billing_address": "billing_street",
+    "shipping_address": "shipping_street",
+    "custom_fields": "tax_id",
+}
+
+
+@dataclass(frozen=True)
+class Profile:
+    customer: Customer
+    tax_id: str | None
+    tax_id_label: str
+    contacts: tuple[ContactPerson, ...]
+
+
+def field_naming(allowed: tuple[str, ...]):
+    """The form field a Zoho refusal is about, when its sentence names one the form has."""
+
+    def field_of(message: str) -> str | None:
+        for match in ZOHO_FIELD.finditer(message or ""):
+            name = FORM_FIELD_OF.get(match.group(1).lower())
+            if name in allowed:
+                return name
+        return None
+
+    return field_of
+
+
+def address_body(values: Mapping[str, Any], prefix: str) -> dict[str, str] | None:
+    keys = [f"{prefix}_{name}" for name in ADDRESS_FIELDS]
+    if not any(key in values for key in keys):
+        return None
+    return {name: _text(values.get(f"{prefix}_{name}")) for name in ADDRESS_FIELDS}
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+# -- reads (fresh: an edit form starts from Zoho's current values) -------------------------------------------
+
+
+def profile(ctx: CustomerContext) -> Profile:
+    customer = ctx.zoho.customers.get(ctx.customer_id)
+    return Profile(customer, tax_id_of(ctx, customer), ctx.settings.PROFILE_TAX_ID_FIELD, contacts(ctx))
+
+
+def contacts(ctx: CustomerContext) -> tuple[ContactPerson, ...]:
+    return tuple(c for c in ctx.zoho.contactpersons.list(ctx.customer_id) if c.customer_id in (None, ctx.customer_id))
+
+
+def contact(ctx: CustomerContext, contactperson_id: str) -> ContactPerson:
+    require_listed("contact person", contactperson_id, {c.contactperson_id for c in contacts(ctx)})
+    return ctx.zoho.contactpersons.get(ctx.customer_id, contactperson_id)
+
+
+def tax_id_of(ctx: CustomerContext, customer: Customer) -> str | None:
+    wanted = ctx.settings.PROFILE_TAX_ID_FIELD.casefold()
+    for field in customer.custom_fields:
+        if (field.label or "").casefold() == wanted:
+            return field.value or None
+    return None
+
+
+# -- writes ----------------------------------------------------------------------------------------------
+
+
+def update_details(ctx: CustomerContext, values: Mapping[str, Any]) -> tuple[Customer, list[str]]:
+    """Save the whitelisted details; returns the customer and the names of the fields that changed."""
+    customer_policy.decide(Action.UPDATE_PROFILE, ctx.actor).require()
+    current = ctx.zoho.customers.get(ctx.customer_id)
+    body: dict[str, Any] = {name: _text(values[name]) for name in DETAIL_FIELDS if name in values}
+    if "display_name" in body and not body["display_name"]:
+        raise ActionRefused(words.DISPLAY_NAME_REQUIRED, field="display_name")
+    for prefix in ADDRESSES:
+        address = address_body(values, prefix)
+        if address is not None:
+            body[f"{prefix}_address"] = address
+    if "tax_id" in values and _text(values["tax_id"]) != (tax_id_of(ctx, current) or ""):
+        body["custom_fields"] = [{"label": ctx.settings.PROFILE_TAX_ID_FIELD, "value": _text(values["tax_id"])}]
+    changed = sorted(_changed(current, body))
+    if not changed:
+        return current, []
+    updated = zoho_write(ctx, lambda: ctx.zoho.customers.update(ctx.customer_id, **body),
+                         field_of=field_naming(DETAIL_FORM_FIELDS))
+    return updated, changed
+
+
+def add_contact(ctx: CustomerContext, values: Mapping[str, Any]) -> ContactPerson:
+    customer_policy.decide(Action.ADD_CONTACT_PERSON, ctx.actor).require()
+    body = {name: _text(values[name]) for name in CONTACT_FIELDS if name in values}
+    email = body.pop("email", "")
+    return zoho_write(ctx, lambda: ctx.zoho.contactpersons.create(ctx.customer_id, email=email, **body),
+                      field_of=field_naming(CONTACT_FIELDS))
+
+
+def update_contact(ctx: CustomerContext, contactperson_id: str, values: Mapping[str, Any]) -> ContactPerson:
+    contact(ctx, contactperson_id)
+    customer_policy.decide(Action.EDIT_CONTACT_PERSON, ctx.actor).require()
+    body = {name: _text(values[name]) for name in CONTACT_FIELDS if name in values}
+    return zoho_write(ctx, lambda: ctx.zoho.contactpersons.update(ctx.customer_id, contactperson_id, **body),
+                      field_of=field_naming(CONTACT_FIELDS))
+
+
+def remove_contact(ctx: CustomerContext, contactperson_id: str) -> ContactPerson:
+    person = contact(ctx, contactperson_id)
+    customer_policy.decide(Action.REMOVE_CONTACT_PERSON, ctx.actor).require()
+    zoho_write(ctx, lambda: ctx.zoho.contactpersons.delete(ctx.customer_id, contactperson_id))
+    return person
+
+
+def invite_contact(ctx: CustomerContext, contactperson_id: str):
+    """Invite a contact person to the portal (the accounts service mails the link; the pipeline commits)."""
+    from services import accounts
+
+    person = contact(ctx, contactperson_id)
+    customer_policy.decide(Action.INVITE_CONTACT_PERSON, ctx.actor).require()
+    if not person.email:
+        raise ActionRefused(words.NO_EMAIL_TO_INVITE)
+    try:
+        return person, accounts.invite(person.email, ctx.audit, actor=ctx.actor.audit_name,
+                                       customer_id=ctx.customer_id)
+    except accounts.AccountError as error:
+        raise ActionRefused(error.message) from error
+
+
+def _changed(current: Customer, body: Mapping[str, Any]) -> set[str]:
+    changed = set()
+    for name, value in body.items():
+        if name.endswith("_address"):
+            address = getattr(current, name)
+            for key, text in value.items():
+                if (getattr(address, key, None) or "") != text:
+                    changed.add(name)
+        elif name == "custom_fields":
+            changed.add("tax_id")
+        elif (getattr(current, name, None) or "") != value:
+            changed.add(name)
+    return changed

@@ -1,0 +1,13 @@
+"""What people read about their own portal account."""
+from __future__ import annotations
+
+from services.texts import _l
+
+PASSWORD_CHANGED = _l("Your password has been changed. Other devices have been signed out.")
+TWO_FACTOR_OFF = _l("Two-factor authentication is off.")
+SIGNED_OUT_EVERYWHERE = _l("You have been signed out on every device.")
+SIGNED_OUT = _l("You have signed out.")
+PASSWORD_RESET = _l("Your password has been changed. Sign in with your new password.")
+WELCOME = _l("Welcome! Your password is set and you are signed in.")
+SESSION_EXPIRED = _l("You were signed out because your session expired. Please sign in again.")
+SIGN_IN_TO_CONTINUE = _l("Please sign in to continue.")

@@ -1,0 +1,27 @@
+"""What templates may ask about a Zoho object: its state in the customer's words (from the policies).
+
+Registered as template globals, so a template says ``ui.badge(invoice_status(invoice))`` and never
+compares a status string itself.
+"""
+from __future__ import annotations
+
+from flask import Blueprint
+
+from services.cache import stale_as_of
+from services.policy import StatusView, invoices as invoice_policy, subscriptions as subscription_policy
+from views.pipeline import current_context
+
+
+def subscription_status(subscription) -> StatusView:
+    ctx = current_context()
+    return subscription_policy.status_view(subscription, ctx.today() if hasattr(ctx, "today") else None)
+
+
+def register(bp: Blueprint) -> None:
+    bp.context_processor(lambda: {"stale_as_of": stale_as_of()})  # when a page shows last-good data
+    bp.add_app_template_global(subscription_status, "subscription_status")
+    bp.add_app_template_global(invoice_policy.invoice_status, "invoice_status")
+    bp.add_app_template_global(invoice_policy.payment_status, "payment_status")
+    bp.add_app_template_global(invoice_policy.credit_note_status, "credit_note_status")
+    bp.add_app_template_global(subscription_policy.shows_next_bill, "shows_next_bill")
+    bp.add_app_template_filter(invoice_policy.payment_mode_label, "payment_mode_label")

@@ -1,0 +1,280 @@
+"""Subscriptions: the list and one subscription's page, and the changes a customer makes to them:
+subscribe (convert a trial, or start again), change plan (preview, then confirm), cancel (with a
+reason and an optional offer), keep a subscription set to end, reactivate.
+
+GET shows what will happen; only a POST with a CSRF token changes anything. The policy decides
+which buttons a page shows (``views/portal/buttons.py``) and the operations ask it again before
+they call Zoho; a refusal reaches the customer through the pipeline as a message on the
+subscription's page.
+"""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, session, url_for
+
+from services import audit
+from services.context import CustomerContext
+from services.operations import subscriptions as operations
+from services.operations.subscriptions import ActionResult
+from services.plan_preview import Selection
+from services.policy import Action, ActionRefused, cards as card_policy, subscriptions as policy
+from services.texts import subscriptions as words
+from views.portal.buttons import button, subscription_buttons
+from views.portal.forms import (
+    ADDON_PREFIX,
+    CancelForm,
+    EmptyForm,
+    SubscribeForm,
+    addon_fields,
+    plan_choice_form,
+)
+
+CHECKOUT_SESSION_KEY = "checkouts"  # secure-page ids this session was sent to (the return must be one)
+CHECKOUTS_KEPT = 5
+
+
+def page_of(subscription_id: str | None = None) -> str:
+    """A subscription's page (the list when there is none): where refused actions send the customer."""
+    if subscription_id:
+        return url_for("portal.subscription", subscription_id=subscription_id)
+    return url_for("portal.subscriptions")
+
+
+def _done(result: ActionResult, ctx: CustomerContext):
+    ctx.report("succeeded", **result.details)
+    flash(result.message, "success")
+    return redirect(page_of(result.subscription_id), 303)
+
+
+# -- reading -------------------------------------------------------------------------------------------
+
+
+def list_page(ctx: CustomerContext):
+    return render_template("portal/subscriptions.html", subscriptions=ctx.billing.subscriptions(),
+                           subscribe_button=_subscribe_first(ctx))
+
+
+def _subscribe_first(ctx: CustomerContext):
+    """The empty list's way in: start a first subscription."""
+    return button([policy.decide_first_subscription(ctx.actor)])
+
+
+def show(ctx: CustomerContext, subscription_id: str):
+    detail = ctx.billing.subscription(subscription_id)
+    sub = detail.subscription
+    decisions = policy.decisions(sub, ctx.actor, scheduled_change=detail.has_scheduled_change)
+    decisions[Action.UPDATE_CARD] = card_policy.decide_update_card(sub, ctx.actor)
+    buttons = subscription_buttons(decisions, subscription_id,
+                                   subscribe_label=None if policy.is_trial(sub) else words.BUTTON_SUBSCRIBE_AGAIN)
+    drop = button([decisions[Action.DROP_SCHEDULED_CHANGE]], subscription_id=subscription_id)
+    return render_template("portal/subscription.html", subscription=sub, status=policy.status_view(sub, ctx.today()),
+                           shows_next_bill=policy.shows_next_bill(sub), scheduled_changes=detail.scheduled_changes,
+                           card=detail.card, actions=buttons, drop_scheduled_change=drop)
+
+
+# -- subscribe ----------------------------------------------------------------------------------------------
+
+
+def _plan_choices(offers) -> list[tuple[str, str]]:
+    return [(o.plan.plan_code, o.plan.name or o.plan.plan_code) for o in offers]
+
+
+def subscribe(ctx: CustomerContext, subscription_id: str | None = None):
+    if subscription_id is None:
+        # "Subscribe" from the product or from an empty list means the subscription the customer
+        # already has, if one is running: never a second one.
+        running = operations.subscription_to_subscribe(ctx)
+        if running is not None:
+            if policy.decide(running, Action.SUBSCRIBE, ctx.actor).applies:
+                return redirect(url_for("portal.subscribe", subscription_id=running.subscription_id), 303)
+            flash(words.ALREADY_SUBSCRIBED, "info")
+            return redirect(page_of(running.subscription_id), 303)
+    context = operations.subscribe_context(ctx, subscription_id)
+    form = SubscribeForm()
+    form.plan_code.choices = _plan_choices(context.plans)
+    payments = [("new_card", words.PAY_ON_SECURE_PAGE)]
+    if context.card is not None:
+        payments.insert(0, ("card_on_file", words.pay_with_card_on_file(context.card.last_four_digits)))
+    form.payment.choices = payments
+    if request.method == "GET":
+        current = context.subscription.plan.plan_code if context.subscription and context.subscription.plan else None
+        if current in {p.plan_code for p in context.plans}:
+            form.plan_code.data = current
+        form.payment.data = payments[0][0]
+        return render_template("portal/subscribe.html", context=context, form=form, error=None)
+    error = None
+    if form.validate():
+        try:
+            if form.payment.data == "card_on_file":
+                return _done(operations.subscribe_with_card(ctx, subscription_id, form.plan_code.data), ctx)
+            checkout = operations.start_checkout(ctx, subscription_id, form.plan_code.data, _return_url(ctx))
+        except ActionRefused as refused:
+            if refused.field is None:
+                raise
+            ctx.report("refused", zoho_code=refused.code, plan_code=form.plan_code.data)
+            getattr(form, refused.field).errors.append(refused.message)
+        else:
+            issued = [*session.get(CHECKOUT_SESSION_KEY, []), checkout.hostedpage_id][-CHECKOUTS_KEPT:]
+            session[CHECKOUT_SESSION_KEY] = issued
+            ctx.report("sent_to_checkout", **checkout.details)
+            return redirect(checkout.url, 303)
+    else:
+        ctx.report("invalid_form")
+    return render_template("portal/subscribe.html", context=context, form=form, error=error), 422
+
+
+def _return_url(ctx: CustomerContext) -> str:
+    return ctx.settings.PORTAL_BASE_URL.rstrip("/") + url_for("portal.subscribe_return")
+
+
+def subscribe_return(ctx: CustomerContext):
+    """The secure page sends the customer here with ``hostedpage_id``: a read of what happened there
+    (the payment itself happened on that page), audited as the second half of ``write.subscribe``."""
+    hostedpage_id = request.args.get("hostedpage_id", "")
+    issued = list(session.get(CHECKOUT_SESSION_KEY, []))
+    try:
+        result = operations.finish_checkout(ctx, hostedpage_id, issued)
+    except ActionRefused as refused:
+        _audit_checkout(ctx, "refused", hostedpage_id=hostedpage_id)
+        flash(refused.message, "error")
+        return redirect(url_for("portal.subscribe"), 303)
+    session[CHECKOUT_SESSION_KEY] = [i for i in issued if i != hostedpage_id]
+    _audit_checkout(ctx, "succeeded", **result.details)
+    flash(result.message, "success")
+    return redirect(page_of(result.subscription_id), 303)
+
+
+def _audit_checkout(ctx: CustomerContext, outcome: str, **details) -> None:
+    actor = ctx.actor
+    audit.record("write.subscribe", ctx.audit, actor=actor.audit_name, portal_user_id=actor.portal_user_id,
+                 customer_id=actor.customer_id,
+                 details={"action": Action.SUBSCRIBE.value, "outcome": outcome, "step": "checkout_return",
+                          "via": actor.kind.value, **details})
+
+
+# -- change plan -----------------------------------------------------------------------------------------------
+
+
+def _change_form(ctx: CustomerContext, plans, formdata=None, csrf=True):
+    from services import catalog
+
+    codes: list[str] = []
+    names: dict[str, str] = {}
+    allowed_on: dict[str, list[str]] = {}
+    for plan in (offer.plan for offer in plans):
+        for addon in catalog.addons_for(ctx, plan.plan_code):
+            if addon.addon_code not in names:
+                codes.append(addon.addon_code)
+                names[addon.addon_code] = addon.name or addon.addon_code
+            allowed_on.setdefault(addon.addon_code, []).append(plan.name or plan.plan_code)
+    form = plan_choice_form(codes, formdata, csrf=csrf)
+    form.plan_code.choices = _plan_choices(plans)
+    for field in addon_fields(form):
+        code = field.name[len(ADDON_PREFIX):]
+        field.label.text = names[code]
+        field.description = "" if len(allowed_on[code]) == len(plans) else words.available_with(allowed_on[code])
+    return form
+
+
+def _selection(form) -> Selection:
+    addons = tuple((f.name[len(ADDON_PREFIX):], int(f.data or 0)) for f in addon_fields(form))
+    return Selection(form.plan_code.data, int(form.quantity.data), addons)
+
+
+def change_plan(ctx: CustomerContext, subscription_id: str):
+    context = operations.change_plan_context(ctx, subscription_id)
+    sub = context.subscription
+    drop = button([policy.decide(sub, Action.DROP_SCHEDULED_CHANGE, ctx.actor,
+                                 scheduled_change=context.has_scheduled_change)], subscription_id=subscription_id)
+
+    def page(form, error=None, status=200):
+        return render_template("portal/change_plan.html", context=context, form=form, error=error,
+                               drop_scheduled_change=drop), status
+
+    if request.method == "POST":
+        form = _change_form(ctx, context.plans)
+        if not form.validate():
+            ctx.report("invalid_form")
+            return page(form, status=422)
+        try:
+            result = operations.change_plan(ctx, subscription_id, _selection(form))
+        except ActionRefused as refused:
+            if refused.field is None:
+                raise
+            ctx.report("refused", zoho_code=refused.code, plan_code=form.plan_code.data)
+            return page(form, refused.message, 422)
+        return _done(result, ctx)
+
+    if "preview" not in request.args:
+        form = _change_form(ctx, context.plans)
+        if sub.plan and sub.plan.plan_code in {p.plan_code for p in context.plans}:
+            form.plan_code.data = sub.plan.plan_code
+        form.quantity.data = sub.plan.quantity if sub.plan and sub.plan.quantity else 1
+        current = {a.addon_code: a.quantity for a in sub.addons}
+        for field in addon_fields(form):
+            field.data = current.get(field.name[len(ADDON_PREFIX):], 0)
+        return page(form)
+
+    form = _change_form(ctx, context.plans, formdata=request.args, csrf=False)
+    if not form.validate():
+        return page(form, status=422)
+    try:
+        preview = operations.preview_change(ctx, subscription_id, _selection(form))
+    except ActionRefused as refused:
+        if refused.field is None:
+            raise
+        return page(form, refused.message, 422)
+    confirm = _change_form(ctx, context.plans, formdata=request.args)
+    return render_template("portal/change_plan_preview.html", context=context, preview=preview, confirm=confirm,
+                           back_url=url_for("portal.change_plan", subscription_id=subscription_id,
+                                            **{k: v for k, v in request.args.items() if k != "preview"}))
+
+
+# One-click buttons post only their CSRF token, which the app checks before any controller runs.
+def drop_scheduled_change(ctx: CustomerContext, subscription_id: str):
+    return _done(operations.drop_scheduled_change(ctx, subscription_id), ctx)
+
+
+# -- cancel, keep, reactivate ---------------------------------------------------------------------------------
+
+
+def cancel(ctx: CustomerContext, subscription_id: str):
+    context = operations.cancel_context(ctx, subscription_id)
+    form = CancelForm()
+    form.when.choices = [(o.value, o.label) for o in context.options]
+    form.reason.choices = [("", words.CHOOSE_A_REASON if context.reason_required else words.PREFER_NOT_TO_SAY)] + [
+        (m.churn_message_id, m.label or "") for m in context.reasons]
+    if request.method == "GET" and len(context.options) == 1:
+        form.when.data = context.options[0].value
+    error = None
+    if request.method == "POST":
+        if form.validate():
+            try:
+                result = operations.cancel(ctx, subscription_id, form.when.data, form.reason.data or None,
+                                           form.reason_text.data)
+            except ActionRefused as refused:
+                if refused.field is None:
+                    raise
+                ctx.report("refused", zoho_code=refused.code)
+                getattr(form, refused.field).errors.append(refused.message)
+            else:
+                return _done(result, ctx)
+        else:
+            ctx.report("invalid_form")
+    status = 422 if request.method == "POST" else 200
+    return render_template("portal/cancel.html", context=context, form=form, offer_form=EmptyForm(),
+                           error=error), status
+
+
+def accept_retention(ctx: CustomerContext, subscription_id: str):
+    return _done(operations.accept_retention(ctx, subscription_id), ctx)
+
+
+def keep(ctx: CustomerContext, subscription_id: str):
+    return _done(operations.keep(ctx, subscription_id), ctx)
+
+
+def reactivate(ctx: CustomerContext, subscription_id: str):
+    context = operations.reactivate_context(ctx, subscription_id)
+    if request.method == "POST":
+            return _done(operations.reactivate(ctx, subscription_id), ctx)
+    return render_template("portal/subscribe_reactivate.html", context=context, form=EmptyForm(), error=None)
