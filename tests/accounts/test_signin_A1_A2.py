@@ -5,9 +5,13 @@ import re
 import statistics
 import time
 
+import pytest
 from sqlalchemy import func, select
 
-from tests.accounts.helpers import csrf_token, link_in, local_path, login, post_form, strip_csrf
+from tests.support.accounts import login
+from tests.support.forms import csrf_token, link_in, local_path, post_form, strip_csrf
+
+pytestmark = pytest.mark.both_databases
 
 UNKNOWN = "nobody-here@acme.example"
 

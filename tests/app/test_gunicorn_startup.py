@@ -4,12 +4,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import requests
-
-from tests.conftest import free_port
+from tests.support.servers import free_port, wait_until_answering
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -52,15 +49,7 @@ def test_gunicorn_serves_after_flask_db_upgrade(sandbox, tmp_path):
     port = free_port()
     process = start_gunicorn(env, port)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                response = requests.get(f"http://127.0.0.1:{port}/readyz", timeout=5)
-                break
-            except requests.ConnectionError:
-                assert process.poll() is None, process.stderr.read()
-                assert time.monotonic() < deadline, "gunicorn did not start"
-                time.sleep(0.2)
+        response = wait_until_answering(f"http://127.0.0.1:{port}/readyz", process)
         assert response.status_code == 200 and response.json()["status"] == "ready"
     finally:
         process.terminate()

@@ -12,10 +12,10 @@ import re
 
 import pytest
 
-from tests.browser import Screenshots
-from tests.portal.pages_support import (
-    ACME, BRIGHTSIDE, FRESH, LEDGER, MUELLER, NORTHWIND, PRIYA, NEWCOMER, SandboxReader,
-)
+from tests.support.accounts import create_account
+from tests.support.browser import Screenshots
+from tests.support.demo import ACME, BRIGHTSIDE, FRESH, LEDGER, MUELLER, NEWCOMER, NORTHWIND, PRIYA
+from tests.support.sandbox_api import SandboxAPI
 
 pytestmark = pytest.mark.browser
 
@@ -23,26 +23,27 @@ shoot = Screenshots("portal")
 
 
 @pytest.fixture(scope="module")
-def live_portal(sandbox, serve_portal):
-    """The portal served over HTTP on a free port, with the demo customers' accounts."""
-    SandboxReader(sandbox).add_newcomer()
+def live_portal(sandbox_server, serve_portal):
+    """The portal served over HTTP on a free port, with the demo customers' accounts and a newcomer's
+    (a customer added to the sandbox who has nothing yet)."""
     # Development cookies (no Secure/__Host-): the browser talks plain HTTP to 127.0.0.1.
-    _, base = serve_portal(users=(ACME, MUELLER, BRIGHTSIDE, PRIYA, NORTHWIND, LEDGER, FRESH, NEWCOMER),
-                           PORTAL_ENV="development")
-    yield base
-    sandbox.reset()
+    app, base = serve_portal(users=(ACME, MUELLER, BRIGHTSIDE, PRIYA, NORTHWIND, LEDGER, FRESH),
+                             PORTAL_ENV="development")
+    SandboxAPI(sandbox_server).add_newcomer()
+    create_account(app, NEWCOMER)
+    return base
 
 
 @pytest.fixture(scope="module")
-def ids(sandbox):
-    reader = SandboxReader(sandbox)
-    acme = reader.customer(ACME).customer_id
-    northwind = reader.customer(NORTHWIND).customer_id
-    priya = reader.customer(PRIYA).customer_id
+def ids(live_portal, sandbox_server):
+    reader = SandboxAPI(sandbox_server)
+    acme = reader.customer_id(ACME)
+    northwind = reader.customer_id(NORTHWIND)
+    priya = reader.customer_id(PRIYA)
     return {
         "acme_invoice": reader.invoice_ids(acme)[-1],  # the oldest: paid, with coupon and add-ons
         "acme_subscription": reader.subscription_ids(acme)[0],
-        "mueller_subscription": reader.subscription_ids(reader.customer(MUELLER).customer_id)[0],
+        "mueller_subscription": reader.subscription_ids(reader.customer_id(MUELLER))[0],
         "priya_payment": reader.transaction_ids(priya, "PAYMENT")[0],
         "priya_invoice": reader.invoice_ids(priya)[0],
         "northwind_credit": reader.transaction_ids(northwind, "CREDIT")[0],
@@ -50,7 +51,7 @@ def ids(sandbox):
 
 
 class Visitor:
-    """A signed-in tab for a customer (tests/browser.py: Tab notes console errors, CSP reports,
+    """A signed-in tab for a customer (tests/support/browser.py: Tab notes console errors, CSP reports,
     failed sub-resources, script errors and dialogs)."""
 
     def __init__(self, tab, base_url: str) -> None:

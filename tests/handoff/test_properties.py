@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from services.handoff import HandoffRefused, verify
-from tests.handoff import tokens
-from tests.handoff.test_verify import NOW, make_config
+from tests.support import handoff_tokens as tokens
+from tests.support.handoff_tokens import NOW, make_config
 
 CONFIG = make_config()
 json_values = st.recursive(

@@ -15,16 +15,16 @@ DOWN = json_reply({"code": 1000, "message": "Internal error"}, 500)
 
 
 @pytest.fixture
-def single_try_client(make_client, adapter):
+def single_try_client(make_scripted_zoho, adapter):
     adapter.add("POST", ACCOUNTS + "/oauth/v2/token", token_reply())
-    return make_client(max_retries=0)
+    return make_scripted_zoho(max_retries=0)
 
 
-def trip(client, adapter):
+def trip(scripted_zoho, adapter):
     adapter.add("GET", URL, *[DOWN] * 5)
     for _ in range(5):
         with pytest.raises(ZohoUnavailable):
-            client.customers.get("1")
+            scripted_zoho.customers.get("1")
 
 
 def test_five_consecutive_5xx_open_the_circuit_and_calls_make_no_request(single_try_client, adapter, clock):
@@ -97,7 +97,7 @@ def test_only_one_probe_while_half_open():
     assert breaker.acquire() is True
 
 
-def test_concurrent_calls_are_not_serialized(config):
+def test_concurrent_calls_are_not_serialized(zoho_config):
     """Ten calls that each take 0.3 s finish in about 0.3 s, not 3 s, through a closed breaker."""
     session, adapter = scripted_session()
     adapter.add("POST", ACCOUNTS + "/oauth/v2/token", token_reply())
@@ -107,7 +107,7 @@ def test_concurrent_calls_are_not_serialized(config):
         return ok(customer=CUSTOMER)
 
     adapter.add("GET", URL, sticky=slow_ok)
-    client = ZohoClient(config, session=session)
+    client = ZohoClient(zoho_config, session=session)
     client.tokens.access_token()
     threads = [threading.Thread(target=client.customers.get, args=("1",)) for _ in range(10)]
     started = time.monotonic()
