@@ -46,7 +46,6 @@ def test_confirmation_page_shows_live_amount_and_card(lone_wolf):
 
 
 def test_pay_succeeds_invalidates_cache_and_is_audited(app, lone_wolf, sandbox):
-    assert "Overdue" in lone_wolf.get(f"/invoices/{LONE_WOLF_INVOICE}").get_data(as_text=True) or True
     before = lone_wolf.get(f"/invoices/{LONE_WOLF_INVOICE}").get_data(as_text=True)
     assert "Pay now" in before
     _, fields = _confirm(lone_wolf, LONE_WOLF_INVOICE)

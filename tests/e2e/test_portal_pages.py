@@ -9,6 +9,7 @@ control reachable by keyboard, and Zoho text shown as text.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 
@@ -38,7 +39,6 @@ def live_portal(sandbox_server, serve_portal):
 def ids(live_portal, sandbox_server):
     reader = SandboxAPI(sandbox_server)
     acme = reader.customer_id(ACME)
-    northwind = reader.customer_id(NORTHWIND)
     priya = reader.customer_id(PRIYA)
     return {
         "acme_invoice": reader.invoice_ids(acme)[-1],  # the oldest: paid, with coupon and add-ons
@@ -46,7 +46,6 @@ def ids(live_portal, sandbox_server):
         "mueller_subscription": reader.subscription_ids(reader.customer_id(MUELLER))[0],
         "priya_payment": reader.transaction_ids(priya, "PAYMENT")[0],
         "priya_invoice": reader.invoice_ids(priya)[0],
-        "northwind_credit": reader.transaction_ids(northwind, "CREDIT")[0],
     }
 
 
@@ -109,11 +108,53 @@ def test_payment_pages(visitor, ids):
     visitor(FRESH).visit("/payments", "payments-empty")
 
 
-def test_credit_note_pages(visitor, ids):
+@pytest.fixture(scope="module")
+def northwind_credit_notes(live_portal, sandbox_server) -> list[dict]:
+    """Northwind's credit notes as Zoho holds them (newest first), each with the invoices it was used on."""
+    reader = SandboxAPI(sandbox_server)
+    rows = reader.get("/creditnotes", customer_id=reader.customer_id(NORTHWIND))["creditnotes"]
+    return [reader.get(f"/creditnotes/{row['creditnote_id']}")["creditnote"] for row in rows]
+
+
+def usd(amount) -> str:
+    return f"${Decimal(str(amount)):,.2f}"
+
+
+def test_credit_note_pages(visitor, northwind_credit_notes):
     northwind = visitor(NORTHWIND)
-    northwind.visit("/credit-notes", "credit-notes-northwind")
-    northwind.visit(f"/credit-notes/{ids['northwind_credit']}", "credit-note-northwind")
-    visitor(ACME).visit("/credit-notes", "credit-notes-empty")
+    page = northwind.visit("/credit-notes", "credit-notes-northwind")
+    notes = northwind_credit_notes
+    assert len(notes) == 2 and any(note["balance"] for note in notes)
+    available = sum(Decimal(str(note["balance"])) for note in notes)
+    assert page.locator(".credit-summary .tile-figure").inner_text() == usd(available)
+    assert page.locator("table tbody tr").count() == len(notes)
+    for note in notes:
+        number, path = note["creditnote_number"], f"/credit-notes/{note['creditnote_id']}"
+        row = page.locator("table tbody tr").filter(has_text=number)
+        assert row.get_by_role("link", name=number, exact=True).get_attribute("href") == path
+        assert row.locator('td[data-label="Credit"]').inner_text() == usd(note["total"])
+        assert row.locator('td[data-label="Still available"]').inner_text() == usd(note["balance"])
+        assert row.get_by_role("link", name=re.compile("PDF")).get_attribute("href") == path + "/pdf"
+
+    used = next(note for note in notes if note["invoices"])  # partly used on an invoice, some still available
+    page.get_by_role("link", name=used["creditnote_number"], exact=True).click()
+    page.wait_for_url(f"**/credit-notes/{used['creditnote_id']}")
+    detail = northwind.visit(f"/credit-notes/{used['creditnote_id']}", "credit-note-northwind")
+    assert detail.get_by_role("heading", name=f"Credit note {used['creditnote_number']}").is_visible()
+    totals = detail.locator("table.totals")
+    assert totals.get_by_role("row", name="Total credit").get_by_role("cell").inner_text() == usd(used["total"])
+    assert totals.get_by_role("row", name="Still available").get_by_role("cell").inner_text() == usd(used["balance"])
+    assert totals.get_by_role("row", name="Used on invoices").get_by_role("cell").inner_text() == usd(
+        Decimal(str(used["total"])) - Decimal(str(used["balance"])))
+    [applied] = used["invoices"]
+    invoice_link = detail.get_by_role("link", name=applied["invoice_number"], exact=True)
+    assert invoice_link.get_attribute("href") == f"/invoices/{applied['invoice_id']}"
+    assert detail.get_by_role("link", name="Download PDF").get_attribute("href") == (
+        f"/credit-notes/{used['creditnote_id']}/pdf")
+
+    empty = visitor(ACME).visit("/credit-notes", "credit-notes-empty")
+    assert empty.get_by_text("No credit notes").is_visible()
+    assert empty.locator("table").count() == 0
 
 
 def test_subscription_pages(visitor, ids):

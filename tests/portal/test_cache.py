@@ -1,7 +1,6 @@
 """The in-process billing cache: TTL, single-flight, stale-if-error, immutability, isolation."""
 from __future__ import annotations
 
-import contextvars
 import logging
 import random
 import threading
@@ -22,6 +21,7 @@ from services.cache import (
     stale_as_of,
 )
 from services.cache_backends import MemoryBackend
+from services.fanout import FanOut
 from zoho_client.errors import ZohoBadResponse, ZohoNotFound, ZohoRateLimited, ZohoUnavailable
 
 ORG = "10234695"
@@ -175,15 +175,27 @@ def test_the_as_of_notice_belongs_to_one_request(cache, clocks):
     assert stale_as_of() is None
 
 
-def test_the_as_of_notice_reaches_the_request_from_its_worker_threads(cache, clocks):
-    mono, _ = clocks
-    key = cache.key("cust-a", "summary")
-    cache.get_or_load(key, Counter(("good",)))
+def test_the_as_of_notice_reaches_the_request_from_the_fan_out_threads(cache, clocks):
+    mono, wall = clocks
+    fetched_at = datetime.fromtimestamp(wall.now, timezone.utc)
+    summary, invoices = cache.key("cust-a", "summary"), cache.key("cust-a", "invoices")
+    cache.get_or_load(summary, Counter(("good",)))
     mono.now += 61
-    with ThreadPoolExecutor(1) as pool:
-        context = contextvars.copy_context()
-        pool.submit(context.run, cache.get_or_load, key, Counter(ZohoUnavailable("down"))).result()
-    assert stale_as_of() is not None
+    threads: list[str] = []
+
+    def in_the_pool(key, loader):
+        threads.append(threading.current_thread().name)
+        return cache.get_or_load(key, loader)
+
+    pool = FanOut(max_workers=2)
+    try:
+        results = pool.all({"summary": lambda: in_the_pool(summary, Counter(ZohoUnavailable("down"))),
+                            "invoices": lambda: in_the_pool(invoices, Counter(("fresh",)))})
+    finally:
+        pool.shutdown()
+    assert results == {"summary": ("good",), "invoices": ("fresh",)}
+    assert len(threads) == 2 and all(name.startswith("billing-fanout") for name in threads)  # not run inline
+    assert stale_as_of() == fetched_at
 
 
 def test_a_cold_cache_reraises_the_outage(cache):
