@@ -123,12 +123,17 @@ def test_twenty_concurrent_misses_make_one_load():
 
 def test_concurrent_misses_on_different_keys_load_in_parallel():
     cache = BillingCache(ORG)
-    loader = Counter(("x",), delay=0.3)
-    started = time.monotonic()
+    # Each load waits until all five are loading: loads queued behind one another would break the barrier.
+    all_loading = threading.Barrier(5)
+    loader = Counter(("x",))
+
+    def load():
+        all_loading.wait(timeout=30)
+        return loader()
+
     with ThreadPoolExecutor(5) as pool:
-        list(pool.map(lambda i: cache.get_or_load(cache.key("cust-a", "r", i), loader), range(5)))
+        list(pool.map(lambda i: cache.get_or_load(cache.key("cust-a", "r", i), load), range(5)))
     assert loader.calls == 5
-    assert time.monotonic() - started < 1.0  # five loads of 0.3 s overlapped, not queued
 
 
 def test_waiters_share_the_leaders_failure_and_fall_back_to_stale(cache, clocks):
@@ -388,12 +393,18 @@ def test_a_waiter_gives_up_after_the_wait_timeout_and_serves_stale(clocks):
     key = cache.key("cust-a", "summary")
     cache.get_or_load(key, Counter(("old",)))
     time.sleep(0.02)
-    hang = threading.Event()
+    loading, hang = threading.Event(), threading.Event()
+
+    def stuck_load():
+        loading.set()
+        hang.wait(5)
+        return ("new",)
+
     with ThreadPoolExecutor(2) as pool:
-        leader = pool.submit(cache.get_or_load, key, lambda: (hang.wait(5), ("new",))[1])
-        time.sleep(0.05)
+        leader = pool.submit(cache.get_or_load, key, stuck_load)
+        assert loading.wait(30)  # the leader holds the load: the next reader must wait for it
         waiter = pool.submit(_in_request, cache.get_or_load, key, Counter(("never",)))
-        value, as_of = waiter.result(timeout=5)
+        value, as_of = waiter.result(timeout=30)
         hang.set()
         leader.result()
     assert value == ("old",)

@@ -71,6 +71,15 @@ def emit(sandbox, http, auth, event_type="payment_thankyou", data=None):
     return resp.json()["event"]
 
 
+def settled(sandbox, http, auth, event_id: str) -> dict:
+    """The event once its delivery is no longer scheduled (the test's timeout bounds the wait)."""
+    while True:
+        detail = http.get(sandbox.api_base + f"/events/{event_id}", headers=auth).json()["event"]
+        if detail["webhooks"][0]["status"] != "scheduled":
+            return detail
+        time.sleep(0.05)
+
+
 def test_webhook_delivered_with_zoho_payload_and_a_valid_signature(sandbox, http, auth, receiver):
     url = receiver.url + "?name=basic&subscription_id=90343"
     sandbox.add_webhook(url, SECRET)
@@ -114,12 +123,7 @@ def test_events_list_and_detail_with_payload_string_and_delivery_status(sandbox,
     assert listed["page_context"]["has_more_page"] is False
     by_type = http.get(sandbox.api_base + "/events", headers=auth, params={"filter_by": "EventType.billing_date_changed"}).json()
     assert [e["event_id"] for e in by_type["events"]] == [first["event_id"]]
-    deadline = time.time() + 10
-    while True:
-        detail = http.get(sandbox.api_base + f"/events/{first['event_id']}", headers=auth).json()["event"]
-        if detail["webhooks"][0]["status"] != "scheduled" or time.time() > deadline:
-            break
-        time.sleep(0.1)
+    detail = settled(sandbox, http, auth, first["event_id"])
     assert isinstance(detail["payload"], str)
     assert json.loads(detail["payload"])["data"] == {"invoice": {"invoice_id": "1"}}
     assert detail["webhooks"][0]["status"] == "success"
@@ -134,8 +138,7 @@ def test_failing_receiver_is_retried_then_marked_failure(sandbox, http, auth):
         sandbox.add_webhook(receiver.url, SECRET)
         event = emit(sandbox, http, auth)
         receiver.wait_for(4, timeout=20)
-        time.sleep(0.3)
-        detail = http.get(sandbox.api_base + f"/events/{event['event_id']}", headers=auth).json()["event"]
+        detail = settled(sandbox, http, auth, event["event_id"])
         assert len(receiver.deliveries) == 4
         assert detail["webhooks"][0]["status"] == "failure"
     finally:
@@ -148,21 +151,21 @@ def test_a_retry_that_succeeds_is_success(sandbox, http, auth):
         sandbox.add_webhook(receiver.url, SECRET)
         event = emit(sandbox, http, auth)
         receiver.wait_for(2)
-        time.sleep(0.3)
-        detail = http.get(sandbox.api_base + f"/events/{event['event_id']}", headers=auth).json()["event"]
+        detail = settled(sandbox, http, auth, event["event_id"])
         assert detail["webhooks"][0]["status"] == "success"
     finally:
         receiver.close()
 
 
 def test_slow_receiver_does_not_slow_the_api(sandbox, http, auth):
-    gate = threading.Event()
+    gate, answered = threading.Event(), threading.Event()
 
     class Slow(BaseHTTPRequestHandler):
         def do_POST(self):
-            gate.wait(5)
+            gate.wait(60)
             self.send_response(200)
             self.end_headers()
+            answered.set()
 
         def log_message(self, *args):
             pass
@@ -171,9 +174,9 @@ def test_slow_receiver_does_not_slow_the_api(sandbox, http, auth):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         sandbox.add_webhook(f"http://127.0.0.1:{server.server_port}/", SECRET)
-        started = time.monotonic()
         emit(sandbox, http, auth)
-        assert time.monotonic() - started < 1.0
+        # The API answered while the receiver still holds the delivery: it did not wait for it.
+        assert not answered.is_set()
     finally:
         gate.set()
         server.shutdown()

@@ -1,11 +1,12 @@
 """Every fault kind, as a real HTTP client sees it, and the count semantics."""
 import http.client
 import socket
-import time
 from urllib.parse import urlsplit
 
 import pytest
 import requests
+
+from tests.support.sandbox_api import upstream_calls
 
 ECHO = "/billing/v1/infratest/echo"
 
@@ -51,10 +52,8 @@ def test_truncate_keeps_the_full_content_length(sandbox, auth):
 
 def test_hang_times_the_client_out(sandbox, http, auth):
     sandbox.add_fault(path=ECHO, kind="hang", seconds=5)
-    started = time.monotonic()
-    with pytest.raises(requests.Timeout):
+    with pytest.raises(requests.Timeout):  # not the closed connection that ends the hang after 5 s
         http.get(sandbox.base_url + ECHO, headers=auth, timeout=0.5)
-    assert time.monotonic() - started < 2
 
 
 def test_hang_ends_with_a_closed_connection_after_its_seconds(sandbox, http, auth):
@@ -65,9 +64,9 @@ def test_hang_ends_with_a_closed_connection_after_its_seconds(sandbox, http, aut
 
 def test_latency_fault_delays_then_answers(sandbox, http, auth):
     sandbox.add_fault(path=ECHO, kind="latency", latency_ms=400)
-    started = time.monotonic()
     resp = http.get(sandbox.base_url + ECHO, headers=auth)
-    assert resp.status_code == 200 and time.monotonic() - started >= 0.4
+    [call] = upstream_calls(sandbox, ECHO)
+    assert resp.status_code == 200 and call["fault"] == "latency" and call["duration_ms"] >= 400
 
 
 def test_non_json_is_a_200_html_page(sandbox, http, auth):

@@ -11,7 +11,7 @@ from zoho_client import (
 )
 
 from .conftest import REFRESH, SECRET
-from .fakes import ACCOUNTS, API, json_reply, ok, token_reply
+from .fakes import ACCOUNTS, API, in_threads, json_reply, ok, token_reply
 
 TOKEN_URL = ACCOUNTS + "/oauth/v2/token"
 CUSTOMER = {"customer_id": "1", "display_name": "Acme", "currency_code": "USD"}
@@ -85,19 +85,7 @@ def test_ten_threads_hitting_401_cause_exactly_one_refresh(make_scripted_zoho, a
     adapter.add("GET", API + "/customers/1", sticky=answer)
     client = make_scripted_zoho()
     client.tokens.access_token()  # everyone starts with the same, soon rejected, token
-    errors, results = [], []
-
-    def worker():
-        try:
-            results.append(client.customers.get("1"))
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=worker) for _ in range(10)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(10)
+    results, errors = in_threads(lambda: client.customers.get("1"), 10)
     assert not errors and len(results) == 10
     assert len(adapter.calls("POST", "/oauth/v2/token")) == 2  # the first token + exactly one refresh
     assert len(adapter.calls("GET")) == 20  # each request retried exactly once
