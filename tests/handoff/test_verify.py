@@ -353,6 +353,24 @@ def test_sub_must_look_like_a_customer_id(handoff_config, sub):
     assert refused(mint(now=NOW, sub=sub), handoff_config).check in ("claims", "missing_claim")
 
 
+@pytest.mark.parametrize("claim, value, check", [
+    ("jti", "a" * 16 + "\n", "claims"),
+    ("sub", "100001\n", "claims"),
+    ("email", "pat@acme.test\n", "claims"),
+    ("dest", "invoice:4815\n", "dest"),
+    ("iss", ISSUER + "\n", "issuer"),
+    ("aud", AUDIENCE + "\n", "audience"),
+])
+def test_a_claim_ending_in_a_newline_is_refused(handoff_config, claim, value, check):
+    # A pattern anchored with ``$`` lets "value\n" through; every shape must match the whole value.
+    assert refused(mint(now=NOW, **{claim: value}), handoff_config).check == check
+
+
+def test_a_kid_or_a_whole_token_ending_in_a_newline_is_refused(handoff_config):
+    assert refused(mint(now=NOW, headers={"kid": "key-1\n"}), handoff_config).check == "header"
+    assert refused(mint(now=NOW) + "\n", handoff_config).check == "malformed"
+
+
 @pytest.mark.parametrize(
     "token",
     ["", "abc", "a.b", "a.b.c.d.e", "a.b.c ", " a.b.c", "é.b.c", "x" * 5000, "eyJ.eyJ.sig", "....", None, b"a.b.c"],
