@@ -13,15 +13,16 @@ import pytest
 import requests
 
 from app import create_app
-from tests.conftest import free_port, portal_settings
+from tests.support.servers import free_port
+from tests.support.settings import portal_settings
 
 CHECK_NAMES = ["configuration", "database", "zoho", "smtp", "redis", "webhooks", "handoff"]
 
 
 @pytest.fixture(scope="module")
-def upgraded_database(sandbox, tmp_path_factory):
+def upgraded_database(sandbox_server, tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('doctor') / 'portal.db'}"
-    with create_app(portal_settings(sandbox, DATABASE_URL=url)).app_context():
+    with create_app(portal_settings(sandbox_server, DATABASE_URL=url)).app_context():
         flask_migrate.upgrade()
     return url
 
