@@ -68,7 +68,7 @@ class Zoho(SandboxAPI):
 
     def customer_id(self, email: str) -> str:
         if email not in self._customer_ids:
-            self._customer_ids[email] = self.customer(email).customer_id
+            self._customer_ids[email] = self.demo_customer(email).customer_id
         return self._customer_ids[email]
 
     def catalog(self, path: str, key: str, **params):
