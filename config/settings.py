@@ -212,10 +212,18 @@ def _development_secret_key() -> str:
     return key
 
 
+def _dotenv_file() -> str | None:
+    """``.env`` in the working directory, unless FLASK_SKIP_DOTENV says not to read it: the switch
+    the ``flask`` command honours for the same file, so that one variable keeps both readers away
+    (the test command sets it, so that a developer's .env never configures the apps under test)."""
+    skip = os.environ.get("FLASK_SKIP_DOTENV", "")
+    return None if skip and skip.lower() not in ("0", "false", "no") else ".env"
+
+
 def load_settings(**overrides) -> Settings:
     """Read the environment (and .env); raise ConfigError with one line naming the bad variable."""
     try:
-        settings = Settings(**overrides)
+        settings = Settings(_env_file=_dotenv_file(), **overrides)
     except ValidationError as error:
         raise ConfigError(_one_line(error)) from None
     if settings.SECRET_KEY is None:

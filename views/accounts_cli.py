@@ -17,10 +17,11 @@ from services.audit import AuditContext
 from services.directory import find_invitee
 from services.mail import MailDeliveryError
 from services.zoho import get_zoho
-from services.policy import customers as customer_policy
+from views.cli import NeedsConfiguration
 
 CLI_ACTOR = "cli"
 T = TypeVar("T")
+NO_SIGN_IN = "(none)"
 MAIL_WAIT_SECONDS = 15
 
 
@@ -44,7 +45,7 @@ def in_one_transaction(work: Callable[[], T]) -> T:
     return result
 
 
-@click.command("invite")
+@click.command("invite", cls=NeedsConfiguration)
 @with_appcontext
 @click.argument("email")
 @click.option("--customer", "customer_id", help="The Zoho customer id (skips searching every customer).")
@@ -56,7 +57,7 @@ def invite_command(email: str, customer_id: str | None) -> None:
     click.echo(f"Invitation sent to {invitation.user.email} (valid until {invitation.expires_at:%Y-%m-%d %H:%M} UTC).")
 
 
-@click.command("disable-user")
+@click.command("disable-user", cls=NeedsConfiguration)
 @with_appcontext
 @click.argument("email")
 def disable_user_command(email: str) -> None:
@@ -65,26 +66,33 @@ def disable_user_command(email: str) -> None:
     click.echo(f"Disabled {user.email}.")
 
 
-@click.command("create-demo-users")
+@click.command("create-demo-users", cls=NeedsConfiguration)
 @with_appcontext
 def create_demo_users_command() -> None:
-    """Active users for every demo customer with an email, plus one pending invitation."""
+    """Sign-ins for every demo customer (a customer Zoho lists as inactive gets none), plus one pending invitation."""
     context = AuditContext.cli()
-    customers = [c for c in get_zoho().customers.iter_all(filter_by=customer_policy.ACTIVE_FILTER) if c.email]
+    customers = list(get_zoho().customers.iter_all())  # unfiltered: Zoho lists every customer
     click.echo(f"{'Email':<38} {'Password':<22} Customer")
     primary_emails = set()
+    admitted = []
     for customer in customers:
+        name = customer.display_name or customer.company_name or customer.customer_id
+        if not customer.email:
+            click.echo(f"{'(no email in Zoho)':<38} {NO_SIGN_IN:<22} {name}")
+            continue
         email = accounts.normalise_email(customer.email)
         primary_emails.add(email)
         invitee = find_invitee(email, customer_id=customer.customer_id)
-        if invitee is None:
+        if invitee is None:  # the portal admits active customers only
+            click.echo(f"{email:<38} {NO_SIGN_IN:<22} {name} ({customer.status or 'not active'} in Zoho: no sign-in)")
             continue
         password = demo_password(email)
         accounts.ensure_active_user(invitee, password, context, actor=CLI_ACTOR)
+        admitted.append(customer)
         click.echo(f"{email:<38} {password:<22} {invitee.customer_name}")
     db.session.commit()
 
-    invitation = _invite_one_contact_person(customers, primary_emails, context)
+    invitation = _invite_one_contact_person(admitted, primary_emails, context)
     if invitation is None:
         click.echo("\nNo contact person is left to invite.")
         return

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
 
 from db.staff import STAFF_ROLES
 from services import staff as staff_accounts
 from services.audit import AuditContext
 from views.accounts_cli import CLI_ACTOR, in_one_transaction
+from views.cli import PortalGroup
 
-staff_cli = AppGroup("staff", help="Support staff accounts.")
+staff_cli = PortalGroup("staff", help="Support staff accounts.")
 
 
 def _base_url() -> str:

@@ -10,10 +10,11 @@ import re
 
 import pytest
 
-from tests.browser import Screenshots
 from tests.e2e.test_accessibility import Audit
-from tests.portal.pages_support import ACME, SandboxReader
-from tests.staff.support import StaffHandle, cli_create, enrol
+from tests.support.browser import Screenshots, sign_in
+from tests.support.demo import ACME, PASSWORD
+from tests.support.sandbox_api import SandboxAPI
+from tests.support.staff import StaffHandle, cli_create, enrol
 
 pytestmark = pytest.mark.browser
 
@@ -26,26 +27,23 @@ DOWNLOADS = {"portal.invoice_pdf", "portal.credit_note_pdf", "portal.statement_p
 
 
 @pytest.fixture(scope="module")
-def live(sandbox, serve_portal):
-    sandbox.reset()
+def live(serve_portal):
     app, base = serve_portal(users=(ACME,), RATELIMIT_AUTH_PER_IP="500 per minute")
     staff = StaffHandle("sam.support@support.example")
     enrol(app.test_client(), cli_create(app, staff.email, "admin", "Sam Support").replace("http://portal.test", base),
           staff)
-    yield app, base, staff
-    sandbox.reset()
+    return app, base, staff
 
 
 @pytest.fixture(scope="module")
-def ids(sandbox):
-    reader = SandboxReader(sandbox)
-    customer = reader.customer(ACME).customer_id
-    contacts = reader.get(f"/customers/{customer}/contactpersons")["contact_persons"]
-    return {"customer": customer, "invoice_id": reader.invoice_ids(customer)[-1],
-            "subscription_id": reader.subscription_ids(customer)[0],
-            "payment_id": reader.transaction_ids(customer, "PAYMENT")[0],
-            "creditnote_id": (reader.transaction_ids(customer, "CREDIT") or ["0"])[0],
-            "contactperson_id": contacts[0]["contactperson_id"]}
+def ids(live, sandbox_server):
+    api = SandboxAPI(sandbox_server)
+    customer = api.customer_id(ACME)
+    return {"customer": customer, "invoice_id": api.invoice_ids(customer)[-1],
+            "subscription_id": api.subscription_ids(customer)[0],
+            "payment_id": api.transaction_ids(customer, "PAYMENT")[0],
+            "creditnote_id": (api.transaction_ids(customer, "CREDIT") or ["0"])[0],
+            "contactperson_id": api.contacts(customer)[0]["contactperson_id"]}
 
 
 def _sign_in(page, base: str, staff: StaffHandle, code: str | None = None) -> None:
@@ -175,9 +173,6 @@ def test_console_pages_for_an_admin(live, open_tab):
 
 
 def test_the_customer_sees_the_view_on_recent_activity(live, open_tab):
-    from tests.portal.pages_support import PASSWORD
-    from tests.browser import sign_in
-
     app, base, _ = live
     page = open_tab().page
     sign_in(page, base, ACME, PASSWORD)

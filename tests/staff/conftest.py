@@ -1,28 +1,12 @@
-"""Fixtures for the staff console and support views: the accounts suite's databases (SQLite and
-PostgreSQL), the sandbox freshly reseeded, the test SMTP server, staff made through the CLI."""
+"""Fixtures for the staff console and support views: staff members made through the CLI and signed
+in with real TOTP codes, and Acme's billing contact signed in as a customer. The app, its database
+(SQLite; both for modules marked ``both_databases``), the sandbox and the mailbox are the suite's."""
 from __future__ import annotations
 
 import pytest
 
-from tests.accounts.conftest import (  # noqa: F401  (fixtures: the databases, apps on them with the test SMTP server)
-    app,
-    database_url,
-    make_app,
-    postgres_database,
-    sqlite_template,
-)
-from tests.actions.conftest import zoho_sandbox  # noqa: F401  (the sandbox freshly reseeded)
-from tests.staff.support import make_staff, signed_in_staff
-
-ACME = "187955000000050008"
-ACME_EMAIL = "billing@acme.example"
-CUSTOMER_PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_sandbox(zoho_sandbox):
-    """Every test starts from the demo seed with an empty call log (tests start support views and
-    invite people, which Zoho records)."""
+from tests.support.demo import ACME as ACME_EMAIL, ACME_ID as ACME, PASSWORD as CUSTOMER_PASSWORD  # noqa: F401
+from tests.support.staff import make_staff, signed_in_staff
 
 
 @pytest.fixture
@@ -46,17 +30,6 @@ def admin_client(app, admin_member):
 
 
 @pytest.fixture
-def customer_client(app):
-    """A test client signed in as ACME's portal user."""
-    from extensions import db
-    from services import accounts
-    from services.audit import AuditContext
-    from services.directory import find_invitee
-    from tests.accounts.helpers import login
-
-    with app.app_context():
-        accounts.ensure_active_user(find_invitee(ACME_EMAIL), CUSTOMER_PASSWORD, AuditContext.cli(), actor="test")
-        db.session.commit()
-    client = app.test_client()
-    assert login(client, ACME_EMAIL, CUSTOMER_PASSWORD).status_code == 303
-    return client
+def customer_client(signed_in):
+    """A test client signed in as Acme's billing contact (a portal user)."""
+    return signed_in(ACME_EMAIL)

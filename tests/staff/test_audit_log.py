@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
+pytestmark = pytest.mark.both_databases
 
 def test_audit_rows_cannot_be_changed_or_deleted_through_the_app(app, admin_client):
     from db.models import AuditEvent, AuditLogIsAppendOnly

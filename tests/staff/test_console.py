@@ -9,15 +9,14 @@ import io
 import re
 
 import pytest
-from tests.accounts.helpers import login
+from tests.support.accounts import login
 from tests.staff.conftest import ACME, ACME_EMAIL, CUSTOMER_PASSWORD
-from tests.staff.support import (
+from tests.support.staff import (
     LINK, StaffHandle, audit_rows, csrf, enrol, make_staff, signed_in_staff, start_view,
 )
-from tests.portal.pages_support import text_of
+from tests.support.forms import text_of
 
 NORTHWIND = "187955000000050033"
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 LEDGER = "finance@bigledger.example"
 
 
@@ -34,16 +33,16 @@ def test_search_finds_customers_by_name_email_id_and_company(support_client, que
     assert rows and any(expected in name for _, name in rows), rows
 
 
-def test_search_is_paged_through_zoho(support_client, zoho_sandbox):
+def test_search_is_paged_through_zoho(support_client, sandbox):
     import requests
 
     for n in range(12):  # the demo has 14 customers; a page holds 25
-        requests.post(f"{zoho_sandbox.api_base}/customers", headers=zoho_sandbox.auth_headers(), timeout=10,
+        requests.post(f"{sandbox.api_base}/customers", headers=sandbox.auth_headers(), timeout=10,
                       json={"display_name": f"Paging Test {n:02d}", "email": f"paging{n}@example.com"}).raise_for_status()
-    zoho_sandbox.clear_calls()
+    sandbox.clear_calls()
     first = support_client.get("/staff/").get_data(as_text=True)
     assert 'rel="next"' in first
-    calls = [c for c in zoho_sandbox.calls()["calls"] if c["path"].endswith("/customers")]
+    calls = [c for c in sandbox.calls()["calls"] if c["path"].endswith("/customers")]
     assert calls and "per_page=25" in calls[0]["query_string"]
     second = support_client.get("/staff/?page=2").get_data(as_text=True)
     assert 'rel="prev"' in second
@@ -97,7 +96,7 @@ def test_support_may_invite_and_unlock_but_not_disable_or_reset_two_factor(app, 
     assert len(refused) == 2
 
 
-def test_locked_person_shows_locked_and_support_can_unlock(make_app, zoho_sandbox):
+def test_locked_person_shows_locked_and_support_can_unlock(make_app, sandbox):
     from db.models import PortalUser
     from extensions import db
     from services import accounts
@@ -218,7 +217,7 @@ def test_audit_page_filters_by_customer_staff_action_and_date(app, admin_client,
     assert admin_client.get("/staff/audit?since=yesterday").status_code == 400
 
 
-def test_audit_csv_export_is_recorded_and_defuses_formulas(app, admin_client, zoho_sandbox):
+def test_audit_csv_export_is_recorded_and_defuses_formulas(app, admin_client, sandbox):
     from extensions import db
     from services import audit
     from services.audit import AuditContext

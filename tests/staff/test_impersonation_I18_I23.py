@@ -9,12 +9,15 @@ import pytest
 import time_machine
 
 from tests.staff.conftest import ACME, ACME_EMAIL
-from tests.staff.support import (
-    CUSTOMER_COOKIE, REASON, STAFF_COOKIE, audit_rows, csrf, make_staff, signed_in_staff, staff_cookie_values,
+from tests.support.accounts import SESSION_COOKIE as CUSTOMER_COOKIE
+from tests.support.sandbox_api import SandboxAPI
+from tests.support.staff import (
+    REASON, STAFF_COOKIE, audit_rows, csrf, make_staff, signed_in_staff, staff_cookie_values,
     start_view,
 )
 
 BRIGHTSIDE = "187955000000050025"
+pytestmark = pytest.mark.both_databases
 
 
 def _view_id(app, client) -> int | None:
@@ -95,7 +98,7 @@ def test_I19_every_customer_page_shows_the_banner_with_staff_customer_reason_and
 # -- I20: lifetime ---------------------------------------------------------------------------------------
 
 
-def test_I20_a_view_ends_by_itself_after_its_minutes_and_cannot_be_renewed(make_app, zoho_sandbox):
+def test_I20_a_view_ends_by_itself_after_its_minutes_and_cannot_be_renewed(make_app, sandbox):
     app = make_app(IMPERSONATION_MINUTES=5)
     client = signed_in_staff(app, make_staff(app))
     with time_machine.travel(datetime.now(timezone.utc), tick=False) as clock:
@@ -140,7 +143,7 @@ def test_I20_ending_gives_a_new_session_id_and_keeps_the_staff_sessions_expiry(a
     assert client.get("/staff/").status_code == 200
 
 
-def test_I20_the_staff_session_still_ends_at_its_first_absolute_limit(make_app, zoho_sandbox):
+def test_I20_the_staff_session_still_ends_at_its_first_absolute_limit(make_app, sandbox):
     app = make_app(STAFF_SESSION_ABSOLUTE_HOURS=1, STAFF_SESSION_IDLE_MINUTES=60, IMPERSONATION_MINUTES=30)
     staff = make_staff(app)
     with time_machine.travel(datetime.now(timezone.utc), tick=False) as clock:
@@ -177,15 +180,15 @@ def test_I20_signing_out_ends_the_view(app, support_client):
     ("/profile", {"display_name": "Changed", "email": "someone@else.example"}),
     ("/confirm-password", {"password": "whatever"}),
 ])
-def test_I21_password_email_two_factor_and_sign_out_everywhere_are_always_403(app, support_client, zoho_sandbox,
+def test_I21_password_email_two_factor_and_sign_out_everywhere_are_always_403(app, support_client, sandbox,
                                                                               path, form):
     start_view(support_client, ACME)
-    zoho_sandbox.clear_calls()
+    sandbox.clear_calls()
     token = csrf(support_client, "/")
     response = support_client.post(path, data={"csrf_token": token, **form})
     assert response.status_code == 403
     assert "Support is viewing this account" in response.get_data(as_text=True)
-    assert [c for c in zoho_sandbox.calls()["calls"] if c["method"] != "GET"] == []
+    assert [c for c in sandbox.calls()["calls"] if c["method"] != "GET"] == []
 
 
 def test_I21_handoff_reset_and_sign_in_pages_are_403_during_a_view(app, support_client):
@@ -213,10 +216,8 @@ def test_I21_staff_admin_is_403_for_support_and_never_reachable_with_a_customer_
     assert response.status_code == 403
 
 
-def test_I21_downloads_are_allowed_and_recorded(app, support_client, zoho_sandbox):
-    from tests.conftest import SandboxAPI
-
-    invoice_id = SandboxAPI(zoho_sandbox).get("/invoices", customer_id=ACME)["invoices"][0]["invoice_id"]
+def test_I21_downloads_are_allowed_and_recorded(app, support_client, sandbox):
+    invoice_id = SandboxAPI(sandbox).invoice_ids(ACME)[0]
     start_view(support_client, ACME)
     pdf = support_client.get(f"/invoices/{invoice_id}/pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
@@ -237,11 +238,11 @@ def test_I22_a_staff_members_own_account_cannot_be_viewed(app, support_client):
     assert "Staff accounts can&#39;t be viewed" in response.get_data(as_text=True)
 
 
-def test_I22_a_disabled_customer_cannot_be_viewed(app, support_client, zoho_sandbox):
+def test_I22_a_disabled_customer_cannot_be_viewed(app, support_client, sandbox):
     import requests
 
-    response = requests.post(f"{zoho_sandbox.api_base}/customers/{BRIGHTSIDE}/markasinactive",
-                             headers=zoho_sandbox.auth_headers(), timeout=10)
+    response = requests.post(f"{sandbox.api_base}/customers/{BRIGHTSIDE}/markasinactive",
+                             headers=sandbox.auth_headers(), timeout=10)
     assert response.status_code == 200, response.text
     assert start_view(support_client, BRIGHTSIDE).status_code == 403
 
@@ -298,7 +299,7 @@ def test_I23_the_customer_is_emailed_at_the_start_without_the_reason_or_any_addr
         assert secret not in body and secret not in message.get_body(preferencelist=("html",)).get_content()
 
 
-def test_I23_no_email_when_notification_is_off(make_app, zoho_sandbox, mailbox):
+def test_I23_no_email_when_notification_is_off(make_app, sandbox, mailbox):
     app = make_app(IMPERSONATION_NOTIFY=False)
     client = signed_in_staff(app, make_staff(app))
     assert start_view(client, ACME).status_code == 303

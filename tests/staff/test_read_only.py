@@ -14,40 +14,33 @@ from pathlib import Path
 import pytest
 
 from services.policy import Action
-from tests.conftest import SandboxAPI, portal_settings
+from tests.support.sandbox_api import SandboxAPI
+from tests.support.settings import portal_settings
 from tests.staff.conftest import ACME
-from tests.staff.support import audit_rows, csrf, make_staff, signed_in_staff, start_view
+from tests.support.staff import audit_rows, csrf, make_staff, signed_in_staff, start_view
 
 ROOT = Path(__file__).resolve().parents[2]
 NORTHWIND = "187955000000050033"
 
 
 @pytest.fixture(scope="module")
-def viewing(sandbox, smtp_server, tmp_path_factory):
+def viewing(sandbox_server, smtp_server, make_sqlite_database):
     """(app, client viewing ACME, ACME's object ids) for the module."""
-    from flask_migrate import upgrade
-
     from app import create_app
-    from extensions import db
+    from tests.fixtures.app import close_app
 
-    sandbox.reset()
-    path = tmp_path_factory.mktemp("read-only") / "portal.db"
-    app = create_app(portal_settings(sandbox, smtp_server, DATABASE_URL=f"sqlite:///{path}"))
-    with app.app_context():
-        upgrade()
+    sandbox_server.put_back_if_changed()
+    app = create_app(portal_settings(sandbox_server, smtp_server, DATABASE_URL=make_sqlite_database()))
     client = signed_in_staff(app, make_staff(app))
     assert start_view(client, ACME).status_code == 303
-    api = SandboxAPI(sandbox)
+    api = SandboxAPI(sandbox_server)
     ids = {
-        "invoice_id": api.get("/invoices", customer_id=ACME)["invoices"][0]["invoice_id"],
-        "subscription_id": api.get("/subscriptions", customer_id=ACME)["subscriptions"][0]["subscription_id"],
-        "contactperson_id": api.get(f"/customers/{ACME}/contactpersons")["contact_persons"][0]["contactperson_id"],
+        "invoice_id": api.invoice_ids(ACME)[0],
+        "subscription_id": api.subscription_ids(ACME)[0],
+        "contactperson_id": api.contacts(ACME)[0]["contactperson_id"],
     }
     yield app, client, ids
-    app.extensions["mailer"].close()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    close_app(app)
 
 
 def _write_rules(app, action: Action):

@@ -10,12 +10,11 @@ import pytest
 import time_machine
 
 from tests.staff.conftest import ACME
-from tests.staff.support import (
+from tests.support.staff import (
     STAFF_COOKIE, StaffHandle, audit_rows, cli_create, csrf, enrol, local, make_staff, sign_in, signed_in_staff,
     staff_cookie_values, start_view,
 )
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 def _run(app, *args):
@@ -149,7 +148,7 @@ def test_wrong_password_unknown_email_and_pending_account_look_the_same(app, sup
     assert answers == {(401, True)}
 
 
-def test_sign_in_locks_out_after_repeated_failures_even_with_the_right_password(make_app, zoho_sandbox):
+def test_sign_in_locks_out_after_repeated_failures_even_with_the_right_password(make_app, sandbox):
     app = make_app(LOGIN_MAX_FAILURES=3)
     staff = make_staff(app)
     client = app.test_client()
@@ -180,7 +179,7 @@ def test_staff_cookie_is_host_prefixed_secure_httponly_lax_and_new_at_sign_in(ap
     assert replay.get("/staff/").status_code == 303  # the pre-sign-in cookie is no session
 
 
-def test_development_uses_a_plain_cookie_name(make_app, zoho_sandbox):
+def test_development_uses_a_plain_cookie_name(make_app, sandbox):
     assert make_app(PORTAL_ENV="development").config["STAFF_SESSION_COOKIE_NAME"] == "staff_session"
 
 

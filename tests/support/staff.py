@@ -1,19 +1,18 @@
-"""Helpers for the staff tests: staff accounts made through the CLI, enrolled and signed in over HTTP
-with real TOTP codes, and support views started through the console's form."""
+"""Support staff in tests: accounts made through the CLI, enrolled and signed in over HTTP with real
+TOTP codes, support views started through the console's form, and what the staff cookie holds."""
 from __future__ import annotations
 
 import re
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 import pyotp
 
-from tests.accounts.helpers import CSRF_INPUT
+from tests.support.audit import audit_events
+from tests.support.forms import csrf_of, csrf_token as csrf, local_path as local
 
 STAFF_PASSWORD = "staff horse battery staple"
 STAFF_COOKIE = "__Host-staff_session"
-CUSTOMER_COOKIE = "__Host-portal_session"
 LINK = re.compile(r"http://[^\s<>\"']+/staff/enrol\?token=[A-Za-z0-9_-]+")
 SECRET = re.compile(r'<code class="secret">([A-Z2-7]+)</code>')
 RECOVERY = re.compile(r"<li><code>([a-z2-9]{5}-[a-z2-9]{5})</code></li>")
@@ -41,18 +40,6 @@ class StaffHandle:
         return totp.generate_otp(step)
 
 
-def csrf(client, path: str) -> str:
-    page = client.get(path)
-    match = CSRF_INPUT.search(page.get_data(as_text=True))
-    assert match, f"no CSRF token on {path} ({page.status_code})"
-    return match.group(1) or match.group(2)
-
-
-def local(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
 def cli_create(app, email: str, role: str = "support", name: str = "") -> str:
     """``flask portal staff create``; the enrolment link it printed."""
     args = ["portal", "staff", "create", email, "--role", role] + (["--name", name] if name else [])
@@ -68,8 +55,7 @@ def enrol(client, link: str, staff: StaffHandle, *, password: str | None = None)
     page = client.get("/staff/enrol").get_data(as_text=True)
     staff.secret = SECRET.search(page).group(1)
     staff.used_step = -1  # a new secret: no code of it used yet
-    token = CSRF_INPUT.search(page)
-    form = {"csrf_token": token.group(1) or token.group(2), "code": staff.code()}
+    form = {"csrf_token": csrf_of(page), "code": staff.code()}
     if 'name="password"' in page:
         form.update(password=password or staff.password, confirm=password or staff.password)
     response = client.post("/staff/enrol", data=form)
@@ -115,9 +101,5 @@ def staff_cookie_values(app, client) -> dict:
 
 
 def audit_rows(app, prefix: str = ""):
-    from db.models import AuditEvent
-    from extensions import db
-
-    with app.app_context():
-        rows = db.session.scalars(db.select(AuditEvent).order_by(AuditEvent.id)).all()
-        return [row for row in rows if row.event_type.startswith(prefix)]
+    """The audit log's rows whose event type starts with ``prefix``, oldest first."""
+    return [row for row in audit_events(app) if row.event_type.startswith(prefix)]
