@@ -10,11 +10,12 @@ import sys
 from flask import Flask
 
 from config.logging import configure_logging
-from config.settings import INSTANCE_DIR, PROJECT_ROOT, ConfigError, Settings, load_settings
+from config.settings import INSTANCE_DIR, ConfigError, Settings, load_settings
 from extensions import csrf, db, limiter, login_manager, migrate
+from services.schema_check import MIGRATIONS_DIR
+from views.cli import looking_up_commands, mark_unconfigured, portal_cli
 
 APP_LOAD_ERROR = 4
-MIGRATIONS_DIR = str(PROJECT_ROOT / "db" / "migrations")
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -22,6 +23,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         try:
             settings = load_settings()
         except ConfigError as error:
+            if looking_up_commands():
+                return create_command_only_app(error)
             # One line naming the variable, not a traceback; exit status 4 is the one gunicorn
             # reads as "the application cannot load" and stops on, instead of rebooting workers.
             print(error, file=sys.stderr)
@@ -35,6 +38,15 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_extensions(app, settings)
     register_blueprints(app)
     register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def create_command_only_app(error: ConfigError) -> Flask:
+    """What ``flask --help`` and ``flask portal …`` get without a valid configuration: the commands,
+    whose help works and each of which (but ``doctor``) stops with the configuration error."""
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    mark_unconfigured(app, error)
     register_commands(app)
     return app
 
@@ -79,11 +91,14 @@ def register_extensions(app: Flask, settings: Settings) -> None:
 def register_blueprints(app: Flask) -> None:
     from views import auth, handoff, health
     from views.portal.blueprint import bp as portal
+    from views.staff.blueprint import bp as staff, staff_auth
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(portal)
     app.register_blueprint(handoff.bp)
+    app.register_blueprint(staff_auth)
+    app.register_blueprint(staff)
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -92,12 +107,14 @@ def register_request_hooks(app: Flask) -> None:
     from views.layout import init_layout
     from views.pipeline import init_pipeline
     from views.request_id import init_request_id
+    from views.staff_session import init_staff_session
 
     settings = app.extensions["settings"]
     init_request_id(app)
     init_http_security(app, settings)
     init_auth_session(app, settings)
     init_pipeline(app, [session_actor])
+    init_staff_session(app, settings)
     init_layout(app)
 
 
@@ -108,8 +125,12 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from views import handoff  # noqa: F401  defines `flask portal handoff-url` on portal_cli
     from views.accounts_cli import register_account_commands
-    from views.cli import portal_cli
+    from views.doctor_cli import doctor_command
+    from views.staff_cli import staff_cli
 
     register_account_commands(portal_cli)
+    portal_cli.add_command(doctor_command)
+    portal_cli.add_command(staff_cli)
     app.cli.add_command(portal_cli)

@@ -5,18 +5,32 @@ outdated one: exit status 4 makes gunicorn stop instead of rebooting the worker 
 """
 import sys
 
+from gunicorn.glogging import Logger
+
 APP_LOAD_ERROR = 4
-# gunicorn's default access line holds the request line ("%(r)s"), query string included: handoff,
-# reset and invitation tokens travel there. Log the path alone ("%(U)s"), never the query.
-access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(f)s" "%(a)s"'
+
+
+class AppWritesTheAccessLog(Logger):
+    """gunicorn's logger without its access line.
+
+    The app writes one access line per request (method, path without the query string, status,
+    duration, request id; views/request_id.py) in the configured LOG_FORMAT. gunicorn's own would
+    be a second line per request, without the request id, so it stays off even when
+    ``--access-logfile`` is given.
+    """
+
+    def access(self, resp, req, environ, request_time):
+        pass
+
+
+logger_class = AppWritesTheAccessLog
 
 
 def post_worker_init(worker):
     import logging
 
-    from app import MIGRATIONS_DIR
     from extensions import db
-    from services.schema_check import OUTDATED_MESSAGE, schema_is_current
+    from services.schema_check import MIGRATIONS_DIR, OUTDATED_MESSAGE, schema_is_current
 
     app = worker.wsgi
     # Alembic announces its dialect at INFO on every check; only a problem is worth a line here.

@@ -86,6 +86,12 @@ class Settings(BaseSettings):
     INVITATIONS_PER_HOUR: int = Field(default=10, ge=1, le=100)  # per email address
     RATELIMIT_AUTH_PER_IP: str = "30 per minute;300 per hour"  # sign-in, reset, invitation forms
 
+    # Support staff: their own session (idle and absolute limits) and viewing a customer's portal.
+    STAFF_SESSION_IDLE_MINUTES: int = Field(default=15, ge=1, le=240)
+    STAFF_SESSION_ABSOLUTE_HOURS: int = Field(default=8, ge=1, le=24)
+    IMPERSONATION_MINUTES: int = Field(default=30, ge=1, le=240)
+    IMPERSONATION_NOTIFY: bool = True  # email the customer when support starts viewing their account
+
     # Subscriptions and profile: which plans the portal offers (a comma-separated
     # allow-list of plan codes; empty = every active plan of PORTAL_PRODUCT_ID, or of all products),
     # which cancellations it offers, when downgrades apply, an optional retention coupon, and the label
@@ -156,6 +162,13 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def _support_view_fits_in_a_staff_session(self) -> "Settings":
+        if self.IMPERSONATION_MINUTES > self.STAFF_SESSION_ABSOLUTE_HOURS * 60:
+            raise ValueError("IMPERSONATION_MINUTES: a support view can't outlast the staff session "
+                             "(STAFF_SESSION_ABSOLUTE_HOURS)")
+        return self
+
+    @model_validator(mode="after")
     def _production_refuses_insecure_defaults(self) -> "Settings":
         if self.PORTAL_ENV != "production":
             return self
@@ -221,10 +234,18 @@ def _development_secret_key() -> str:
     return key
 
 
+def _dotenv_file() -> str | None:
+    """``.env`` in the working directory, unless FLASK_SKIP_DOTENV says not to read it: the switch
+    the ``flask`` command honours for the same file, so that one variable keeps both readers away
+    (the test command sets it, so that a developer's .env never configures the apps under test)."""
+    skip = os.environ.get("FLASK_SKIP_DOTENV", "")
+    return None if skip and skip.lower() not in ("0", "false", "no") else ".env"
+
+
 def load_settings(**overrides) -> Settings:
     """Read the environment (and .env); raise ConfigError with one line naming the bad variable."""
     try:
-        settings = Settings(**overrides)
+        settings = Settings(_env_file=_dotenv_file(), **overrides)
     except ValidationError as error:
         raise ConfigError(_one_line(error)) from None
     if settings.SECRET_KEY is None:

@@ -25,9 +25,10 @@ if [ ! -x .venv/bin/python ]; then
   echo "==> Creating the virtual environment in .venv"
   python3 -m venv .venv
 fi
-requirements=requirements.txt
-[ "${1:-}" = "--dev" ] && requirements=requirements-dev.txt
-echo "==> Installing Python packages from $requirements"
+# The locks pin every package with the hashes of its files (scripts/lock.sh writes them).
+lock=requirements.lock
+[ "${1:-}" = "--dev" ] && lock=requirements-dev.lock
+echo "==> Installing Python packages from $lock"
 # This machine's pip configuration names package folders that may not exist; pip warns about each.
-.venv/bin/pip install -q --disable-pip-version-check -r "$requirements" \
+.venv/bin/pip install -q --disable-pip-version-check --require-hashes -r "$lock" \
   2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)

@@ -105,6 +105,12 @@ def membership_of(user: PortalUser, customer_id: str) -> PortalMembership | None
         PortalMembership.user_id == user.id, PortalMembership.customer_id == customer_id)).scalar_one_or_none()
 
 
+def memberships(user: PortalUser) -> list[PortalMembership]:
+    """Every customer this login was given access to, whatever the access's state."""
+    return list(db.session.scalars(select(PortalMembership).where(
+        PortalMembership.user_id == user.id).order_by(PortalMembership.id)))
+
+
 def active_memberships(user: PortalUser) -> list[PortalMembership]:
     """The customers this login opens, in the order they were first given to it."""
     return list(db.session.scalars(select(PortalMembership).where(

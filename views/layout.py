@@ -15,7 +15,7 @@ from services.texts import layout as words
 class NavItem:
     label: str
     endpoint: str
-    short_label: str | None = None  # on a phone, where the six destinations share one row
+    short_label: str | None = None  # on a phone, where every destination shares one row
 
     def markup(self) -> Markup:
         if not self.short_label:
@@ -31,6 +31,7 @@ NAVIGATION = (
     NavItem(words.NAV_PAYMENTS, "portal.payments"),
     NavItem(words.NAV_CREDIT_NOTES, "portal.credit_notes", words.NAV_CREDIT_NOTES_SHORT),
     NavItem(words.NAV_PROFILE, "portal.profile"),
+    NavItem(words.NAV_ACTIVITY, "portal.activity"),
 )
 
 

@@ -6,7 +6,8 @@ Zoho client that names them.
 from __future__ import annotations
 
 from services.actors import Actor
-from services.policy import Action, Decision, decide as _decide
+from services.policy import Action, Decision, StatusView, decide as _decide
+from services.texts import staff as staff_words
 
 ACTIVE = "active"
 ACTIVE_FILTER = "Status.Active"
@@ -30,3 +31,10 @@ def decide_invite(actor: Actor, *, has_email: bool, has_access: bool) -> Decisio
     customer yet (a pending invitation can be sent again); never to one who has access or had it
     switched off."""
     return _decide(Action.INVITE_CONTACT_PERSON, actor, has_email and not has_access)
+
+
+def status_view(customer) -> StatusView:
+    """The customer's own state as the staff console shows it."""
+    if is_active(customer):
+        return StatusView(staff_words.CUSTOMER_ACTIVE, "success")
+    return StatusView(staff_words.CUSTOMER_SWITCHED_OFF, "neutral")

@@ -9,9 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from tests.actions.subscription_support import (  # noqa: F401  (fixtures)
-    ACME, CAFE, PRIYA, actions_db, csrf_of, make_portal, reader, sign_in,
-)
+from tests.support.demo import ACME, CAFE, PRIYA
+from tests.support.forms import csrf_of
 
 FIGURE = re.compile(r'data-testid="([a-z-]+)">([^<]*)<')
 # (customer, subscription's plan code, the changes in order: plan code, quantity, add-ons)
@@ -39,19 +38,19 @@ def _figures(html: str) -> dict[str, Decimal]:
     return {name: _amount(value) for name, value in FIGURE.findall(html) if name != "new-amount" and name != "today"}
 
 
-def _documents(reader, customer_id: str) -> tuple[set[str], set[str]]:
-    invoices = {row["invoice_id"] for row in reader.get("/invoices", customer_id=customer_id)["invoices"]}
-    notes = {row["creditnote_id"] for row in reader.get("/creditnotes", customer_id=customer_id)["creditnotes"]}
+def _documents(sandbox_api, customer_id: str) -> tuple[set[str], set[str]]:
+    invoices = {row["invoice_id"] for row in sandbox_api.get("/invoices", customer_id=customer_id)["invoices"]}
+    notes = {row["creditnote_id"] for row in sandbox_api.get("/creditnotes", customer_id=customer_id)["creditnotes"]}
     return invoices, notes
 
 
 @pytest.mark.parametrize("currency", JOURNEYS)
-def test_the_preview_of_each_change_is_what_zoho_invoices(make_portal, reader, currency):
+def test_the_preview_of_each_change_is_what_zoho_invoices(make_app, sandbox_api, signed_in, currency):
     email, plan, changes = JOURNEYS[currency]
-    app = make_portal(DOWNGRADE_AT_END_OF_TERM=False)
-    client = sign_in(app, email)
-    customer_id = reader.customer_id(email)
-    sid = next(s["subscription_id"] for s in reader.subscriptions(customer_id)
+    app = make_app(DOWNGRADE_AT_END_OF_TERM=False)
+    client = signed_in(email, client_app=app)
+    customer_id = sandbox_api.customer_id(email)
+    sid = next(s["subscription_id"] for s in sandbox_api.subscriptions(customer_id)
                if s["status"] == "live" and s["plan_code"] == plan)
     for kind, plan_code, quantity, addons in changes:
         choice = {"plan_code": plan_code, "quantity": str(quantity),
@@ -60,22 +59,22 @@ def test_the_preview_of_each_change_is_what_zoho_invoices(make_portal, reader, c
         html = preview.get_data(as_text=True)
         assert preview.status_code == 200, (kind, html)
         shown = _figures(html)
-        assert reader.subscription(sid)["currency_code"] == currency
+        assert sandbox_api.subscription(sid)["currency_code"] == currency
         assert {"invoice-now", "due-now"} <= set(shown), (kind, shown)
-        invoices_before, notes_before = _documents(reader, customer_id)
+        invoices_before, notes_before = _documents(sandbox_api, customer_id)
 
         confirmed = client.post(f"/subscriptions/{sid}/change-plan", data={**choice, "csrf_token": csrf_of(html)})
         assert confirmed.status_code == 303, (kind, confirmed.get_data(as_text=True))
 
-        invoices_after, notes_after = _documents(reader, customer_id)
+        invoices_after, notes_after = _documents(sandbox_api, customer_id)
         (invoice_id,) = invoices_after - invoices_before
-        invoice = reader.get(f"/invoices/{invoice_id}")["invoice"]
+        invoice = sandbox_api.get(f"/invoices/{invoice_id}")["invoice"]
         assert invoice["currency_code"] == currency
         assert Decimal(str(invoice["total"])) == shown["invoice-now"], (kind, invoice["total"], shown)
         new_notes = notes_after - notes_before
         if "credit-now" in shown:
             (note_id,) = new_notes
-            note = reader.get(f"/creditnotes/{note_id}")["creditnote"]
+            note = sandbox_api.get(f"/creditnotes/{note_id}")["creditnote"]
             assert Decimal(str(note["total"])) == shown["credit-now"], (kind, note["total"], shown)
         else:
             assert not new_notes
@@ -83,5 +82,5 @@ def test_the_preview_of_each_change_is_what_zoho_invoices(make_portal, reader, c
         assert Decimal(str(invoice["total"])) - paid_with_credits == shown["due-now"], (kind, invoice, shown)
         if "credit-left" in shown:
             assert paid_with_credits == Decimal(str(invoice["total"]))
-        now = reader.subscription(sid)
+        now = sandbox_api.subscription(sid)
         assert (now["plan"]["plan_code"], int(now["plan"]["quantity"])) == (plan_code, quantity)

@@ -12,10 +12,8 @@ import re
 
 import pytest
 
-from tests.accounts.helpers import link_in, local_path
-from tests.actions.subscription_support import (  # noqa: F401  (fixtures)
-    ACME, OLGA, actions_db, csrf_of, make_portal, reader, sign_in,
-)
+from tests.support.demo import ACME, OLGA
+from tests.support.forms import csrf_of, link_in, local_path
 
 MARCUS = "marcus.lee@acme.example"  # a contact person of Acme, not yet invited by the demo
 PRIYANKA = "priyanka@acme.example"  # another of Acme's contact persons
@@ -24,8 +22,8 @@ PASSWORD = "lantern orchard pebble 42"
 FLASH = re.compile(r'class="alert alert-(\w+)"[^>]*>([^<]+)<')
 
 
-def _contact_id(reader, customer_email: str, email: str) -> str:
-    people = reader.contacts(reader.customer_id(customer_email))
+def _contact_id(sandbox_api, customer_email: str, email: str) -> str:
+    people = sandbox_api.contacts(sandbox_api.customer_id(customer_email))
     return next(p["contactperson_id"] for p in people if p["email"] == email)
 
 
@@ -66,10 +64,10 @@ def _portal_user(app, email: str):
             {m.customer_id: m.status for m in rows}
 
 
-def test_the_contact_list_shows_access_and_offers_invite_then_resend(make_portal, reader, mailbox):
-    app = make_portal()
-    acme = sign_in(app, ACME)
-    marcus = _contact_id(reader, ACME, MARCUS)
+def test_the_contact_list_shows_access_and_offers_invite_then_resend(make_app, sandbox_api, signed_in, mailbox):
+    app = make_app()
+    acme = signed_in(ACME, client_app=app)
+    marcus = _contact_id(sandbox_api, ACME, MARCUS)
     page = acme.get("/profile").get_data(as_text=True)
     row = page[page.index(f'data-contact="{MARCUS}"'):]
     assert re.search(r'data-testid="access">No portal access<', row)
@@ -83,34 +81,34 @@ def test_the_contact_list_shows_access_and_offers_invite_then_resend(make_portal
     kind, text, access = _invite(acme, marcus)
     assert (kind, access) == ("success", "Invited") and "again" in text
     # Dana (the customer's own email) has access: no invite button, and the list says so.
-    primary = reader.contacts(reader.customer_id(ACME))
+    primary = sandbox_api.contacts(sandbox_api.customer_id(ACME))
     if any(p["email"] == ACME for p in primary):
         row = page[page.index(f'data-contact="{ACME}"'):]
         assert re.search(r'data-testid="access">Has access<', row)
 
 
-def test_inviting_another_customers_pending_person_takes_nothing_over(make_portal, reader, mailbox):
+def test_inviting_another_customers_pending_person_takes_nothing_over(make_app, sandbox_api, signed_in, mailbox):
     """Acme invited Marcus. Сибирь Тех adds a contact person with Marcus's address and presses Invite:
     Acme's invitation and its link stay Acme's, the answer is the one for an unknown address, and
     Marcus, who accepts Acme's link, opens Acme's billing."""
-    app = make_portal()
-    acme, olga = sign_in(app, ACME), sign_in(app, OLGA)
-    _invite(acme, _contact_id(reader, ACME, MARCUS))
+    app = make_app()
+    acme, olga = signed_in(ACME, client_app=app), signed_in(OLGA, client_app=app)
+    _invite(acme, _contact_id(sandbox_api, ACME, MARCUS))
     acme_link = link_in(mailbox.wait_for(MARCUS))
     mailbox.clear()
     acme_before = _portal_user(app, MARCUS)
 
     _add_contact(olga, NEWCOMER)
     _add_contact(olga, MARCUS)
-    unknown_answer = _invite(olga, _contact_id(reader, OLGA, NEWCOMER))
-    taken_answer = _invite(olga, _contact_id(reader, OLGA, MARCUS))
+    unknown_answer = _invite(olga, _contact_id(sandbox_api, OLGA, NEWCOMER))
+    taken_answer = _invite(olga, _contact_id(sandbox_api, OLGA, MARCUS))
     assert taken_answer == unknown_answer == ("success", "An invitation to the billing portal has been emailed to "
                                               "ADDRESS.", "Invited")
 
     login, memberships = _portal_user(app, MARCUS)
     assert login == acme_before[0]  # the same login: not rebound, same password, same sessions
-    assert memberships[reader.customer_id(ACME)] == "pending"  # Acme's invitation is still Acme's
-    assert memberships[reader.customer_id(OLGA)] == "pending"  # and Сибирь Тех's is its own
+    assert memberships[sandbox_api.customer_id(ACME)] == "pending"  # Acme's invitation is still Acme's
+    assert memberships[sandbox_api.customer_id(OLGA)] == "pending"  # and Сибирь Тех's is its own
     olga_mail = mailbox.wait_for(MARCUS).get_body(preferencelist=("plain",)).get_content()
     assert "Сибирь Тех" in olga_mail and "Acme" not in olga_mail
 
@@ -121,14 +119,15 @@ def test_inviting_another_customers_pending_person_takes_nothing_over(make_porta
     accepted = marcus.post("/invite", data={"csrf_token": csrf_of(page), "password": PASSWORD, "confirm": PASSWORD})
     assert accepted.status_code == 303
     assert "Acme Studio LLC" in marcus.get("/").get_data(as_text=True)
-    assert _portal_user(app, MARCUS)[1][reader.customer_id(ACME)] == "active"
+    assert _portal_user(app, MARCUS)[1][sandbox_api.customer_id(ACME)] == "active"
 
 
 @pytest.mark.parametrize("elsewhere", ["active", "disabled"])
-def test_the_answer_never_tells_whether_an_address_has_access_elsewhere(make_portal, reader, mailbox, elsewhere):
+def test_the_answer_never_tells_whether_an_address_has_access_elsewhere(make_app, sandbox_api, signed_in, mailbox,
+                                                                        elsewhere):
     """Acme's own address has an active portal account (or an operator switched it off): Сибирь Тех
     inviting it is told what it is told for an unknown address, and Acme's portal user is untouched."""
-    app = make_portal()
+    app = make_app()
     if elsewhere == "disabled":
         result = app.test_cli_runner().invoke(args=["portal", "disable-user", PRIYANKA])
         assert result.exit_code != 0  # no login yet: make one, then switch it off
@@ -137,25 +136,27 @@ def test_the_answer_never_tells_whether_an_address_has_access_elsewhere(make_por
         assert app.test_cli_runner().invoke(args=["portal", "disable-user", PRIYANKA]).exit_code == 0
         address = PRIYANKA
     else:
+        signed_in(ACME, client_app=app)  # Acme's own login, active
         address = ACME
     before = _portal_user(app, address)
-    olga = sign_in(app, OLGA)
+    olga = signed_in(OLGA, client_app=app)
     _add_contact(olga, NEWCOMER)
     _add_contact(olga, address)
-    assert _invite(olga, _contact_id(reader, OLGA, address)) == _invite(olga, _contact_id(reader, OLGA, NEWCOMER))
+    told = _invite(olga, _contact_id(sandbox_api, OLGA, address))
+    assert told == _invite(olga, _contact_id(sandbox_api, OLGA, NEWCOMER))
     after = _portal_user(app, address)
     assert after[0] == before[0]  # login, status, password and session version as they were
-    assert after[1][reader.customer_id(ACME)] == before[1][reader.customer_id(ACME)]
+    assert after[1][sandbox_api.customer_id(ACME)] == before[1][sandbox_api.customer_id(ACME)]
     if elsewhere == "active":
-        assert "Acme Studio LLC" in sign_in(app, ACME).get("/").get_data(as_text=True)
+        assert "Acme Studio LLC" in signed_in(ACME, client_app=app).get("/").get_data(as_text=True)
 
 
-def test_one_login_opens_several_customers_and_the_person_picks_one(make_portal, reader, mailbox):
+def test_one_login_opens_several_customers_and_the_person_picks_one(make_app, sandbox_api, signed_in, mailbox):
     """Marcus is a contact of Acme and (now) of Сибирь Тех: after accepting both invitations his one
     password opens either; he picks after signing in, and each session opens only the one picked."""
-    app = make_portal()
-    acme, olga = sign_in(app, ACME), sign_in(app, OLGA)
-    _invite(acme, _contact_id(reader, ACME, MARCUS))
+    app = make_app()
+    acme, olga = signed_in(ACME, client_app=app), signed_in(OLGA, client_app=app)
+    _invite(acme, _contact_id(sandbox_api, ACME, MARCUS))
     first = link_in(mailbox.wait_for(MARCUS))
     marcus = app.test_client()
     marcus.get(local_path(first))
@@ -163,7 +164,7 @@ def test_one_login_opens_several_customers_and_the_person_picks_one(make_portal,
     marcus.post("/invite", data={"csrf_token": csrf_of(page), "password": PASSWORD, "confirm": PASSWORD})
     mailbox.clear()
     _add_contact(olga, MARCUS)
-    _invite(olga, _contact_id(reader, OLGA, MARCUS))
+    _invite(olga, _contact_id(sandbox_api, OLGA, MARCUS))
     second = mailbox.wait_for(MARCUS)
     assert "already sign in" in second.get_body(preferencelist=("plain",)).get_content()
     other = app.test_client()
@@ -181,16 +182,16 @@ def test_one_login_opens_several_customers_and_the_person_picks_one(make_portal,
     choice = fresh.get("/login/account").get_data(as_text=True)
     assert "Acme Studio LLC" in choice and "Сибирь Тех" in choice
     picked = fresh.post("/login/account", data={"csrf_token": csrf_of(choice),
-                                                "customer_id": reader.customer_id(OLGA)})
+                                                "customer_id": sandbox_api.customer_id(OLGA)})
     assert picked.status_code == 303
     home = fresh.get("/").get_data(as_text=True)
     assert "Сибирь Тех" in home and "Acme Studio LLC" not in home
-    acme_invoice = reader.get("/invoices", customer_id=reader.customer_id(ACME))["invoices"][0]["invoice_id"]
+    acme_invoice = sandbox_api.get("/invoices", customer_id=sandbox_api.customer_id(ACME))["invoices"][0]["invoice_id"]
     assert fresh.get(f"/invoices/{acme_invoice}").status_code == 404  # the session opens Сибирь Тех only
     # A customer the login has no access to cannot be picked.
     choice = fresh.get("/login/account").get_data(as_text=True)
     refused = fresh.post("/login/account", data={"csrf_token": csrf_of(choice),
-                                                 "customer_id": reader.customer_id("hello@freshstart.example")})
+                                                 "customer_id": sandbox_api.customer_id("hello@freshstart.example")})
     assert refused.status_code == 422 and "Сибирь Тех" in fresh.get("/").get_data(as_text=True)
-    switched = fresh.post("/login/account", data={"csrf_token": csrf_of(choice), "customer_id": reader.customer_id(ACME)})
+    switched = fresh.post("/login/account", data={"csrf_token": csrf_of(choice), "customer_id": sandbox_api.customer_id(ACME)})
     assert switched.status_code == 303 and "Acme Studio LLC" in fresh.get("/").get_data(as_text=True)

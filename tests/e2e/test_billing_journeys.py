@@ -4,7 +4,7 @@ calendar, a plan change in euros, the card warning and the retention offer, the 
 contact persons and the account picker, and the phone layout. Every journey screenshots its pages at
 1280 and 375 px (``artifacts/screenshots/journeys/``, which fails on any sideways scroll) and checks
 the page had no script, console or resource error. Each journey uses its own demo customers, so they
-share one server and one seeded sandbox."""
+share one server (the sandbox is put back in its demo state between them)."""
 from __future__ import annotations
 
 import re
@@ -13,43 +13,29 @@ from decimal import Decimal
 
 import pytest
 
-from tests.actions.conftest import DECLINED_CARD, SUCCESS_CARD
-from tests.actions.subscription_support import Reader
-from tests.browser import Screenshots, fill_card, sign_in
-from tests.portal.pages_support import PASSWORD
+from tests.support.browser import Screenshots, fill_card, sign_in
+from tests.support.demo import (
+    ACME, ATHINA, BOOKKEEPER as JORDAN, BRIGHTSIDE, CAFE, DECLINED_CARD, FRESH, HARBOUR as LIGHTS, KOWALSKI,
+    LONE_WOLF, MUELLER, NORTHWIND, OLGA, PASSWORD, PRIYA, SEASIDE as YOGA, SUCCESS_CARD,
+)
+from tests.support.sandbox_api import SandboxAPI
 
 pytestmark = pytest.mark.browser
 
 shoot = Screenshots("journeys")
-FRESH = "hello@freshstart.example"
-MUELLER = "buchhaltung@mueller-soehne.example"
-KOWALSKI = "owner@kowalski-bakery.example"
-BRIGHTSIDE = "accounts@brightside-dental.example"
-ATHINA = "athina@parthenon-design.example"
-ACME = "billing@acme.example"
-CAFE = "finanzen@cafe-zuerich.example"
-PRIYA = "accounts@priya-consulting.example"
-NORTHWIND = "ap@northwind.example"
-LONE_WOLF = "hello@lonewolf.example"
-OLGA = "olga@sibir-tech.example"
-LIGHTS = "accounts@harbourlights.example"
-YOGA = "hello@seasideyoga.example"
-JORDAN = "jordan@ledgerlight.example"  # the bookkeeper of Harbour Lights Café and Seaside Yoga Studio
 USERS = (FRESH, MUELLER, KOWALSKI, BRIGHTSIDE, ATHINA, ACME, CAFE, PRIYA, NORTHWIND, LONE_WOLF, OLGA, LIGHTS, YOGA)
 ZOHO_WORDS = re.compile(r"zoho|dunning|non_renewing|trial_expired|◆|▭", re.IGNORECASE)
 
 
 @pytest.fixture(scope="module")
-def live(sandbox, serve_portal):
-    sandbox.reset()
+def live(sandbox_server, serve_portal):
     app, base = serve_portal(users=USERS, PORTAL_ENV="development", CANCEL_OPTIONS="end_of_term,immediately",
                              RETENTION_OFFERS="It's too expensive=WELCOME10")
-    _give_jordan_both_accounts(app, Reader(sandbox))
-    yield base
-    sandbox.reset()
+    _give_jordan_both_accounts(app, SandboxAPI(sandbox_server))
+    return base
 
 
-def _give_jordan_both_accounts(app, reader: Reader) -> None:
+def _give_jordan_both_accounts(app, sandbox_api: SandboxAPI) -> None:
     from extensions import db
     from services import accounts
     from services.audit import AuditContext
@@ -57,14 +43,9 @@ def _give_jordan_both_accounts(app, reader: Reader) -> None:
 
     with app.app_context():
         for customer in (LIGHTS, YOGA):
-            invitee = find_invitee(JORDAN, customer_id=reader.customer_id(customer))
+            invitee = find_invitee(JORDAN, customer_id=sandbox_api.customer_id(customer))
             accounts.ensure_active_user(invitee, PASSWORD, AuditContext.cli(), actor="test")
         db.session.commit()
-
-
-@pytest.fixture
-def reader(sandbox):
-    return Reader(sandbox)
 
 
 def _text(page) -> str:
@@ -85,9 +66,9 @@ def _checkout(page, card: str) -> None:
 # 1 -------------------------------------------------------------------------------------------------------
 
 
-def test_1_trial_to_paid_converts_that_trial_and_says_what_happens_when(live, open_tab, reader):
-    trial = reader.first_subscription(FRESH, "trial")
-    ends = date.fromisoformat(reader.subscription(trial)["trial_ends_at"])
+def test_1_trial_to_paid_converts_that_trial_and_says_what_happens_when(live, open_tab, sandbox_api):
+    trial = sandbox_api.first_subscription(FRESH, "trial")
+    ends = date.fromisoformat(sandbox_api.subscription(trial)["trial_ends_at"])
     tab = open_tab(live, FRESH)
     page = tab.page
     assert page.get_by_text(re.compile(r"Your Starter trial ends in \d+ days?")).is_visible()
@@ -113,7 +94,7 @@ def test_1_trial_to_paid_converts_that_trial_and_says_what_happens_when(live, op
     home = _text(page)
     assert "Subscribe to keep using it" not in home and f"First bill $19.00 on {ends:%b} {ends.day}, {ends.year}" in home
     shoot(page, "1-home-subscribed")
-    rows = reader.subscriptions(reader.customer_id(FRESH))
+    rows = sandbox_api.subscriptions(sandbox_api.customer_id(FRESH))
     assert [r["subscription_id"] for r in rows] == [trial]  # that trial, never a second subscription
     assert not tab.problems, tab.problems
 
@@ -125,7 +106,7 @@ def test_1_trial_to_paid_converts_that_trial_and_says_what_happens_when(live, op
 # 2 -------------------------------------------------------------------------------------------------------
 
 
-def test_2_a_failed_payment_says_what_failed_and_leads_to_a_new_card(live, open_tab, reader):
+def test_2_a_failed_payment_says_what_failed_and_leads_to_a_new_card(live, open_tab, sandbox_api):
     tab = open_tab(live, KOWALSKI)
     page = tab.page
     banner = page.locator(".payment-problem")
@@ -152,7 +133,7 @@ def test_2_a_failed_payment_says_what_failed_and_leads_to_a_new_card(live, open_
     text = " ".join(tab.page.locator(".payment-problem").inner_text().split())
     assert "Payment overdue: Business" in text and "won't renew until this is paid" in text
     shoot(tab.page, "2-home-payment-overdue")
-    tab.page.goto(f"{live}/subscriptions/{reader.first_subscription(BRIGHTSIDE)}")
+    tab.page.goto(f"{live}/subscriptions/{sandbox_api.first_subscription(BRIGHTSIDE)}")
     assert tab.page.locator(".payment-problem").is_visible()
     shoot(tab.page, "2-subscription-payment-overdue")
 
@@ -160,8 +141,8 @@ def test_2_a_failed_payment_says_what_failed_and_leads_to_a_new_card(live, open_
 # 3 -------------------------------------------------------------------------------------------------------
 
 
-def test_3_a_scheduled_cancellation_says_when_and_can_be_undone(live, open_tab, reader):
-    sid = reader.first_subscription(ATHINA, "non_renewing")
+def test_3_a_scheduled_cancellation_says_when_and_can_be_undone(live, open_tab, sandbox_api):
+    sid = sandbox_api.first_subscription(ATHINA, "non_renewing")
     tab = open_tab(live, ATHINA)
     page = tab.page
     page.goto(f"{live}/subscriptions/{sid}")
@@ -173,7 +154,7 @@ def test_3_a_scheduled_cancellation_says_when_and_can_be_undone(live, open_tab, 
     assert "Keep it first, then change its plan" in _text(page) and page.url == f"{live}/subscriptions/{sid}"
     page.get_by_role("button", name="Keep my subscription").click()
     page.wait_for_url(f"{live}/subscriptions/{sid}")
-    assert "will continue and renew" in _text(page) and reader.subscription(sid)["status"] == "live"
+    assert "will continue and renew" in _text(page) and sandbox_api.subscription(sid)["status"] == "live"
     shoot(page, "3-kept")
     assert not tab.problems, tab.problems
 
@@ -181,7 +162,7 @@ def test_3_a_scheduled_cancellation_says_when_and_can_be_undone(live, open_tab, 
 # 4 and 5 -------------------------------------------------------------------------------------------------
 
 
-def test_4_home_lists_every_running_subscription_and_5_counts_the_organizations_days(live, open_tab, reader,
+def test_4_home_lists_every_running_subscription_and_5_counts_the_organizations_days(live, open_tab, sandbox_api,
                                                                                     sandbox):
     tab = open_tab(live, PRIYA)
     lines = tab.page.locator(".sub-line")
@@ -199,8 +180,8 @@ def test_4_home_lists_every_running_subscription_and_5_counts_the_organizations_
     shoot(tab.page, "4-subscriptions-ended")
 
     today = date.fromisoformat(sandbox.control("GET", "clock")["today"])  # Perth's date
-    wolf = reader.customer_id(LONE_WOLF)
-    (due,) = [date.fromisoformat(i["due_date"]) for i in reader.get("/invoices", customer_id=wolf)["invoices"]
+    wolf = sandbox_api.customer_id(LONE_WOLF)
+    (due,) = [date.fromisoformat(i["due_date"]) for i in sandbox_api.get("/invoices", customer_id=wolf)["invoices"]
               if i["balance"] > 0]
     tab = open_tab(live, LONE_WOLF)
     assert f"(due in {(due - today).days} days)" in _text(tab.page)
@@ -212,9 +193,9 @@ def test_4_home_lists_every_running_subscription_and_5_counts_the_organizations_
 # 6 -------------------------------------------------------------------------------------------------------
 
 
-def test_6_a_plan_change_in_euros_shows_what_the_invoice_then_charges(live, open_tab, reader):
-    cafe = reader.customer_id(CAFE)
-    sid = next(s["subscription_id"] for s in reader.subscriptions(cafe) if s["status"] == "live")
+def test_6_a_plan_change_in_euros_shows_what_the_invoice_then_charges(live, open_tab, sandbox_api):
+    cafe = sandbox_api.customer_id(CAFE)
+    sid = next(s["subscription_id"] for s in sandbox_api.subscriptions(cafe) if s["status"] == "live")
     tab = open_tab(live, CAFE)
     page = tab.page
     page.goto(f"{live}/subscriptions/{sid}/change-plan")
@@ -227,13 +208,13 @@ def test_6_a_plan_change_in_euros_shows_what_the_invoice_then_charges(live, open
     figure = page.get_by_test_id("invoice-now").inner_text()
     assert figure.startswith("€")
     shoot(page, "6-preview-eur")
-    before = {row["invoice_id"] for row in reader.get("/invoices", customer_id=cafe)["invoices"]}
+    before = {row["invoice_id"] for row in sandbox_api.get("/invoices", customer_id=cafe)["invoices"]}
     page.get_by_role("button", name="Confirm the change").click()
     page.wait_for_url(f"{live}/subscriptions/{sid}")
-    (new,) = [row for row in reader.get("/invoices", customer_id=cafe)["invoices"] if row["invoice_id"] not in before]
+    (new,) = [row for row in sandbox_api.get("/invoices", customer_id=cafe)["invoices"] if row["invoice_id"] not in before]
     assert Decimal(str(new["total"])) == Decimal(re.sub(r"[^0-9.]", "", figure))
     tab = open_tab(live, PRIYA)
-    priya_sub = reader.first_subscription(PRIYA, "live")
+    priya_sub = sandbox_api.first_subscription(PRIYA, "live")
     tab.page.goto(f"{live}/subscriptions/{priya_sub}/change-plan?preview=1&plan_code=team-seat-monthly&quantity=6")
     assert "Update your Team seats subscription" in _text(tab.page)  # a quantity change is not a plan change
     assert tab.page.get_by_test_id("invoice-now").inner_text().startswith("₹")
@@ -243,7 +224,7 @@ def test_6_a_plan_change_in_euros_shows_what_the_invoice_then_charges(live, open
 # 7 -------------------------------------------------------------------------------------------------------
 
 
-def test_7_the_card_warning_goes_with_the_card_and_a_cancelled_card_page_says_so(live, open_tab, reader):
+def test_7_the_card_warning_goes_with_the_card_and_a_cancelled_card_page_says_so(live, open_tab, sandbox_api):
     tab = open_tab(live, NORTHWIND)
     page = tab.page
     assert page.get_by_text(re.compile(r"Your card ending 9424 (expires|has expired)")).is_visible()
@@ -267,7 +248,7 @@ def test_7_the_card_warning_goes_with_the_card_and_a_cancelled_card_page_says_so
     assert page.get_by_text(re.compile(r"card ending 9424")).count() == 0  # replaced: no warning
     shoot(page, "7-home-card-replaced")
 
-    sid = reader.first_subscription(ACME, "live")
+    sid = sandbox_api.first_subscription(ACME, "live")
     tab = open_tab(live, ACME)
     page = tab.page
     page.goto(f"{live}/subscriptions/{sid}/cancel")
@@ -276,31 +257,31 @@ def test_7_the_card_warning_goes_with_the_card_and_a_cancelled_card_page_says_so
     page.get_by_label("Reason").select_option(label="It's too expensive")
     page.get_by_role("button", name="Cancel subscription").click()
     assert page.locator("[data-offer=WELCOME10]").is_visible()  # the offer for that reason, before anything changes
-    assert reader.subscription(sid)["status"] == "live"
+    assert sandbox_api.subscription(sid)["status"] == "live"
     shoot(page, "7-retention-offer-for-the-reason")
     page.get_by_role("button", name="Accept the offer and keep my subscription").click()
     page.wait_for_url(f"{live}/subscriptions/{sid}")
-    assert reader.subscription(sid)["coupon"]["coupon_code"] == "WELCOME10"
+    assert sandbox_api.subscription(sid)["coupon"]["coupon_code"] == "WELCOME10"
     assert not tab.problems, tab.problems
 
 
 # 8 -------------------------------------------------------------------------------------------------------
 
 
-def test_8_the_words_name_the_company_and_what_things_are(live, open_tab, reader):
+def test_8_the_words_name_the_company_and_what_things_are(live, open_tab, sandbox_api):
     tab = open_tab(live, LONE_WOLF)
     page = tab.page
     assert page.locator(".brand-mark").inner_text() == "HS"  # the company's initials, no placeholder glyph
-    invoice = next(i["invoice_id"] for i in reader.get("/invoices", customer_id=reader.customer_id(LONE_WOLF))[
+    invoice = next(i["invoice_id"] for i in sandbox_api.get("/invoices", customer_id=sandbox_api.customer_id(LONE_WOLF))[
         "invoices"] if i["balance"] > 0)
     page.goto(f"{live}/invoices/{invoice}/pay")
     text = _text(page)
     assert "secure payment page" in text and "however many times" not in text
     _clean(page)
     shoot(page, "8-pay-without-card")
-    page.goto(f"{live}/subscriptions/{reader.first_subscription(LONE_WOLF)}")
+    page.goto(f"{live}/subscriptions/{sandbox_api.first_subscription(LONE_WOLF)}")
     assert "No card on file: we email you each invoice to pay." in _text(page) and "None" not in _text(page)
-    payment = reader.get("/transactions", customer_id=reader.customer_id(LONE_WOLF),
+    payment = sandbox_api.get("/transactions", customer_id=sandbox_api.customer_id(LONE_WOLF),
                          filter_by="TransactionType.PAYMENT")["transactions"][0]["transaction_id"]
     page.goto(f"{live}/payments/{payment}")
     assert "Cheque" in _text(page) and "automatic" not in _text(page)
@@ -340,7 +321,7 @@ def test_9_contact_persons_show_access_and_one_sign_in_opens_two_companies(live,
 # 10 ------------------------------------------------------------------------------------------------------
 
 
-def test_10_pay_all_states_the_amount_rows_are_compact_and_receipts_are_pdfs(live, open_tab, reader):
+def test_10_pay_all_states_the_amount_rows_are_compact_and_receipts_are_pdfs(live, open_tab, sandbox_api):
     tab = open_tab(live, LIGHTS)
     page = tab.page
     page.goto(live + "/invoices/pay-all")

@@ -12,8 +12,8 @@ from zoho_sandbox.seed import build_store
 
 
 @pytest.fixture
-def api(sandbox_proc, auth):
-    return Api(sandbox_proc, auth)
+def api(sandbox, auth):
+    return Api(sandbox, auth)
 
 
 def _status_of(api, name):
@@ -89,13 +89,11 @@ def test_large_seed_builds_ten_thousand_customers():
     print(f"1000 run_due_transitions with nothing due: {(time.perf_counter() - started) * 1000:.2f} ms")
 
 
-def test_the_later_demo_customers_take_ids_and_numbers_of_their_own(sb, auth):
+def test_the_later_demo_customers_take_ids_and_numbers_of_their_own(api):
     """Harbour Lights Café and Seaside Yoga Studio came after the demo's ids were fixed: their ids and
     document numbers come from ranges of their own, after the demo's history."""
-    import requests
-
     def rows(path, key, **params):
-        return requests.get(sb.api_base + path, headers=auth, params={"per_page": 200, **params}, timeout=10).json()[key]
+        return api.ok("GET", path, params={"per_page": 200, **params})[key]
 
     later = {c["email"]: c for c in rows("/customers", "customers")
              if c["email"] in ("accounts@harbourlights.example", "hello@seasideyoga.example")}
@@ -106,10 +104,8 @@ def test_the_later_demo_customers_take_ids_and_numbers_of_their_own(sb, auth):
     assert sum(1 for i in invoices if i["balance"] > 0) == 3  # the three raised by hand, still open
     yoga = later["hello@seasideyoga.example"]["customer_id"]
     (sub,) = rows("/subscriptions", "subscriptions", customer_id=yoga)
-    scheduled = requests.get(f"{sb.api_base}/subscriptions/{sub['subscription_id']}/scheduledchanges", headers=auth,
-                             timeout=10).json()["subscription"]
+    scheduled = api.ok("GET", f"/subscriptions/{sub['subscription_id']}/scheduledchanges")["subscription"]
     assert (sub["plan_code"], scheduled["plan"]["plan_code"]) == ("business-monthly", "starter-monthly")
     people = {p["email"] for c in later.values()
-              for p in requests.get(f"{sb.api_base}/customers/{c['customer_id']}/contactpersons", headers=auth,
-                                    timeout=10).json()["contact_persons"]}
+              for p in api.ok("GET", f"/customers/{c['customer_id']}/contactpersons")["contact_persons"]}
     assert "jordan@ledgerlight.example" in people

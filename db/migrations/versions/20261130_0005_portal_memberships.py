@@ -3,15 +3,15 @@
 Every existing user gets the membership it had (its customer, contact person and name, its status);
 its outstanding invitation links are for that membership.
 
-Revision ID: 0004_portal_memberships
-Revises: 0003_payment_intents
+Revision ID: 0005_portal_memberships
+Revises: 0004_staff_and_impersonation
 Create Date: 2026-11-30
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_portal_memberships"
-down_revision = "0003_payment_intents"
+revision = "0005_portal_memberships"
+down_revision = "0004_staff_and_impersonation"
 branch_labels = None
 depends_on = None
 
