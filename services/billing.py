@@ -106,7 +106,10 @@ class BillingRuntime:
 
 def init_billing(app, settings) -> None:
     """Build the app's cache and fan-out pool, and reset the per-request "as of" notice each request."""
-    app.extensions["billing"] = BillingRuntime(cache=build_cache(settings), fanout=FanOut())
+    from services.cache_sync import DatabaseBus
+
+    cache = build_cache(settings, redis_client=app.extensions.get("redis"), bus=DatabaseBus())
+    app.extensions["billing"] = BillingRuntime(cache=cache, fanout=FanOut())
     app.before_request(begin_request)
 
 
@@ -132,19 +135,26 @@ class CustomerBilling:
 
     # Home
 
-    def summary(self) -> Summary:
-        """Home: outstanding, credits, last payment, billing and vendor details, trials, expiring cards.
-
-        Six independent calls run concurrently: a cold Home costs about one Zoho round trip.
-        """
-        got = self._gather({
+    def _summary_specs(self) -> dict[str, tuple]:
+        return {
             "customer": self._customer_spec(),
             "organization": self._organization_spec(),
             "index": self._invoice_chunk_spec("all", "date", "desc", 1),
             "payments": self._payment_transactions_spec(),
             "subscriptions": self._subscriptions_spec(),
             "cards": self._cards_spec(),
-        })
+        }
+
+    def summary_keys(self) -> list:
+        """The cache entries Home reads (the page header's organization among them)."""
+        return [key for key, _ in self._summary_specs().values()]
+
+    def summary(self) -> Summary:
+        """Home: outstanding, credits, last payment, billing and vendor details, trials, expiring cards.
+
+        Six independent calls run concurrently: a cold Home costs about one Zoho round trip.
+        """
+        got = self._gather(self._summary_specs())
         customer: Customer = got["customer"]
         index = self._invoice_index(first_chunk=got["index"])
         payments = got["payments"]

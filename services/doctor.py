@@ -5,8 +5,10 @@ what it found, and what to do about a problem. ``CHECKS`` is the list the comman
 a new concern (say, asking Zoho where its webhooks point) is one more function added there.
 
 The checks probe the real services the way the portal uses them, but change nothing: no mail is
-sent, nothing is written to the database or to Redis, and the Zoho access token the check
-obtains is revoked again (Zoho caps the live tokens of a refresh token). The Zoho check talks
+sent, nothing of the portal's is written to the database or to Redis, and the Zoho access token the
+Zoho check obtains is revoked again (Zoho caps the live tokens of a refresh token). The webhook
+deliveries check reads Zoho's events with the portal's shared access token (the one every worker
+uses, refreshed only if there is none). The Zoho check talks
 HTTP itself rather than through the client: retries and the circuit breaker would blur the one
 answer it wants to report, and the client keeps the granted scope to itself.
 """
@@ -250,7 +252,7 @@ def check_smtp(settings: Settings) -> Check:
 def check_redis(settings: Settings) -> Check:
     name = "redis"
     if not settings.REDIS_URL:
-        found = "REDIS_URL unset: cache, rate limits and session checks are per process"
+        found = "REDIS_URL unset: the database shares sessions, lockouts, the Zoho token and invalidations; caches are per process"
         if settings.is_production:
             return warn(name, found, "with more than one worker or host, set REDIS_URL so that they share them")
         return ok(name, found)
@@ -309,6 +311,12 @@ def check_handoff(settings: Settings) -> Check:
     return ok(name, found)
 
 
+def check_webhook_deliveries(settings: Settings) -> Check:
+    from services.webhooks_check import check_webhook_deliveries as check
+
+    return check(settings)
+
+
 CHECKS: list[Callable[[Settings], Check]] = [
     check_configuration,
     check_database,
@@ -316,6 +324,7 @@ CHECKS: list[Callable[[Settings], Check]] = [
     check_smtp,
     check_redis,
     check_webhooks,
+    check_webhook_deliveries,
     check_handoff,
 ]
 

@@ -37,7 +37,7 @@ from typing import Any, Callable
 from flask import Blueprint, Flask, current_app, flash, g, redirect, render_template, request, session, url_for
 from werkzeug.exceptions import HTTPException, NotFound
 
-from extensions import db, login_manager
+from extensions import csrf, db, login_manager
 from services import audit
 from services.actors import Actor
 from services.audit import AuditContext
@@ -47,6 +47,7 @@ from services.policy import Action, ActionRefused, ActorRefused, actor_refusal
 from services.texts import SUPPORTED_LOCALES
 from services.texts import common as words
 from views.errors import render_error
+from zoho_client import deadline
 from zoho_client.errors import ZohoBadResponse, ZohoOutcomeUnknown, ZohoRateLimited, ZohoUnavailable
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ REAUTHENTICATED_AT = "rat"  # session key: when the person last confirmed their 
 class Audience(Enum):
     PUBLIC = "public"  # the sign-in pages and the handoff: anyone may come
     CUSTOMER = "customer"  # a customer's own pages: an actor is required
+    MACHINE = "machine"  # another system (Zoho's webhooks): no session, no actor, no CSRF token; it proves itself
 
 
 ActorSource = Callable[[], "Actor | None"]
@@ -74,6 +76,12 @@ class Route:
     action: Action | None  # set: a POST to this route is a write
     back: Any  # where a refused or failed request is sent: an endpoint, or a callable of the URL values
     recent_auth: bool  # money moves: a sign-in in the last 15 minutes is required
+    # The cache entries a GET of this route reads, from the customer's read model: read ahead with
+    # the session check (one Redis round trip for the whole warm page).
+    prefetch: Callable[[Any], list] | None = None
+    # A GET ends its Zoho calls within ZOHO_PAGE_BUDGET_SECONDS (then last-good data or the calm
+    # page); downloads straight from Zoho (PDFs, zips) take as long as they need.
+    upstream_budget: bool = True
 
     def writes(self) -> bool:
         return self.action is not None and request.method == "POST"
@@ -82,25 +90,30 @@ class Route:
 class PipelineBlueprint(Blueprint):
     """A blueprint whose every route runs through the pipeline.
 
-    ``add_url_rule`` takes three more keywords: ``action`` (the ``Action`` a POST to the route
-    performs; required for any POST route of the customer portal), ``back`` and ``recent_auth``.
+    ``add_url_rule`` takes more keywords: ``action`` (the ``Action`` a POST to the route performs;
+    required for any POST route of the customer portal), ``back``, ``recent_auth``, ``prefetch``
+    and ``upstream_budget``.
     """
 
     def __init__(self, name: str, import_name: str, *, audience: Audience, **kwargs: Any) -> None:
         super().__init__(name, import_name, **kwargs)
         self.audience = audience
+        if audience is Audience.MACHINE:
+            csrf.exempt(self)  # a machine has no form token: its request proves itself (a signature)
         self._views: dict[str, Callable[..., Any]] = {}  # one wrapper per endpoint, however many rules
 
     def add_url_rule(self, rule: str, endpoint: str | None = None, view_func: Callable | None = None,
                      provide_automatic_options: bool | None = None, *, action: Action | None = None,
-                     back: Any = None, recent_auth: bool = False, **options: Any) -> None:
+                     back: Any = None, recent_auth: bool = False, prefetch: Callable[[Any], list] | None = None,
+                     upstream_budget: bool = True, **options: Any) -> None:
         if view_func is None:
             raise ValueError(f"{rule}: a pipeline route needs its controller")
         endpoint = endpoint or view_func.__name__
         methods = set(options.get("methods") or ("GET",))
         if self.audience is Audience.CUSTOMER and "POST" in methods and action is None:
             raise ValueError(f"{self.name}.{endpoint}: a POST route of the customer portal must name its action")
-        route = Route(f"{self.name}.{endpoint}", view_func, self.audience, action, back, recent_auth)
+        route = Route(f"{self.name}.{endpoint}", view_func, self.audience, action, back, recent_auth, prefetch,
+                      upstream_budget)
         view = self._views.get(endpoint)
         if view is None:
             view = self._views[endpoint] = _wrap(route)
@@ -146,6 +159,19 @@ def current_context() -> RequestContext:
     return g.portal
 
 
+def page_reads(customer_id: str) -> list:
+    """The cache entries this request's route will read for ``customer_id`` (its ``prefetch``)."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    route = getattr(view, "route", None)
+    if route is None or route.prefetch is None or request.method not in READ_METHODS:
+        return []
+    from services.billing import CustomerBilling
+
+    runtime = current_app.extensions["billing"]
+    return route.prefetch(CustomerBilling(customer_id, current_app.extensions["zoho"], runtime.cache,
+                                          runtime.fanout))
+
+
 def audit_context() -> AuditContext:
     return AuditContext(ip=request.remote_addr, user_agent=request.headers.get("User-Agent"),
                         request_id=g.get("request_id"))
@@ -169,14 +195,16 @@ def _context(actor: Actor | None) -> RequestContext:
 
 
 def _run(route: Route, values: dict[str, Any]):
-    actor = current_actor()
+    actor = None if route.audience is Audience.MACHINE else current_actor()
     if route.audience is Audience.CUSTOMER and actor is None:
         response = login_manager.unauthorized()
-        db.session.commit()  # what the session checks recorded on the way (an expired session)
+        _commit()  # what the session checks recorded on the way (an expired session)
         return response
     ctx = _context(actor)
     g.portal = ctx
     writing = route.writes()
+    budget = (ctx.settings.ZOHO_PAGE_BUDGET_SECONDS
+              if route.upstream_budget and request.method in READ_METHODS else None)
     try:
         if writing:
             refusal = actor_refusal(actor, route.action)
@@ -187,7 +215,8 @@ def _run(route: Route, values: dict[str, Any]):
             ctx.report("reauth_required")
             response = _reauth_response()
         else:
-            response = route.controller(ctx, **values)
+            with deadline.budget(budget):
+                response = route.controller(ctx, **values)
         response = current_app.make_response(response)
     except Exception as error:  # noqa: BLE001  every failure ends here: rolled back, then answered or re-raised
         db.session.rollback()
@@ -203,8 +232,18 @@ def _run(route: Route, values: dict[str, Any]):
     if writing:
         default = "completed" if response.status_code < 400 else f"refused_{response.status_code}"
         _audit_write(route, ctx, ctx.outcome or default)
-    db.session.commit()
+    _commit()
     return response
+
+
+def _commit() -> None:
+    """The one commit, when there is anything to commit: a warm page that wrote nothing and has
+    nothing waiting for a commit (mail, cache generations) skips the empty transaction."""
+    if not db.session.registry.has():
+        return  # the request never touched the database
+    session = db.session()
+    if session.in_transaction() or session.info:
+        session.commit()
 
 
 def _answer_failure(route: Route, ctx: RequestContext, values: dict[str, Any], error: Exception, writing: bool):
