@@ -35,7 +35,7 @@ class AppWritesTheAccessLog(Logger):
 
 logger_class = AppWritesTheAccessLog
 worker_class = "gthread"
-threads = 8
+threads = 16
 
 
 def on_starting(server):

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextvars
 import dataclasses
 import enum
+import functools
 import logging
 import threading
 import time
@@ -69,9 +70,7 @@ class CacheKey:
     parts: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        scope = f"cust:{_part(self.customer_id)}" if self.customer_id is not None else "org"
-        tail = "".join(":" + _part(p) for p in self.parts)
-        return f"{_part(self.org_id)}:{scope}:{_part(self.resource)}{tail}"
+        return _name_of(self)
 
     @property
     def owner_prefix(self) -> str:
@@ -80,9 +79,23 @@ class CacheKey:
         return f"{_part(self.org_id)}:{scope}:"
 
 
+@functools.lru_cache(maxsize=65_536)
+def _name_of(key: CacheKey) -> str:
+    # Memoized: a warm page names the same few keys on every request.
+    scope = f"cust:{_part(key.customer_id)}" if key.customer_id is not None else "org"
+    tail = "".join(":" + _part(p) for p in key.parts)
+    return f"{_part(key.org_id)}:{scope}:{_part(key.resource)}{tail}"
+
+
+@functools.lru_cache(maxsize=65_536)
+def _quoted(value: str) -> str:
+    return quote(value, safe="")
+
+
 def _part(value: Any) -> str:
     # Percent-encoding ":" keeps "a:b" + "c" and "a" + "b:c" apart: no two keys can collide.
-    return quote(str(value), safe="")
+    # (Memoized: a warm page builds the same few keys on every request.)
+    return _quoted(str(value))
 
 
 def _require_id(name: str, value: Any) -> str:

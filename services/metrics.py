@@ -33,8 +33,15 @@ def upstream_call(method: str, path: str, status: str) -> None:
     UPSTREAM_CALLS.labels(f"{method} {path}", status).inc()
 
 
+_CACHE_OUTCOMES: dict[str, Counter] = {}
+
+
 def cache(outcome: str, count: int = 1) -> None:
-    CACHE_EVENTS.labels(outcome).inc(count)
+    if count:
+        child = _CACHE_OUTCOMES.get(outcome)
+        if child is None:  # bound once: a warm page counts its hits without a label lookup
+            child = _CACHE_OUTCOMES[outcome] = CACHE_EVENTS.labels(outcome)
+        child.inc(count)
 
 
 def single_flight_wait(scope: str) -> None:

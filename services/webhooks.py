@@ -192,8 +192,8 @@ def _insert_once(values: dict) -> bool:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    result = db.session.execute(insert(table).values(**values).on_conflict_do_nothing(index_elements=["event_id"]))
-    return result.rowcount == 1
+    statement = insert(table).values(**values).on_conflict_do_nothing(index_elements=["event_id"])
+    return db.session.execute(statement.returning(table.c.event_id)).first() is not None
 
 
 # -- acting, after the answer ----------------------------------------------------------------------------

@@ -70,15 +70,19 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-# -- reads (fresh: an edit form starts from Zoho's current values) -------------------------------------------
+# -- reads ------------------------------------------------------------------------------------------------
 
 
 def profile(ctx: CustomerContext) -> Profile:
-    customer = ctx.zoho.customers.get(ctx.customer_id)
-    return Profile(customer, tax_id_of(ctx, customer), ctx.settings.PROFILE_TAX_ID_FIELD, contacts(ctx))
+    """The profile page, through the read model's cache like every page: invalidated by every write
+    and webhook, and servable as of its last read while Zoho is down. Saving re-reads Zoho first."""
+    customer = ctx.billing.customer()
+    return Profile(customer, tax_id_of(ctx, customer), ctx.settings.PROFILE_TAX_ID_FIELD,
+                   ctx.billing.contact_persons())
 
 
 def contacts(ctx: CustomerContext) -> tuple[ContactPerson, ...]:
+    """Fresh from Zoho: what a change to a contact person is checked against."""
     return tuple(c for c in ctx.zoho.contactpersons.list(ctx.customer_id) if c.customer_id in (None, ctx.customer_id))
 
 
