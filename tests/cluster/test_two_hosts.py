@@ -259,3 +259,37 @@ def test_a_hanging_zoho_costs_a_page_its_budget_and_never_healthz(hosts, users, 
         assert max(wait_until(lambda: upstream(sandbox), what="the hung calls ending").values()) == 1
     finally:
         sandbox.clear_faults()
+
+
+def test_pages_seen_on_one_host_are_served_as_of_their_time_by_the_other_during_an_outage(hosts, users, sandbox):
+    first, second = hosts
+    email = "ap@northwind.example"
+    api = SandboxAPI(sandbox)
+    customer = next(c for c in api.get("/customers", per_page=200)["customers"] if c["email"] == email)
+    cid = customer["customer_id"]
+    invoice = api.get("/invoices", customer_id=cid)["invoices"][0]["invoice_id"]
+    subscription = api.get("/subscriptions", customer_id=cid, filter_by="SubscriptionStatus.All")["subscriptions"][0]
+    pages = ["/", "/invoices", f"/invoices/{invoice}", "/payments", "/subscriptions",
+             f"/subscriptions/{subscription['subscription_id']}", "/credit-notes", "/profile", "/statement"]
+    wait_until(lambda: requests.get(first.base + "/readyz", timeout=60).status_code == 200, what="Zoho answering")
+    seen = sign_in(first, email, demo_password(email))
+    for path in pages:
+        assert seen.get(first.base + path, timeout=60).status_code == 200, path
+    # Zoho says the customer changed (fresh copies dropped everywhere), then goes down.
+    body = json.dumps({"event_id": f"88{time.time_ns()}", "event_type": "customer_updated",
+                       "event_time": time.strftime("%Y-%m-%dT%H:%M:%S+0000", time.gmtime()),
+                       "data": {"customer": {"customer_id": cid}}}).encode()
+    assert requests.post(first.webhook_url, data=body, timeout=60, headers={
+        "Content-Type": "application/json", "X-Zoho-Webhook-Signature": _signed(first, body)}).status_code == 200
+    sandbox.add_fault(path="/billing/v1/*", kind="status", status=503, count=-1)
+    try:
+        other = sign_in(second, email, demo_password(email))
+        for path in pages:
+            reply = other.get(second.base + path, timeout=60)
+            assert reply.status_code == 200 and "This may be out of date." in reply.text, path
+    finally:
+        sandbox.clear_faults()
+    # Recovered: both hosts serve fresh pages again once the back-off's probe succeeds.
+    for host, browser in ((first, seen), (second, other)):
+        wait_until(lambda: "This may be out of date." not in browser.get(host.base + "/", timeout=60).text,
+                   timeout=120, what="fresh pages after Zoho recovered")

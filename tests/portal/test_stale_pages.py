@@ -3,6 +3,7 @@ visible "as of" notice (status 200); with nothing to serve, a calm 503 page. Fau
 into the sandbox over HTTP; each test has its own app, so its cache starts cold."""
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -45,7 +46,10 @@ def first_invoice_id(sandbox) -> str:
 ])
 def test_pages_seen_before_an_outage_are_served_with_an_as_of_notice(sandbox, acme_client, fault):
     invoice_id = first_invoice_id(sandbox)
-    pages = ["/", "/invoices", f"/invoices/{invoice_id}", "/payments", "/subscriptions", "/credit-notes"]
+    reader = SandboxReader(sandbox)
+    subscription_id = reader.subscription_ids(reader.customer(ACME).customer_id)[0]
+    pages = ["/", "/invoices", f"/invoices/{invoice_id}", "/payments", "/subscriptions",
+             f"/subscriptions/{subscription_id}", "/credit-notes", "/profile", "/statement"]
     for path in pages:
         fresh = acme_client.get(path)
         assert fresh.status_code == 200 and STALE_NOTICE not in fresh.get_data(as_text=True), path
@@ -56,6 +60,8 @@ def test_pages_seen_before_an_outage_are_served_with_an_as_of_notice(sandbox, ac
         html = stale.get_data(as_text=True)
         assert stale.status_code == 200, path
         assert STALE_NOTICE in html and "as of" in html, path
+        notice = html[html.index("as of"):html.index("as of") + 60]
+        assert re.search(r"as of \w+ \d+, \d{4}(,| at) [\d:]+\s[AP]M (UTC|GMT|[+-]\d{4})", notice), notice  # the time and its zone
         assert stale.headers["Cache-Control"] == "no-store"
     assert "INV-" in acme_client.get("/invoices").get_data(as_text=True)
 
