@@ -284,6 +284,8 @@ def check_webhooks(settings: Settings) -> Check:
     if len(settings.ZOHO_WEBHOOK_SECRET) < 32:
         return warn(name, "ZOHO_WEBHOOK_SECRET is shorter than 32 characters",
                     "set a long random secret, the same in Zoho's webhook settings and here")
+    if _is_loopback(settings.ZOHO_API_BASE) and _is_loopback(settings.PORTAL_BASE_URL):
+        return ok(name, f"secret set; the sandbox on this machine delivers to {settings.PORTAL_BASE_URL}/webhooks/zoho")
     if not _reachable_from_outside(settings.PORTAL_BASE_URL):
         return warn(name, f"Zoho cannot reach PORTAL_BASE_URL {settings.PORTAL_BASE_URL} (only a sandbox on this "
                     "network can)", "set PORTAL_BASE_URL to the portal's public https:// address")

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from services.doctor import Check, fail, ok, warn
 
-NAME = "webhook deliveries"
+NAME = "webhook-deliveries"
 EVENTS_LOOKED_AT = 10
 WEBHOOK_PATH = "/webhooks/zoho"
 # Zoho's delivery states (zoho-billing-api.md §6): delivered, still being retried, given up.
@@ -33,8 +33,8 @@ def check_deliveries(zoho, portal_base_url: str) -> Check:
     ours = _without_query(endpoint(portal_base_url))
     recent = zoho.events.list(per_page=EVENTS_LOOKED_AT).items[:EVENTS_LOOKED_AT]
     if not recent:
-        return warn(NAME, "Zoho has no recent events, so where it delivers cannot be seen yet",
-                    f"run this again after some billing activity; Zoho's webhook should call {endpoint(portal_base_url)}")
+        return ok(NAME, f"Zoho has recorded no events yet (nothing delivered, nothing failed); its webhook "
+                        f"should call {endpoint(portal_base_url)}")
     deliveries = [hook for event in recent for hook in zoho.events.get(event.event_id).webhooks]
     to_us = [hook for hook in deliveries if _without_query(hook.url or "") == ours]
     elsewhere = sorted({hook.url for hook in deliveries if hook.url and _without_query(hook.url) != ours})

@@ -15,7 +15,7 @@ import requests
 from app import create_app
 from tests.conftest import free_port, portal_settings
 
-CHECK_NAMES = ["configuration", "database", "zoho", "smtp", "redis", "webhooks", "handoff"]
+CHECK_NAMES = ["configuration", "database", "zoho", "smtp", "redis", "webhooks", "webhook-deliveries", "handoff"]
 
 
 @pytest.fixture(scope="module")

@@ -35,6 +35,7 @@ def workers(sandbox, smtp_server, tmp_path_factory):
     finally:
         for host in hosts:
             host.stop()
+        sandbox.reset()  # the rename these tests made
 
 
 def replays_let_in(host: Host, cookie: str) -> int:

@@ -77,6 +77,7 @@ def hosts(sandbox, smtp_server, database, redis_url, tmp_path_factory):
         sandbox.control("DELETE", "webhooks")
         for host in started:
             host.stop()
+        sandbox.reset()  # the customers and changes these tests made
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +101,11 @@ def test_a_webhook_received_by_one_host_invalidates_what_the_other_serves(hosts,
     wait_until(lambda: api.get(f"/events/{event_id}")["event"]["webhooks"][0]["status"] == "success",
                what="the sandbox's delivery to the first host")
     assert renamed in browser.get(second.base + "/profile", timeout=60).text
+    # `flask portal webhooks-check`: Zoho's events are delivered to the first host, not the second.
+    on_first, on_second = first.cli("webhooks-check"), second.cli("webhooks-check")
+    assert on_first.returncode == 0 and on_first.stdout.startswith("ok    webhook-deliveries:"), on_first.stdout
+    assert "delivered, 0 failed" in on_first.stdout
+    assert on_second.returncode == 1 and on_second.stdout.startswith("FAIL  webhook-deliveries:"), on_second.stdout
 
 
 @pytest.mark.parametrize("how", ["sign_out", "sign_out_everywhere"])
