@@ -150,8 +150,15 @@ class CustomerBilling:
         }
 
     def summary_keys(self) -> list:
-        """The cache entries Home reads (the page header's organization among them)."""
+        """The cache entries Home's summary reads (the page header's organization among them)."""
         return [key for key, _ in self._summary_specs().values()]
+
+    def home_keys(self) -> list:
+        """Everything Home reads: the summary, and the details of the running subscriptions (as far
+        as this process's latest copy of the list tells; a guess that is wrong costs a round trip)."""
+        listed = self._cache.hint(self._subscriptions_spec()[0]) or ()
+        return self.summary_keys() + [self._cache.key(self.customer_id, "subscriptions", "detail", s.subscription_id)
+                                      for s in listed if subscription_policy.is_running(s)]
 
     def summary(self) -> Summary:
         """Home: outstanding, credits, last payment, billing and vendor details, trials, expiring cards.

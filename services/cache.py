@@ -320,6 +320,12 @@ class BillingCache:
 
         return accept
 
+    def hint(self, key: CacheKey):
+        """This process's latest copy of ``key``'s value (maybe outdated, never loads, never a round
+        trip): for guessing which other keys a page will read, never for showing."""
+        stored = self._current_backend().hint(str(key))
+        return stored.value if stored is not None else None
+
     def _read_ahead(self, name: str):
         prefetched = _prefetched.get()
         if prefetched is None or name not in prefetched:

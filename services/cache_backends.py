@@ -63,6 +63,9 @@ class MemoryBackend:
             entry = self._fresh.get(name)
         return entry.stored if entry is not None else None
 
+    def hint(self, name: str) -> Stored | None:
+        return self.get(name)
+
     def get_many(self, names: list[str]) -> list[Stored | None]:
         with self._lock:
             entries = [self._fresh.get(name) for name in names]

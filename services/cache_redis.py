@@ -128,6 +128,13 @@ class RedisBackend:
 
     # the backend contract
 
+    def hint(self, name: str) -> Stored | None:
+        """What this process last decoded for ``name``, without asking Redis: possibly outdated, so
+        only ever a guess at which keys a page will read, never a value to show."""
+        with self._decoded_lock:
+            known = self._decoded.get(name)
+        return known[1] if known is not None else None
+
     def get(self, name: str) -> Stored | None:
         return self.get_many([name])[0]
 

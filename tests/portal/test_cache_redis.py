@@ -178,3 +178,26 @@ def test_twenty_requests_over_two_instances_make_one_upstream_call(redis_client,
         BillingCache(org, backend=RedisBackend(redis_client)).invalidate_customer(customer.customer_id)
     assert {r.invoice_id for r in results} == {invoice_id}
     assert zoho_sandbox.calls()["counts"] == {"GET /billing/v1/invoices/{invoice_id}": 1}
+
+
+def test_a_warm_signed_in_home_is_one_redis_round_trip(redis_client, zoho_sandbox, tmp_path, monkeypatch):
+    """The session check and every cache read of a warm Home travel together (one pipeline)."""
+    import redis
+
+    from tests.portal.pages_support import ACME, Portal, SandboxReader, build_app, migrate
+
+    url = redis_client.connection_pool.connection_kwargs
+    app = build_app(zoho_sandbox, f"sqlite:///{tmp_path / 'portal.db'}",
+                    REDIS_URL=f"redis://{url['host']}:{url['port']}/{url.get('db', 0)}")
+    migrate(app)
+    client = Portal(app, SandboxReader(zoho_sandbox)).client_for(ACME)
+    for _ in range(2):
+        assert client.get("/").status_code == 200  # warm: loaded, and decoded in this process
+    trips = []
+    real_command, real_execute = redis.Redis.execute_command, redis.client.Pipeline.execute
+    monkeypatch.setattr(redis.Redis, "execute_command",
+                        lambda self, *args, **kw: trips.append(args[0]) or real_command(self, *args, **kw))
+    monkeypatch.setattr(redis.client.Pipeline, "execute",
+                        lambda self, *args, **kw: trips.append("pipeline") or real_execute(self, *args, **kw))
+    assert client.get("/").status_code == 200
+    assert trips == ["pipeline"]

@@ -21,7 +21,7 @@ GET_POST = ("GET", "POST")
 SUBSCRIPTION = "portal.subscription"
 
 # Home and the statement of account
-bp.add_url_rule("/", "home", home.show, prefetch=lambda billing: billing.summary_keys())
+bp.add_url_rule("/", "home", home.show, prefetch=lambda billing: billing.home_keys())
 bp.add_url_rule("/statement", "statement", statement.show)
 bp.add_url_rule("/statement.pdf", "statement_pdf", statement.pdf, upstream_budget=False)
 
