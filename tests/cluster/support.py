@@ -6,13 +6,13 @@ import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import requests
 
 from tests.app.gunicorn_support import flask_db_upgrade, portal_env, wait_until_ready
 from tests.conftest import free_port
+from tests.webhooks.support import wait_until  # noqa: F401  (re-exported for the cluster tests)
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -100,16 +100,6 @@ def token_refreshes(sandbox) -> int:
 
 def upstream(sandbox) -> dict[str, int]:
     return {k: v for k, v in sandbox.calls()["counts"].items() if k != TOKEN_CALL}
-
-
-def wait_until(check, timeout: float = 90.0, what: str = "the condition"):
-    deadline = time.monotonic() + timeout
-    while True:
-        found = check()
-        if found:
-            return found
-        assert time.monotonic() < deadline, f"{what} did not happen within {timeout} s"
-        time.sleep(0.1)
 
 
 def demo_password(email: str) -> str:

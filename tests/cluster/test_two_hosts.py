@@ -18,25 +18,15 @@ from sqlalchemy.engine import make_url
 from tests.cluster.support import (COOKIE, WEBHOOK_SECRET, Host, cluster_env, demo_password, flask_db_upgrade,
                                    post_form, sign_in, signed_in, token_refreshes, upstream, wait_until)
 from tests.conftest import SandboxAPI
+from tests.handoff.conftest import _service_url
 
 ACME = "billing@acme.example"
 ZOHO_IP, ATTACKER_IP = "198.51.100.7", "203.0.113.66"
 
 
-def _service(name: str) -> str:
-    import os
-
-    url = os.environ.get(name)
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} is not set: the test command starts that server")
-        pytest.skip(f"{name} is not set (run through scripts/test.sh)")
-    return url
-
-
 @pytest.fixture(scope="module")
 def database():
-    server = _service("TEST_POSTGRES_URL")
+    server = _service_url("TEST_POSTGRES_URL")
     name = f"portal_cluster_{uuid.uuid4().hex[:10]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -52,7 +42,7 @@ def database():
 def redis_url():
     import redis
 
-    url = urlunsplit(urlsplit(_service("TEST_REDIS_URL"))._replace(path="/12"))
+    url = urlunsplit(urlsplit(_service_url("TEST_REDIS_URL"))._replace(path="/12"))
     client = redis.Redis.from_url(url)
     client.flushdb()
     yield url

@@ -1,36 +1,22 @@
-"""An app with webhooks on, its own migrated SQLite database and the test SMTP server."""
+"""Webhook tests run on the accounts suite's databases (a migrated SQLite copy, then PostgreSQL)
+with the test SMTP server."""
 from __future__ import annotations
 
 import pytest
 
-from tests.conftest import SandboxAPI, portal_settings
+from tests.accounts.conftest import database_url, postgres_database, sqlite_template  # noqa: F401
+from tests.accounts.conftest import make_app as accounts_make_app  # noqa: F401
+from tests.conftest import SandboxAPI
 from tests.webhooks.support import SECRET
 
 
 @pytest.fixture
-def make_app(sandbox, mailbox, tmp_path):
-    from flask_migrate import upgrade
+def make_app(accounts_make_app):  # noqa: F811
+    """An app with webhooks on, on this test's database (SQLite, then PostgreSQL: the accounts suite's)."""
+    def make(**overrides):
+        return accounts_make_app(**{"ZOHO_WEBHOOK_SECRET": SECRET, **overrides})
 
-    from app import create_app
-    from extensions import db
-
-    apps = []
-
-    def make(database_url: str | None = None, **overrides):
-        url = database_url or f"sqlite:///{tmp_path / 'portal.db'}"
-        app = create_app(portal_settings(sandbox, mailbox, DATABASE_URL=url, ZOHO_WEBHOOK_SECRET=SECRET,
-                                         **overrides))
-        with app.app_context():
-            upgrade()
-        apps.append(app)
-        return app
-
-    yield make
-    for app in apps:
-        app.extensions["mailer"].close()
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    return make
 
 
 @pytest.fixture

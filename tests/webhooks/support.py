@@ -33,7 +33,7 @@ def deliver(client, body: bytes, signature: str | None = None, query: str = ""):
     return client.post(PATH + (f"?{query}" if query else ""), data=body, headers=headers)
 
 
-def wait_until(check, timeout: float = 60.0, what: str = "the condition"):
+def wait_until(check, timeout: float = 90.0, what: str = "the condition"):
     """Poll ``check`` until it returns something truthy (a generous deadline: never a timing assertion)."""
     deadline = time.monotonic() + timeout
     while True:
