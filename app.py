@@ -95,6 +95,7 @@ def register_extensions(app: Flask, settings: Settings) -> None:
 def register_blueprints(app: Flask) -> None:
     from views import auth, handoff, health, metrics, webhooks
     from views.portal.blueprint import bp as portal
+    from views.staff.blueprint import bp as staff, staff_auth
 
     app.register_blueprint(health.bp)
     app.register_blueprint(metrics.bp)
@@ -102,6 +103,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(portal)
     app.register_blueprint(handoff.bp)
     app.register_blueprint(webhooks.bp)
+    app.register_blueprint(staff_auth)
+    app.register_blueprint(staff)
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -110,6 +113,7 @@ def register_request_hooks(app: Flask) -> None:
     from views.layout import init_layout
     from views.pipeline import init_pipeline
     from views.request_id import init_request_id
+    from views.staff_session import init_staff_session
 
     settings = app.extensions["settings"]
     if settings.TRUSTED_PROXY_COUNT:
@@ -123,6 +127,7 @@ def register_request_hooks(app: Flask) -> None:
     init_http_security(app, settings)
     init_auth_session(app, settings)
     init_pipeline(app, [session_actor])
+    init_staff_session(app, settings)
     init_layout(app)
 
 
@@ -136,10 +141,11 @@ def register_commands(app: Flask) -> None:
     from views import handoff  # noqa: F401  defines `flask portal handoff-url` on portal_cli
     from views.accounts_cli import register_account_commands
     from views.doctor_cli import doctor_command
-
     from views.operations_cli import register_operations_commands
+    from views.staff_cli import staff_cli
 
     register_account_commands(portal_cli)
     register_operations_commands(portal_cli)
     portal_cli.add_command(doctor_command)
+    portal_cli.add_command(staff_cli)
     app.cli.add_command(portal_cli)

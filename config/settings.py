@@ -92,6 +92,12 @@ class Settings(BaseSettings):
     INVITATIONS_PER_HOUR: int = Field(default=10, ge=1, le=100)  # per email address
     RATELIMIT_AUTH_PER_IP: str = "30 per minute;300 per hour"  # sign-in, reset, invitation forms
 
+    # Support staff: their own session (idle and absolute limits) and viewing a customer's portal.
+    STAFF_SESSION_IDLE_MINUTES: int = Field(default=15, ge=1, le=240)
+    STAFF_SESSION_ABSOLUTE_HOURS: int = Field(default=8, ge=1, le=24)
+    IMPERSONATION_MINUTES: int = Field(default=30, ge=1, le=240)
+    IMPERSONATION_NOTIFY: bool = True  # email the customer when support starts viewing their account
+
     # Subscriptions and profile: which plans the portal offers (a comma-separated
     # allow-list of plan codes; empty = every active plan of PORTAL_PRODUCT_ID, or of all products),
     # which cancellations it offers, when downgrades apply, an optional retention coupon, and the label
@@ -151,6 +157,13 @@ class Settings(BaseSettings):
             raise ValueError("HANDOFF_PREVIOUS_KEY_UNTIL: a previous handoff key needs the ISO time its window ends")
         if self.HANDOFF_PREVIOUS_KEY_UNTIL is not None and self.HANDOFF_PREVIOUS_KEY_UNTIL.tzinfo is None:
             raise ValueError("HANDOFF_PREVIOUS_KEY_UNTIL: give a time zone (e.g. 2026-12-01T00:00:00Z)")
+        return self
+
+    @model_validator(mode="after")
+    def _support_view_fits_in_a_staff_session(self) -> "Settings":
+        if self.IMPERSONATION_MINUTES > self.STAFF_SESSION_ABSOLUTE_HOURS * 60:
+            raise ValueError("IMPERSONATION_MINUTES: a support view can't outlast the staff session "
+                             "(STAFF_SESSION_ABSOLUTE_HOURS)")
         return self
 
     @model_validator(mode="after")

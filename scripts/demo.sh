@@ -44,9 +44,10 @@ done
 pids=()
 wrote_env=""
 cleanup() {
+  # The .env first: it must not outlive the demo even if stopping the servers takes long.
+  if [ -n "$wrote_env" ] && head -n 1 .env 2>/dev/null | grep -qF "$marker"; then rm -f .env; fi
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  if [ -n "$wrote_env" ] && head -n 1 .env 2>/dev/null | grep -qF "$marker"; then rm -f .env; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT

@@ -51,3 +51,23 @@ class Actor:
     def has_portal_account(self) -> bool:
         """Only a portal user has a password, two-factor settings and sessions of their own to manage."""
         return self.kind is ActorKind.PORTAL_USER
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """A support staff member signed in to the staff console (``/staff``), on their own session.
+
+    Not an ``Actor``: a staff session grants nothing on a customer's pages. Only an open support
+    view makes one, an ``Actor`` of kind ``STAFF`` for that customer.
+    """
+
+    staff_id: int
+    display_name: str
+    email: str
+    role: str  # "support" or "admin" (services/policy/staff.py)
+    session_id: str
+    impersonation_id: int | None = None  # the support view this session has open, if any
+
+    @property
+    def audit_name(self) -> str:
+        return f"staff:{self.staff_id}"

@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Any, Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from services.actors import Actor
+from services.actors import Actor, StaffMember
 from services.audit import AuditContext
 
 log = logging.getLogger(__name__)
@@ -84,6 +84,17 @@ class CustomerContext(RequestContext):
     def invalidate(self) -> None:
         """Forget everything cached about this customer, so the next page reads Zoho's new state."""
         self.cache.invalidate_customer(self.customer_id)
+
+
+class StaffContext(RequestContext):
+    """A request of the staff console: the signed-in staff member and the Zoho client.
+
+    Staff read Zoho directly (no customer cache): what they look at should be what Zoho says now."""
+
+    def __init__(self, *, staff: StaffMember, settings, audit: AuditContext, zoho, locale: str = "en") -> None:
+        super().__init__(settings=settings, audit=audit, locale=locale)
+        self.staff = staff
+        self.zoho = zoho
 
 
 def zone(name: str | None) -> tzinfo:

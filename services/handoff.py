@@ -45,13 +45,14 @@ REQUIRED_CLAIMS = ("iss", "aud", "sub", "iat", "exp", "jti")
 ALLOWED_HEADER_PARAMS = frozenset({"alg", "typ", "kid"})
 SUPPORTED_ALGORITHMS = ("HS256", "EdDSA", "ES256")
 
+# Every shape below is checked with fullmatch: ``$`` would also accept a value ending in a newline.
 # A compact JWS: three base64url parts (the signature may not be empty for our algorithms).
-_COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
-_KID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-_CUSTOMER_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-_JTI = re.compile(r"^[A-Za-z0-9._:-]{16,128}$")
-_OBJECT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-_EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']{1,189}$")
+_COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+_KID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_CUSTOMER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_JTI = re.compile(r"[A-Za-z0-9._:-]{16,128}")
+_OBJECT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_EMAIL = re.compile(r"[^@\s<>\"']{1,64}@[^@\s<>\"']{1,189}")
 
 PLAIN_DESTINATIONS = ("dashboard", "invoices", "subscriptions", "subscribe", "profile")
 OBJECT_DESTINATIONS = ("invoice", "subscription", "change-plan", "cancel", "update-card")
@@ -168,7 +169,7 @@ class Destination:
         if value in PLAIN_DESTINATIONS:
             return cls(value)
         kind, sep, object_id = value.partition(":")
-        if sep and kind in OBJECT_DESTINATIONS and _OBJECT_ID.match(object_id):
+        if sep and kind in OBJECT_DESTINATIONS and _OBJECT_ID.fullmatch(object_id):
             return cls(kind, object_id)
         raise HandoffRefused("dest", "not one of the contract's destinations")
 
@@ -201,7 +202,7 @@ def verify(token: Any, config: HandoffConfig, *, now: float | None = None) -> Ha
         raise HandoffRefused("malformed", "no token")
     if len(token) > MAX_TOKEN_LENGTH:
         raise HandoffRefused("malformed", "too long")
-    if not _COMPACT_JWS.match(token):
+    if not _COMPACT_JWS.fullmatch(token):
         raise HandoffRefused("malformed", "not a compact JWS")
     header = _checked_header(token, config)
     keys = [k for k in config.keys if k.algorithm == header["alg"]]
@@ -225,7 +226,7 @@ def _checked_header(token: str, config: HandoffConfig) -> dict[str, Any]:
     if not isinstance(typ, str) or typ.lower().removeprefix("application/") != TOKEN_TYPE:
         raise HandoffRefused("type", f"typ must be {TOKEN_TYPE}")
     kid = header.get("kid")
-    if kid is not None and (not isinstance(kid, str) or not _KID.match(kid)):
+    if kid is not None and (not isinstance(kid, str) or not _KID.fullmatch(kid)):
         raise HandoffRefused("header", "kid is not a plain identifier")
     return header
 
@@ -292,12 +293,12 @@ def _checked_claims(payload: dict[str, Any], config: HandoffConfig, now: float, 
     if exp - iat > MAX_LIFETIME_SECONDS:
         raise HandoffRefused("lifetime", f"exp - iat is more than {MAX_LIFETIME_SECONDS} s")
     sub, jti = payload["sub"], payload["jti"]
-    if not isinstance(sub, str) or not _CUSTOMER_ID.match(sub):
+    if not isinstance(sub, str) or not _CUSTOMER_ID.fullmatch(sub):
         raise HandoffRefused("claims", "sub is not a customer id")
-    if not isinstance(jti, str) or not _JTI.match(jti):
+    if not isinstance(jti, str) or not _JTI.fullmatch(jti):
         raise HandoffRefused("claims", "jti must be 16-128 characters of A-Z a-z 0-9 . _ : -")
     email = payload.get("email")
-    if email is not None and (not isinstance(email, str) or not _EMAIL.match(email)):
+    if email is not None and (not isinstance(email, str) or not _EMAIL.fullmatch(email)):
         raise HandoffRefused("claims", "email is not an email address")
     return_url = payload.get("return_url")
     if return_url is not None and not allowed_return_url(return_url, config.return_urls):

@@ -1,4 +1,5 @@
-"""Optional TOTP second factor for customers (RFC 6238, 30 s steps, 6 digits) with recovery codes.
+"""TOTP second factor (RFC 6238, 30 s steps, 6 digits) with recovery codes: optional for customers,
+mandatory for support staff (``services/staff.py``), stored the same way for both.
 
 Enrolment keeps the new secret as *pending* until the person proves their app produces codes;
 only then does sign-in ask for it. A code is accepted once (the last used step is stored),
@@ -38,14 +39,14 @@ class TwoFactorError(Exception):
         self.message = message
 
 
-def begin_enrolment(user: PortalUser) -> None:
+def begin_enrolment(user) -> None:
     """Start (or keep) a pending enrolment: a new secret that sign-in does not ask for yet."""
     if user.totp_pending_secret is None and user.totp_secret is None:
         user.totp_pending_secret = pyotp.random_base32()
         db.session.flush()
 
 
-def current_enrolment(user: PortalUser, issuer: str = ISSUER) -> Enrolment | None:
+def current_enrolment(user, issuer: str = ISSUER) -> Enrolment | None:
     """The pending enrolment's secret and QR code, or None when none is pending."""
     if user.totp_pending_secret is None or user.totp_secret is not None:
         return None
@@ -54,14 +55,28 @@ def current_enrolment(user: PortalUser, issuer: str = ISSUER) -> Enrolment | Non
     return Enrolment(secret=user.totp_pending_secret, qr_svg_data_uri=qr)
 
 
-def confirm_enrolment(user: PortalUser, code: str, context: AuditContext) -> list[str]:
-    """Turn two-factor on if ``code`` matches the pending secret; the recovery codes, shown once."""
+def activate(user, code: str) -> list[str]:
+    """Turn two-factor on for ``user`` (a portal user or a staff member: both keep the same four
+    columns) if ``code`` matches the pending secret; the recovery codes, shown once."""
     step = _matching_step(user.totp_pending_secret, code, after=None)
     if user.totp_pending_secret is None or step is None:
         raise TwoFactorError("That code didn't match. Make sure your phone's clock is right and try again.")
     user.totp_secret, user.totp_pending_secret, user.totp_last_step = user.totp_pending_secret, None, step
     codes = _new_recovery_codes(user)
     db.session.flush()
+    return codes
+
+
+def clear(user) -> None:
+    """Forget the secret, any pending one and the recovery codes."""
+    user.totp_secret = user.totp_pending_secret = user.totp_last_step = None
+    user.recovery_code_hashes = None
+    db.session.flush()
+
+
+def confirm_enrolment(user: PortalUser, code: str, context: AuditContext) -> list[str]:
+    """Turn two-factor on if ``code`` matches the pending secret; the recovery codes, shown once."""
+    codes = activate(user, code)
     audit.record("totp_enabled", context, actor=audit.user_actor(user.id), portal_user_id=user.id,
                  customer_id=user.customer_id)
     return codes
@@ -70,14 +85,12 @@ def confirm_enrolment(user: PortalUser, code: str, context: AuditContext) -> lis
 def disable(user: PortalUser, password: str, context: AuditContext) -> None:
     if not passwords.verify_password(user.password_hash, password).ok:
         raise TwoFactorError("Your password isn't right.")
-    user.totp_secret = user.totp_pending_secret = user.totp_last_step = None
-    user.recovery_code_hashes = None
-    db.session.flush()
+    clear(user)
     audit.record("totp_disabled", context, actor=audit.user_actor(user.id), portal_user_id=user.id,
                  customer_id=user.customer_id)
 
 
-def verify(user: PortalUser, code: str) -> str | None:
+def verify(user, code: str) -> str | None:
     """"totp" or "recovery_code" when ``code`` is good (and now used up), else None."""
     code = (code or "").strip().replace(" ", "")
     if _CODE.match(code):
@@ -109,7 +122,7 @@ def _matching_step(secret: str | None, code: str, *, after: int | None) -> int |
     return None
 
 
-def _new_recovery_codes(user: PortalUser) -> list[str]:
+def _new_recovery_codes(user) -> list[str]:
     # 10 characters from 31 unambiguous ones, in two groups: about 50 bits each, easy to type from paper.
     alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
     codes = ["".join(secrets.choice(alphabet) for _ in range(10)) for _ in range(RECOVERY_CODE_COUNT)]

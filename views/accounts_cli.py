@@ -1,9 +1,11 @@
 """``flask portal invite | create-demo-users | disable-user``: account commands for operators
-and the demo. Each command is one transaction, committed at its end."""
+and the demo. Each command is one transaction, committed at its end (``in_one_transaction``, which
+the staff commands in ``views/staff_cli.py`` use too)."""
 from __future__ import annotations
 
 import re
 from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Callable, TypeVar
 
 import click
 from flask.cli import AppGroup, with_appcontext
@@ -18,6 +20,7 @@ from services.zoho import get_zoho
 from views.cli import NeedsConfiguration
 
 CLI_ACTOR = "cli"
+T = TypeVar("T")
 NO_SIGN_IN = "(none)"
 MAIL_WAIT_SECONDS = 15
 
@@ -30,18 +33,26 @@ def demo_password(email: str) -> str:
     return f"Demo-{word}-2026!"
 
 
+def in_one_transaction(work: Callable[[], T]) -> T:
+    """Run a command's work and commit it; a refusal rolls everything back and becomes the command's
+    one error line (exit status 1). Every command of ``flask portal`` commits through here."""
+    try:
+        result = work()
+    except AccountError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    return result
+
+
 @click.command("invite", cls=NeedsConfiguration)
 @with_appcontext
 @click.argument("email")
 @click.option("--customer", "customer_id", help="The Zoho customer id (skips searching every customer).")
 def invite_command(email: str, customer_id: str | None) -> None:
     """Invite the Zoho customer or contact person with EMAIL to the portal."""
-    try:
-        invitation = accounts.invite(email, AuditContext.cli(), actor=CLI_ACTOR, customer_id=customer_id)
-    except AccountError as error:
-        db.session.rollback()
-        raise click.ClickException(error.message) from None
-    db.session.commit()
+    invitation = in_one_transaction(
+        lambda: accounts.invite(email, AuditContext.cli(), actor=CLI_ACTOR, customer_id=customer_id))
     _wait_for_mail(invitation)
     click.echo(f"Invitation sent to {invitation.user.email} (valid until {invitation.expires_at:%Y-%m-%d %H:%M} UTC).")
 
@@ -51,12 +62,7 @@ def invite_command(email: str, customer_id: str | None) -> None:
 @click.argument("email")
 def disable_user_command(email: str) -> None:
     """Disable the portal account EMAIL: its sessions end and its links stop working."""
-    try:
-        user = accounts.disable_user(email, AuditContext.cli(), actor=CLI_ACTOR)
-    except AccountError as error:
-        db.session.rollback()
-        raise click.ClickException(error.message) from None
-    db.session.commit()
+    user = in_one_transaction(lambda: accounts.disable_user(email, AuditContext.cli(), actor=CLI_ACTOR))
     click.echo(f"Disabled {user.email}.")
 
 

@@ -23,6 +23,7 @@ NAVIGATION = (
     NavItem(words.NAV_PAYMENTS, "portal.payments"),
     NavItem(words.NAV_CREDIT_NOTES, "portal.credit_notes"),
     NavItem(words.NAV_PROFILE, "portal.profile"),
+    NavItem(words.NAV_ACTIVITY, "portal.activity"),
 )
 
 

@@ -25,7 +25,7 @@ from services.context import CustomerContext
 from services.operations import zoho_write
 from services.ownership import require_customer, require_listed
 from services.plan_preview import END_OF_TERM, Preview, Selection, catalog_total, estimate
-from services.policy import Action, ActionRefused
+from services.policy import Action, ActionRefused, require_actor
 from services.policy import cards as card_policy, subscriptions as policy
 from services.policy.cards import PageOutcome
 from services.texts import subscriptions as words
@@ -127,7 +127,7 @@ def subscription_to_subscribe(ctx: CustomerContext) -> Subscription | None:
 def subscribe_context(ctx: CustomerContext, subscription_id: str | None) -> SubscribeContext:
     sub = subscription(ctx, subscription_id) if subscription_id else None
     if sub is not None:
-        policy.require(sub, Action.SUBSCRIBE, ctx.actor)
+        policy.decide(sub, Action.SUBSCRIBE, ctx.actor).require_applies()
     return SubscribeContext(
         subscription=sub, plans=catalog.offers(ctx), card=ctx.billing.card_on_file(sub),
         org_currency=ctx.billing.organization().currency_code, customer_currency=ctx.billing.customer().currency_code,
@@ -139,6 +139,7 @@ def subscribe_context(ctx: CustomerContext, subscription_id: str | None) -> Subs
 def subscribe_with_card(ctx: CustomerContext, subscription_id: str | None, plan_code: str) -> ActionResult:
     """Subscribe with the card on file: a trial keeps running and continues on ``plan_code`` with that
     card; otherwise a new subscription starts today and its first term is charged now."""
+    require_actor(ctx.actor, Action.SUBSCRIBE)
     context = subscribe_context(ctx, subscription_id)
     plan = catalog.offered_plan(ctx, plan_code)
     card = context.card
@@ -167,6 +168,7 @@ def start_checkout(ctx: CustomerContext, subscription_id: str | None, plan_code:
                    redirect_url: str) -> HostedCheckout:
     """The secure payment page for subscribing with a new card; it sends the customer back to
     ``redirect_url`` with ``hostedpage_id``."""
+    require_actor(ctx.actor, Action.SUBSCRIBE)
     context = subscribe_context(ctx, subscription_id)
     plan = catalog.offered_plan(ctx, plan_code)
     sub = context.subscription
@@ -240,8 +242,8 @@ def change_plan_context(ctx: CustomerContext, subscription_id: str, plan_code: s
 def _require_changeable(ctx: CustomerContext, sub: Subscription) -> None:
     """The change page serves both a plan change and a change of quantity or add-ons."""
     decisions = [policy.decide(sub, action, ctx.actor) for action in (Action.CHANGE_PLAN, Action.CHANGE_ITEMS)]
-    if not any(d.allowed for d in decisions):
-        decisions[0].require()
+    if not any(d.applies for d in decisions):
+        decisions[0].require_applies()
 
 
 def change_action(sub: Subscription, selection: Selection) -> Action:
@@ -252,7 +254,7 @@ def change_action(sub: Subscription, selection: Selection) -> Action:
 
 def preview_change(ctx: CustomerContext, subscription_id: str, selection: Selection) -> Preview:
     sub = subscription(ctx, subscription_id)
-    policy.require(sub, change_action(sub, selection), ctx.actor)
+    policy.decide(sub, change_action(sub, selection), ctx.actor).require_applies()
     plan = catalog.offered_plan(ctx, selection.plan_code)
     if not 1 <= selection.quantity <= MAX_QUANTITY:
         raise ActionRefused(words.QUANTITY_RANGE, field="quantity")
@@ -277,6 +279,8 @@ def preview_change(ctx: CustomerContext, subscription_id: str, selection: Select
 def change_plan(ctx: CustomerContext, subscription_id: str, selection: Selection) -> ActionResult:
     """Apply the change the customer previewed (worked out again here: nothing comes from the form
     but the plan code and quantities)."""
+    # Who may is asked first: the actor's rule is the same for a plan change and a change of items.
+    require_actor(ctx.actor, Action.CHANGE_PLAN)
     preview = preview_change(ctx, subscription_id, selection)
     if preview.unchanged:
         raise ActionRefused(words.ALREADY_YOUR_PLAN, field="plan_code")
@@ -313,11 +317,11 @@ def cancel_context(ctx: CustomerContext, subscription_id: str) -> CancelContext:
     options = tuple(
         CancelOption(value, words.CANCEL_OPTION_LABELS[value], _what_happens(sub, value, today))
         for value in ctx.settings.cancel_options
-        if policy.decide(sub, CANCEL_ACTIONS[value], ctx.actor).allowed
+        if policy.decide(sub, CANCEL_ACTIONS[value], ctx.actor).applies
     )
     if not options:
         decisions = [policy.decide(sub, CANCEL_ACTIONS[value], ctx.actor) for value in ctx.settings.cancel_options]
-        (decisions or [policy.decide(sub, Action.CANCEL_NOW, ctx.actor)])[0].require()
+        (decisions or [policy.decide(sub, Action.CANCEL_NOW, ctx.actor)])[0].require_applies()
     churn = catalog.churn(ctx)
     return CancelContext(
         subscription=sub, options=options,
@@ -345,6 +349,7 @@ def cancel(ctx: CustomerContext, subscription_id: str, option: str, reason_id: s
     chosen = next((o for o in context.options if o.value == option), None)
     if chosen is None:
         raise ActionRefused(words.CHOOSE_WHEN, field="when")
+    require_actor(ctx.actor, CANCEL_ACTIONS[chosen.value])
     reason = None
     if reason_id:
         reason = next((m for m in context.reasons if m.churn_message_id == reason_id), None)
@@ -413,12 +418,13 @@ def keep(ctx: CustomerContext, subscription_id: str) -> ActionResult:
 
 def reactivate_context(ctx: CustomerContext, subscription_id: str) -> ReactivateContext:
     sub = subscription(ctx, subscription_id)
-    policy.require(sub, Action.REACTIVATE, ctx.actor)
+    policy.decide(sub, Action.REACTIVATE, ctx.actor).require_applies()
     card = sub.card if sub.card and sub.auto_collect else None
     return ReactivateContext(sub, words.reactivation_sentences(sub.amount, card.last_four_digits if card else None))
 
 
 def reactivate(ctx: CustomerContext, subscription_id: str) -> ActionResult:
+    require_actor(ctx.actor, Action.REACTIVATE)
     context = reactivate_context(ctx, subscription_id)
     previous = policy.status_of(context.subscription)
     sub = zoho_write(ctx, lambda: ctx.zoho.subscriptions.reactivate(subscription_id))

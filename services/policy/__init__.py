@@ -97,10 +97,15 @@ class Decision:
         return self.applies and self.reason is None
 
     def require(self) -> None:
-        if not self.applies:
-            raise ActionRefused(self.refusal or words.NOT_AVAILABLE)
+        self.require_applies()
         if self.reason is not None:
             raise ActorRefused(self.reason)
+
+    def require_applies(self) -> None:
+        """The object's state allows the action: its page may be shown. Whether this person may submit
+        it is the page's button (disabled with the reason) and the operation's own ``require``."""
+        if not self.applies:
+            raise ActionRefused(self.refusal or words.NOT_AVAILABLE)
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,14 @@ def actor_refusal(actor: Actor, action: Action) -> str | None:
     if action in CREDENTIAL_ACTIONS and not actor.has_portal_account:
         return words.NO_PORTAL_ACCOUNT
     return None
+
+
+def require_actor(actor: Actor, action: Action) -> None:
+    """Raise ``ActorRefused`` unless this person may run ``action`` (for operations that checked the
+    object's state already, on their confirmation page's context)."""
+    refusal = actor_refusal(actor, action)
+    if refusal is not None:
+        raise ActorRefused(refusal)
 
 
 def decide(action: Action, actor: Actor, applies: bool, refusal: str | None = None) -> Decision:

@@ -6,7 +6,8 @@ Zoho client that names them.
 from __future__ import annotations
 
 from services.actors import Actor
-from services.policy import Action, Decision, decide as _decide
+from services.policy import Action, Decision, StatusView, decide as _decide
+from services.texts import staff as staff_words
 
 ACTIVE = "active"
 ACTIVE_FILTER = "Status.Active"
@@ -23,3 +24,10 @@ def is_active(customer) -> bool:
 def decide(action: Action, actor: Actor) -> Decision:
     """The profile and the sign-in settings depend on who is acting, not on any state in Zoho."""
     return _decide(action, actor, True)
+
+
+def status_view(customer) -> StatusView:
+    """The customer's own state as the staff console shows it."""
+    if is_active(customer):
+        return StatusView(staff_words.CUSTOMER_ACTIVE, "success")
+    return StatusView(staff_words.CUSTOMER_SWITCHED_OFF, "neutral")

@@ -1,4 +1,4 @@
-"""The audit log is append-only (checklist D50, created with issue 3): no update or delete path
+"""The audit log is append-only (checklist D50): no update or delete path
 in the app, and the database itself refuses UPDATE and DELETE (trigger) on SQLite and PostgreSQL."""
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
-from tests.accounts.helpers import login
+from tests.support.accounts import login
+
+pytestmark = pytest.mark.both_databases
 
 
 @pytest.fixture

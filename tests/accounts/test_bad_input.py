@@ -7,7 +7,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.accounts.helpers import csrf_token, link_in, local_path, login, post_form
+from tests.support.accounts import login
+from tests.support.forms import csrf_token, link_in, local_path, post_form
+
+pytestmark = pytest.mark.both_databases
 
 
 @pytest.mark.parametrize("data, message", [

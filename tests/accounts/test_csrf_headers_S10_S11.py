@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.accounts.helpers import csrf_token, login
+from tests.support.accounts import login
+from tests.support.forms import csrf_token
 
-# Every state-changing route of issue 3, with the page its form lives on.
+pytestmark = pytest.mark.both_databases
+
+# Every state-changing route of sign-in and account security, with the page its form lives on.
 POST_ROUTES = [
     ("/login", "/login"), ("/login/verify", "/login"), ("/logout", "/logout"), ("/logout-all", "/account"),
     ("/forgot", "/forgot"), ("/reset", "/login"), ("/invite", "/login"), ("/account/password", "/account/password"),
@@ -18,18 +21,19 @@ PAGES = ["/", "/login", "/forgot", "/reset", "/invite", "/logout", "/login/verif
 
 
 @pytest.fixture
-def signed_in(app, user):
+def acme_client(app, user):
+    """Acme's billing contact (``user``), signed in."""
     client = app.test_client()
     assert login(client, user.email, user.password).status_code == 303
     return client
 
 
 @pytest.mark.parametrize("path, _form_page", POST_ROUTES)
-def test_S10_post_without_csrf_token_is_400(signed_in, path, _form_page):
-    response = signed_in.post(path, data={"email": "x@acme.example", "password": "whatever it is"})
+def test_S10_post_without_csrf_token_is_400(acme_client, path, _form_page):
+    response = acme_client.post(path, data={"email": "x@acme.example", "password": "whatever it is"})
     assert response.status_code == 400
     assert "This form has expired" in response.get_data(as_text=True)
-    assert signed_in.get("/").status_code == 200  # still signed in: nothing happened
+    assert acme_client.get("/").status_code == 200  # still signed in: nothing happened
 
 
 def test_S10_login_form_requires_a_token(app, user):
@@ -38,31 +42,31 @@ def test_S10_login_form_requires_a_token(app, user):
     assert "Set-Cookie" not in response.headers or "sid" not in response.headers["Set-Cookie"]
 
 
-def test_S10_token_from_another_session_is_400(app, user, signed_in):
+def test_S10_token_from_another_session_is_400(app, user, acme_client):
     other = app.test_client()
     foreign_token = csrf_token(other, "/login")
-    response = signed_in.post("/logout", data={"csrf_token": foreign_token})
+    response = acme_client.post("/logout", data={"csrf_token": foreign_token})
     assert response.status_code == 400
-    assert signed_in.get("/").status_code == 200
+    assert acme_client.get("/").status_code == 200
 
 
-def test_S10_cross_site_fetch_metadata_is_403(signed_in):
-    token = csrf_token(signed_in, "/logout")
-    response = signed_in.post("/logout", data={"csrf_token": token}, headers={"Sec-Fetch-Site": "cross-site"})
+def test_S10_cross_site_fetch_metadata_is_403(acme_client):
+    token = csrf_token(acme_client, "/logout")
+    response = acme_client.post("/logout", data={"csrf_token": token}, headers={"Sec-Fetch-Site": "cross-site"})
     assert response.status_code == 403
-    assert signed_in.get("/").status_code == 200
+    assert acme_client.get("/").status_code == 200
 
 
-def test_S10_foreign_origin_is_403_but_same_origin_passes(signed_in):
-    token = csrf_token(signed_in, "/logout")
-    foreign = signed_in.post("/logout", data={"csrf_token": token}, headers={"Origin": "https://evil.test"})
+def test_S10_foreign_origin_is_403_but_same_origin_passes(acme_client):
+    token = csrf_token(acme_client, "/logout")
+    foreign = acme_client.post("/logout", data={"csrf_token": token}, headers={"Origin": "https://evil.test"})
     assert foreign.status_code == 403
-    same = signed_in.post("/logout", data={"csrf_token": token},
+    same = acme_client.post("/logout", data={"csrf_token": token},
                           headers={"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"})
     assert same.status_code == 303
 
 
-def test_S10_no_get_route_changes_state(app, signed_in):
+def test_S10_no_get_route_changes_state(app, acme_client):
     from sqlalchemy import func, select
 
     from db.models import AuditEvent, OneTimeToken, PortalUser
@@ -81,8 +85,8 @@ def test_S10_no_get_route_changes_state(app, signed_in):
 
     before = snapshot()
     for path in PAGES + ["/logout-all", "/account/2fa/start", "/account/2fa/confirm", "/account/2fa/disable"]:
-        signed_in.get(path)
-    assert signed_in.get("/").status_code == 200  # no GET signed us out
+        acme_client.get(path)
+    assert acme_client.get("/").status_code == 200  # no GET signed us out
     after = snapshot()
     assert before == after
 
@@ -103,8 +107,8 @@ def _assert_security_headers(response, *, authenticated_page=True):
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_S11_headers_on_every_page(signed_in, path):
-    _assert_security_headers(signed_in.get(path))
+def test_S11_headers_on_every_page(acme_client, path):
+    _assert_security_headers(acme_client.get(path))
 
 
 def test_S11_headers_on_404_and_405(app):

@@ -1,4 +1,4 @@
-"""Invitations (issue 3) and checklist A6: single use, expiry, the password policy, argon2id."""
+"""Invitations and checklist A6: single use, expiry, the password policy, argon2id."""
 from __future__ import annotations
 
 import time_machine
@@ -7,7 +7,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from tests.accounts.helpers import link_in, local_path, login, post_form
+from tests.support.accounts import login
+from tests.support.forms import link_in, local_path, post_form
+
+pytestmark = pytest.mark.both_databases
 
 CONTACT = "marcus.lee@acme.example"  # a contact person of the demo customer Acme Studio
 GOOD_PASSWORD = "lantern orchard pebble 42"

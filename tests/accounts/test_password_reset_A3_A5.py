@@ -5,10 +5,14 @@ import hashlib
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 import time_machine
 from sqlalchemy import select
 
-from tests.accounts.helpers import link_in, local_path, login, post_form, strip_csrf
+from tests.support.accounts import login
+from tests.support.forms import link_in, local_path, post_form, strip_csrf
+
+pytestmark = pytest.mark.both_databases
 
 NEW_PASSWORD = "violet harbour kettle 9"
 
@@ -56,11 +60,11 @@ def test_A3_sixth_request_in_an_hour_sends_no_mail_but_answers_the_same(app, use
 
 
 def test_A3_reset_link_uses_the_configured_base_url_not_the_host_header(app, user, mailbox):
-    from tests.accounts.helpers import CSRF_INPUT
+    from tests.support.forms import CSRF
 
     client = app.test_client()
     evil = {"base_url": "http://evil.test", "headers": {"X-Forwarded-Host": "evil.test"}}
-    token = CSRF_INPUT.search(client.get("/forgot", **evil).get_data(as_text=True)).group(1)
+    token = CSRF.search(client.get("/forgot", **evil).get_data(as_text=True)).group(1)
     response = client.post("/forgot", data={"csrf_token": token, "email": user.email}, **evil)
     assert response.status_code == 200
     url = link_in(mailbox.wait_for(user.email))

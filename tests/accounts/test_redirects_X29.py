@@ -1,12 +1,15 @@
 """Checklist X29: every ``next`` stays on this site (Django's test_bad_urls, plus Hypothesis)."""
 from __future__ import annotations
 
-import pytest
-from hypothesis import given, settings, strategies as st
 from urllib.parse import urlsplit
 
+import pytest
+from hypothesis import given, settings, strategies as st
+
 from services.safe_redirect import is_safe_next, safe_next
-from tests.accounts.helpers import csrf_token
+from tests.support.forms import csrf_token
+
+pytestmark = pytest.mark.both_databases
 
 # django/tests/utils_tests/test_http.py (url_has_allowed_host_and_scheme bad_urls), plus a few more.
 BAD_URLS = [

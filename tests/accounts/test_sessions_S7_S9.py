@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
 import time_machine
 from sqlalchemy import event
 
-from tests.accounts.helpers import login, post_form, session_cookie
+from tests.support.accounts import login, session_cookie
+from tests.support.forms import post_form
+
+pytestmark = pytest.mark.both_databases
 
 COOKIE = "__Host-portal_session"
 
@@ -184,15 +188,13 @@ def test_P1_signed_in_request_runs_one_keyed_lookup_and_no_orm_query(app, user):
     assert len(checks) == 5  # one prepared SELECT per request: the session and the cache generations
 
 
-def test_S9_redis_down_session_checks_fall_back_to_the_database(make_app, make_user):
+def test_S9_redis_down_session_checks_fall_back_to_the_database(make_app, make_user, dead_redis_url):
     """With REDIS_URL unreachable, a signed-in request is checked against the database instead."""
-    from tests.conftest import free_port
-
     user = make_user()
     signer = make_app()
     client = signer.test_client()
     login(client, user.email, user.password)
-    dead_redis = make_app(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
+    dead_redis = make_app(REDIS_URL=dead_redis_url)
     reader = dead_redis.test_client()
     reader.set_cookie(COOKIE, session_cookie(client).value)
     assert reader.get("/").status_code == 200
@@ -204,7 +206,7 @@ def test_handoff_session_has_no_account_settings_to_manage(app, user):
     """A session from the product's handoff (no portal user row) gets a calm page, never a crash."""
     import time
 
-    from tests.accounts.helpers import csrf_token
+    from tests.support.forms import csrf_token
     from views import auth_session as keys
 
     client = app.test_client()

@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 
 import pyotp
+import pytest
 import time_machine
 from datetime import datetime, timedelta, timezone
 
-from tests.accounts.helpers import login, post_form
+from tests.support.accounts import login
+from tests.support.forms import post_form
+
+pytestmark = pytest.mark.both_databases
 
 
 def enrol(client) -> tuple[str, list[str]]:

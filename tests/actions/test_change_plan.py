@@ -5,19 +5,19 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from tests.actions.subscription_support import (  # noqa: F401  (fixtures)
-    ACME, OLGA, actions_db, audit_rows, csrf_of, make_portal, post_form, reader, sign_in,
-)
+from tests.support.audit import audit_events
+from tests.support.demo import ACME, OLGA
+from tests.support.forms import csrf_of, post_form
 
 
 def _preview(client, sid, **choice):
     return client.get(f"/subscriptions/{sid}/change-plan", query_string={"preview": "1", **choice})
 
 
-def test_upgrade_preview_is_an_estimate_then_applies_now(make_portal, reader):
-    app = make_portal()
-    client = sign_in(app, ACME)
-    sid = reader.first_subscription(ACME)
+def test_upgrade_preview_is_an_estimate_then_applies_now(make_app, sandbox_api, signed_in):
+    app = make_app()
+    client = signed_in(ACME, client_app=app)
+    sid = sandbox_api.first_subscription(ACME)
     assert "Pro" in client.get(f"/subscriptions/{sid}").get_data(as_text=True)  # warm the cache
 
     preview = _preview(client, sid, plan_code="business-monthly", quantity="1", **{"addon__extra-storage": "2"})
@@ -28,47 +28,47 @@ def test_upgrade_preview_is_an_estimate_then_applies_now(make_portal, reader):
 
     response = client.post(f"/subscriptions/{sid}/change-plan", data={
         "csrf_token": csrf_of(html), "plan_code": "business-monthly", "quantity": "1", "addon__extra-storage": "2",
-        "price": "1.00", "customer_id": reader.customer_id(OLGA), "status": "cancelled"})
+        "price": "1.00", "customer_id": sandbox_api.customer_id(OLGA), "status": "cancelled"})
     assert response.status_code == 303
-    now = reader.subscription(sid)
+    now = sandbox_api.subscription(sid)
     assert (now["plan"]["plan_code"], now["status"]) == ("business-monthly", "live")
-    assert now["plan"]["price"] != 1.0 and now["customer_id"] == reader.customer_id(ACME)
+    assert now["plan"]["price"] != 1.0 and now["customer_id"] == sandbox_api.customer_id(ACME)
     page = client.get(f"/subscriptions/{sid}").get_data(as_text=True)
     assert "Business" in page  # the cached subscription was dropped
-    details = audit_rows(app, "change_plan")[-1][2]
+    details = audit_events(app, "write.change_plan")[-1].details
     assert (details["outcome"], details["timing"], details["plan_code"]) == ("succeeded", "now", "business-monthly")
 
 
-def test_a_downgrade_waits_for_the_end_of_the_term_and_is_shown_until_then(make_portal, reader, sandbox):
-    app = make_portal()
-    client = sign_in(app, ACME)
-    sid = reader.first_subscription(ACME)
+def test_a_downgrade_waits_for_the_end_of_the_term_and_is_shown_until_then(make_app, sandbox_api, sandbox, signed_in):
+    app = make_app()
+    client = signed_in(ACME, client_app=app)
+    sid = sandbox_api.first_subscription(ACME)
     html = _preview(client, sid, plan_code="starter-monthly", quantity="1").get_data(as_text=True)
     assert "at the end of your current term" in html and "Schedule the change" in html
     response = client.post(f"/subscriptions/{sid}/change-plan", data={
         "csrf_token": csrf_of(html), "plan_code": "starter-monthly", "quantity": "1"})
     assert response.status_code == 303
-    assert reader.subscription(sid)["plan"]["plan_code"] == "pro-monthly"  # not yet
-    scheduled = reader.get(f"/subscriptions/{sid}/scheduledchanges")["subscription"]
+    assert sandbox_api.subscription(sid)["plan"]["plan_code"] == "pro-monthly"  # not yet
+    scheduled = sandbox_api.get(f"/subscriptions/{sid}/scheduledchanges")["subscription"]
     assert scheduled["plan"]["plan_code"] == "starter-monthly"
     assert "Plan changes from Pro to Starter" in client.get(f"/subscriptions/{sid}").get_data(as_text=True)
 
 
-def test_downgrades_apply_now_when_the_company_says_so(make_portal, reader):
-    app = make_portal(DOWNGRADE_AT_END_OF_TERM=False)
-    client = sign_in(app, ACME)
-    sid = reader.first_subscription(ACME)
+def test_downgrades_apply_now_when_the_company_says_so(make_app, sandbox_api, signed_in):
+    app = make_app(DOWNGRADE_AT_END_OF_TERM=False)
+    client = signed_in(ACME, client_app=app)
+    sid = sandbox_api.first_subscription(ACME)
     html = _preview(client, sid, plan_code="starter-monthly", quantity="1").get_data(as_text=True)
     assert "Credited now for unused time (estimate)" in html
     client.post(f"/subscriptions/{sid}/change-plan", data={"csrf_token": csrf_of(html),
                                                           "plan_code": "starter-monthly", "quantity": "1"})
-    assert reader.subscription(sid)["plan"]["plan_code"] == "starter-monthly"
+    assert sandbox_api.subscription(sid)["plan"]["plan_code"] == "starter-monthly"
 
 
-def test_someone_elses_subscription_is_a_404_and_never_reaches_zoho(make_portal, reader, sandbox):
-    app = make_portal()
-    acme_sub = reader.first_subscription(ACME)
-    olga = sign_in(app, OLGA)
+def test_someone_elses_subscription_is_a_404_and_never_reaches_zoho(make_app, sandbox_api, sandbox, signed_in):
+    app = make_app()
+    acme_sub = sandbox_api.first_subscription(ACME)
+    olga = signed_in(OLGA, client_app=app)
     token = csrf_of(olga.get("/profile").get_data(as_text=True))
     sandbox.clear_calls()
     assert olga.get(f"/subscriptions/{acme_sub}/change-plan").status_code == 404
@@ -77,13 +77,13 @@ def test_someone_elses_subscription_is_a_404_and_never_reaches_zoho(make_portal,
                        data={"csrf_token": token, "plan_code": "business-monthly", "quantity": "1"})
     assert posted.status_code == 404
     assert not [c for c in sandbox.calls()["calls"] if acme_sub in c["path"] + c["query_string"]]
-    assert reader.subscription(acme_sub)["plan"]["plan_code"] == "pro-monthly"
+    assert sandbox_api.subscription(acme_sub)["plan"]["plan_code"] == "pro-monthly"
 
 
-def test_zoho_failing_at_confirm_changes_nothing(make_portal, reader, sandbox):
-    app = make_portal()
-    client = sign_in(app, ACME)
-    sid = reader.first_subscription(ACME)
+def test_zoho_failing_at_confirm_changes_nothing(make_app, sandbox_api, sandbox, signed_in):
+    app = make_app()
+    client = signed_in(ACME, client_app=app)
+    sid = sandbox_api.first_subscription(ACME)
     html = _preview(client, sid, plan_code="business-monthly", quantity="1").get_data(as_text=True)
     sandbox.add_fault(path=f"/billing/v1/subscriptions/{sid}", method="PUT", kind="status", status=503, count=-1)
     response = client.post(f"/subscriptions/{sid}/change-plan", data={
@@ -91,19 +91,19 @@ def test_zoho_failing_at_confirm_changes_nothing(make_portal, reader, sandbox):
     assert response.status_code == 303
     sandbox.clear_faults()
     assert "nothing was changed" in client.get(response.headers["Location"]).get_data(as_text=True)
-    assert reader.subscription(sid)["plan"]["plan_code"] == "pro-monthly"
-    assert audit_rows(app, "change_plan")[-1][2]["outcome"] == "zoho_unavailable"
+    assert sandbox_api.subscription(sid)["plan"]["plan_code"] == "pro-monthly"
+    assert audit_events(app, "write.change_plan")[-1].details["outcome"] == "zoho_unavailable"
 
 
-def test_a_plan_outside_the_offer_is_refused(make_portal, reader):
-    app = make_portal(PORTAL_PLAN_CODES="starter-monthly,pro-monthly,business-monthly")
-    client = sign_in(app, ACME)
-    sid = reader.first_subscription(ACME)
+def test_a_plan_outside_the_offer_is_refused(make_app, sandbox_api, signed_in):
+    app = make_app(PORTAL_PLAN_CODES="starter-monthly,pro-monthly,business-monthly")
+    client = signed_in(ACME, client_app=app)
+    sid = sandbox_api.first_subscription(ACME)
     assert _preview(client, sid, plan_code="pro-yearly", quantity="1").status_code == 422
     token = csrf_of(client.get(f"/subscriptions/{sid}/change-plan").get_data(as_text=True))
     assert client.post(f"/subscriptions/{sid}/change-plan", data={
         "csrf_token": token, "plan_code": "legacy-basic", "quantity": "1"}).status_code == 422
-    assert reader.subscription(sid)["plan"]["plan_code"] == "pro-monthly"
+    assert sandbox_api.subscription(sid)["plan"]["plan_code"] == "pro-monthly"
 
 
 # -- the estimate itself ------------------------------------------------------------------------

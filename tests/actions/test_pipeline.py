@@ -9,7 +9,10 @@ from flask import render_template_string
 
 from services.actors import Actor, ActorKind
 from services.policy import Action, ActionRefused
-from tests.actions.conftest import ACME, audit_events
+from tests.support.audit import audit_events
+from tests.support.demo import ACME_ID as ACME
+
+pytestmark = pytest.mark.both_databases
 
 FORM = ('{% for m in get_flashed_messages() %}<p>{{ m }}</p>{% endfor %}'
         '<form method="post"><input type="hidden" name="csrf_token" value="{{ csrf_token() }}"></form>')

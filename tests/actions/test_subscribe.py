@@ -6,9 +6,9 @@ import re
 
 import requests
 
-from tests.actions.subscription_support import (  # noqa: F401  (fixtures)
-    ACME, FRESH, MUELLER, OLGA, actions_db, audit_rows, csrf_of, make_portal, post_form, query_of, reader, sign_in,
-)
+from tests.support.audit import audit_events
+from tests.support.demo import ACME, FRESH, MUELLER, OLGA
+from tests.support.forms import csrf_of, post_form, query_of
 
 APPROVED = "4111 1111 1111 1111"
 DECLINED = "4000 0000 0000 0002"
@@ -31,12 +31,12 @@ def back_from_zoho(client, location: str):
     return client.get("/subscribe/return", query_string=query_of(location))
 
 
-def test_resubscribe_with_the_card_on_file_after_a_cancellation(make_portal, reader):
-    app = make_portal()
-    client = sign_in(app, OLGA)
-    olga = reader.customer_id(OLGA)
-    acme = reader.customer_id(ACME)
-    before = {s["subscription_id"] for s in reader.subscriptions(olga)}
+def test_resubscribe_with_the_card_on_file_after_a_cancellation(make_app, sandbox_api, signed_in):
+    app = make_app()
+    client = signed_in(OLGA, client_app=app)
+    olga = sandbox_api.customer_id(OLGA)
+    acme = sandbox_api.customer_id(ACME)
+    before = {s["subscription_id"] for s in sandbox_api.subscriptions(olga)}
     assert client.get("/subscriptions").status_code == 200  # warms the cached list
 
     page = client.get("/subscribe")
@@ -47,24 +47,24 @@ def test_resubscribe_with_the_card_on_file_after_a_cancellation(make_portal, rea
         # never read: the customer is the session's and prices are Zoho's
         "customer_id": acme, "status": "trial", "price": "0.01"})
     assert response.status_code == 303
-    new = [s for s in reader.subscriptions(olga) if s["subscription_id"] not in before]
+    new = [s for s in sandbox_api.subscriptions(olga) if s["subscription_id"] not in before]
     assert len(new) == 1
-    created = reader.subscription(new[0]["subscription_id"])
+    created = sandbox_api.subscription(new[0]["subscription_id"])
     assert (created["status"], created["plan"]["plan_code"]) == ("live", "starter-monthly")
     assert created["plan"]["price"] != 0.01 and created["customer_id"] == olga
     assert response.headers["Location"].endswith(f"/subscriptions/{created['subscription_id']}")
-    assert len(reader.subscriptions(acme)) == 1
+    assert len(sandbox_api.subscriptions(acme)) == 1
 
     shown = client.get("/subscriptions").get_data(as_text=True)  # the cached list was dropped
     assert created["subscription_id"] in shown
-    assert [(actor, cid, d["outcome"], d.get("plan_code")) for actor, cid, d in audit_rows(app, "subscribe")] == [
-        (actor, olga, "succeeded", "starter-monthly") for actor, *_ in audit_rows(app, "subscribe")]
+    assert [(e.customer_id, e.details["outcome"], e.details.get("plan_code"))
+            for e in audit_events(app, "write.subscribe")] == [(olga, "succeeded", "starter-monthly")]
 
 
-def test_a_trial_without_a_card_continues_through_the_hosted_page(make_portal, reader, sandbox):
-    app = make_portal()
-    client = sign_in(app, FRESH)
-    trial = reader.first_subscription(FRESH, "trial")
+def test_a_trial_without_a_card_continues_through_the_hosted_page(make_app, sandbox_api, sandbox, signed_in):
+    app = make_app()
+    client = signed_in(FRESH, client_app=app)
+    trial = sandbox_api.first_subscription(FRESH, "trial")
     response = post_form(client, f"/subscriptions/{trial}/subscribe", {"plan_code": "pro-monthly", "payment": "new_card"})
     assert response.status_code == 303
     checkout = response.headers["Location"]
@@ -74,20 +74,20 @@ def test_a_trial_without_a_card_continues_through_the_hosted_page(make_portal, r
     assert answer.status_code == 302
     landed = back_from_zoho(client, answer.headers["Location"])
     assert landed.status_code == 303 and landed.headers["Location"].endswith(f"/subscriptions/{trial}")
-    now = reader.subscription(trial)
+    now = sandbox_api.subscription(trial)
     assert (now["status"], now["plan"]["plan_code"], now["card"]["last_four_digits"]) == ("trial", "pro-monthly", "1111")
     assert "free trial" in client.get(landed.headers["Location"]).get_data(as_text=True).lower()
 
     sandbox.advance_clock(days=6)  # the trial ends: the card on file is charged and it goes live
-    assert reader.subscription(trial)["status"] == "live"
-    outcomes = [d["outcome"] for _, _, d in audit_rows(app, "subscribe")]
+    assert sandbox_api.subscription(trial)["status"] == "live"
+    outcomes = [e.details["outcome"] for e in audit_events(app, "write.subscribe")]
     assert outcomes == ["sent_to_checkout", "succeeded"]
 
 
-def test_a_declined_card_changes_nothing_and_says_so(make_portal, reader):
-    app = make_portal()
-    client = sign_in(app, FRESH)
-    trial = reader.first_subscription(FRESH, "trial")
+def test_a_declined_card_changes_nothing_and_says_so(make_app, sandbox_api, signed_in):
+    app = make_app()
+    client = signed_in(FRESH, client_app=app)
+    trial = sandbox_api.first_subscription(FRESH, "trial")
     response = post_form(client, f"/subscriptions/{trial}/subscribe", {"plan_code": "pro-monthly", "payment": "new_card"})
     checkout = response.headers["Location"]
     assert pay_on_hosted_page(checkout, DECLINED).status_code == 402  # Zoho's page says so and stays
@@ -96,52 +96,53 @@ def test_a_declined_card_changes_nothing_and_says_so(make_portal, reader):
     assert landed.status_code == 303 and landed.headers["Location"].endswith("/subscribe")
     page = client.get("/subscribe", follow_redirects=True).get_data(as_text=True)
     assert "did not go through" in page or "nothing was changed" in page
-    now = reader.subscription(trial)
+    now = sandbox_api.subscription(trial)
     assert now["plan"]["plan_code"] == "starter-monthly" and not now.get("card", {}).get("card_id")
 
 
-def test_a_hosted_page_not_issued_to_this_session_is_a_404_without_asking_zoho(make_portal, reader, sandbox):
-    app = make_portal()
-    fresh = sign_in(app, FRESH)
-    trial = reader.first_subscription(FRESH, "trial")
+def test_a_hosted_page_not_issued_to_this_session_is_a_404_without_asking_zoho(make_app, sandbox_api, sandbox,
+                                                                               signed_in):
+    app = make_app()
+    fresh = signed_in(FRESH, client_app=app)
+    trial = sandbox_api.first_subscription(FRESH, "trial")
     response = post_form(fresh, f"/subscriptions/{trial}/subscribe", {"plan_code": "pro-monthly", "payment": "new_card"})
     someone_elses = response.headers["Location"].rstrip("/").split("/")[-2].removeprefix("2-")
 
-    acme = sign_in(app, ACME)
+    acme = signed_in(ACME, client_app=app)
     sandbox.clear_calls()
     assert acme.get("/subscribe/return", query_string={"hostedpage_id": someone_elses}).status_code == 404
     assert not [c for c in sandbox.calls()["calls"] if someone_elses in c["path"] + c["query_string"]]
 
 
-def test_only_the_configured_plans_are_offered(make_portal, reader):
-    app = make_portal(PORTAL_PLAN_CODES="starter-monthly,pro-monthly")
-    client = sign_in(app, OLGA)
+def test_only_the_configured_plans_are_offered(make_app, sandbox_api, signed_in):
+    app = make_app(PORTAL_PLAN_CODES="starter-monthly,pro-monthly")
+    client = signed_in(OLGA, client_app=app)
     html = client.get("/subscribe").get_data(as_text=True)
     assert "Starter" in html and "Pro" in html and "Business" not in html
-    olga = reader.customer_id(OLGA)
-    before = len(reader.subscriptions(olga))
+    olga = sandbox_api.customer_id(OLGA)
+    before = len(sandbox_api.subscriptions(olga))
     refused = post_form(client, "/subscribe", {"plan_code": "business-monthly", "payment": "card_on_file"})
     assert refused.status_code == 422
-    assert len(reader.subscriptions(olga)) == before
+    assert len(sandbox_api.subscriptions(olga)) == before
 
 
-def test_zoho_failing_while_subscribing_leaves_nothing_half_done(make_portal, reader, sandbox):
-    app = make_portal()
-    client = sign_in(app, OLGA)
-    olga = reader.customer_id(OLGA)
-    before = len(reader.subscriptions(olga))
+def test_zoho_failing_while_subscribing_leaves_nothing_half_done(make_app, sandbox_api, sandbox, signed_in):
+    app = make_app()
+    client = signed_in(OLGA, client_app=app)
+    olga = sandbox_api.customer_id(OLGA)
+    before = len(sandbox_api.subscriptions(olga))
     sandbox.add_fault(path="/billing/v1/subscriptions", method="POST", kind="status", status=503, count=1)
     response = post_form(client, "/subscribe", {"plan_code": "starter-monthly", "payment": "card_on_file"})
     assert response.status_code == 303 and response.headers["Location"].endswith("/subscribe")
     assert "nothing was changed" in client.get("/subscribe").get_data(as_text=True)
-    assert len(reader.subscriptions(olga)) == before
-    assert audit_rows(app, "subscribe")[-1][2]["outcome"] == "zoho_unavailable"
+    assert len(sandbox_api.subscriptions(olga)) == before
+    assert audit_events(app, "write.subscribe")[-1].details["outcome"] == "zoho_unavailable"
 
 
-def test_subscribe_needs_a_csrf_token(make_portal, reader):
-    app = make_portal()
-    client = sign_in(app, OLGA)
-    olga = reader.customer_id(OLGA)
-    before = len(reader.subscriptions(olga))
+def test_subscribe_needs_a_csrf_token(make_app, sandbox_api, signed_in):
+    app = make_app()
+    client = signed_in(OLGA, client_app=app)
+    olga = sandbox_api.customer_id(OLGA)
+    before = len(sandbox_api.subscriptions(olga))
     assert client.post("/subscribe", data={"plan_code": "starter-monthly", "payment": "card_on_file"}).status_code == 400
-    assert len(reader.subscriptions(olga)) == before
+    assert len(sandbox_api.subscriptions(olga)) == before

@@ -11,7 +11,8 @@ import requests
 
 from app import create_app
 from tests.app.gunicorn_support import flask_db_upgrade, portal_env, start_gunicorn, wait_until_ready
-from tests.conftest import free_port, portal_settings
+from tests.support.servers import free_port
+from tests.support.settings import portal_settings
 
 SECRET = "secret-token-value-0123456789"
 TEXT_LINE = re.compile(r"INFO \[(?P<id>[^\]]+)\] portal\.access: (?P<method>\S+) (?P<path>\S+) (?P<status>\d{3}) "
@@ -57,9 +58,9 @@ def test_the_test_client_writes_one_access_line_per_request(sandbox, tmp_path, c
 
 
 @pytest.fixture(scope="module")
-def upgraded_database(sandbox, tmp_path_factory):
+def upgraded_database(sandbox_server, tmp_path_factory):
     database = tmp_path_factory.mktemp("access-log") / "portal.db"
-    flask_db_upgrade(portal_env(sandbox, database))
+    flask_db_upgrade(portal_env(sandbox_server, database))
     return database
 
 

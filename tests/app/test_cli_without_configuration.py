@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from tests.conftest import portal_settings
+from tests.support.settings import portal_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 FLASK = str(Path(sys.executable).parent / "flask")

@@ -13,15 +13,16 @@ import pytest
 import requests
 
 from app import create_app
-from tests.conftest import free_port, portal_settings
+from tests.support.servers import free_port
+from tests.support.settings import portal_settings
 
 CHECK_NAMES = ["configuration", "database", "zoho", "smtp", "redis", "webhooks", "webhook-deliveries", "handoff"]
 
 
 @pytest.fixture(scope="module")
-def upgraded_database(sandbox, tmp_path_factory):
+def upgraded_database(sandbox_server, tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('doctor') / 'portal.db'}"
-    with create_app(portal_settings(sandbox, DATABASE_URL=url)).app_context():
+    with create_app(portal_settings(sandbox_server, DATABASE_URL=url)).app_context():
         flask_migrate.upgrade()
     return url
 
@@ -80,7 +81,7 @@ def test_stopped_services_fail_each_with_what_to_do(doctor):
      "FAIL  zoho: token refresh refused (invalid_code) — ZOHO_REFRESH_TOKEN is wrong or revoked"),
     ({"ZOHO_ORG_ID": "99999"}, "zoho", "FAIL  zoho: ZOHO_ORG_ID 99999 is not this user's organization (HTTP 400, code 6041"),
     ({"SMTP_STARTTLS": True}, "smtp", "does not offer STARTTLS — use the mail server's submission port"),
-    ({"HANDOFF_ISSUER": "acme", "HANDOFF_AUDIENCE": "billing"}, "handoff",
+    ({"HANDOFF_ISSUER": "acme", "HANDOFF_AUDIENCE": "billing", "HANDOFF_SECRET": None}, "handoff",
      "FAIL  handoff: refuses every token: set HANDOFF_SECRET or HANDOFF_PUBLIC_KEY"),
 ])
 def test_a_misconfiguration_fails_its_check_with_what_to_do(doctor, overrides, check, expected):

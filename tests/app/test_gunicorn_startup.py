@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.app.gunicorn_support import flask_db_upgrade, portal_env, start_gunicorn, wait_until_ready
-from tests.conftest import free_port
+from tests.support.servers import free_port
 
 
 @pytest.mark.parametrize("database, unset, line", [

@@ -4,34 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
-from tests.conftest import portal_settings
-
 TOKEN = "metrics-token-0123456789abcdef"
 
 
-@pytest.fixture
-def make(sandbox, tmp_path):
-    from flask_migrate import upgrade
-
-    from app import create_app
-
-    def build(**overrides):
-        app = create_app(portal_settings(sandbox, DATABASE_URL=f"sqlite:///{tmp_path / 'portal.db'}", **overrides))
-        with app.app_context():
-            upgrade()
-        return app
-
-    return build
+def test_metrics_are_off_without_a_token(make_app):
+    assert make_app().test_client().get("/metrics").status_code == 404
 
 
-def test_metrics_are_off_without_a_token(make):
-    assert make().test_client().get("/metrics").status_code == 404
-
-
-def test_metrics_need_the_token_and_show_the_portal_figures(make):
-    app = make(METRICS_TOKEN=TOKEN)
+def test_metrics_need_the_token_and_show_the_portal_figures(make_app):
+    app = make_app(METRICS_TOKEN=TOKEN)
     client = app.test_client()
     assert client.get("/metrics").status_code == 401
     assert client.get("/metrics", headers={"Authorization": "Bearer wrong-token-0123456789"}).status_code == 401
@@ -59,7 +40,7 @@ def test_the_budget_warns_once_at_80_percent(caplog):
     assert [r.getMessage() for r in caplog.records] == ["zoho api budget: 8 of 10 calls used this minute"]
 
 
-def test_purge_removes_each_kind_after_its_retention_and_nothing_younger(make):
+def test_purge_removes_each_kind_after_its_retention_and_nothing_younger(make_app):
     from db.handoff import UsedHandoffToken
     from db.models import OneTimeToken, PortalUser, RevokedSession
     from db.payments import PaymentIntent
@@ -67,7 +48,7 @@ def test_purge_removes_each_kind_after_its_retention_and_nothing_younger(make):
     from db.types import utcnow
     from extensions import db
 
-    app = make()
+    app = make_app()
     now = utcnow()
     old, recent = now - timedelta(days=120), now - timedelta(hours=1)
     with app.app_context():

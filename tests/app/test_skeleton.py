@@ -3,27 +3,6 @@ from __future__ import annotations
 
 import logging
 
-import pytest
-
-from app import create_app
-from tests.conftest import portal_settings
-
-
-@pytest.fixture
-def app(sandbox, tmp_path):
-    settings = portal_settings(sandbox, DATABASE_URL=f"sqlite:///{tmp_path / 'portal.db'}")
-    app = create_app(settings)
-    with app.app_context():
-        from extensions import db
-
-        db.create_all()
-    return app
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
 
 def test_healthz_answers_without_touching_zoho(client, sandbox):
     sandbox.clear_calls()
@@ -48,9 +27,8 @@ def test_readyz_is_503_when_zoho_is_down(client, sandbox):
     assert response.json["checks"] == {"database": "ok", "zoho": "unavailable"}
 
 
-def test_readyz_is_503_when_the_database_is_unreachable(sandbox, tmp_path):
-    settings = portal_settings(sandbox, DATABASE_URL=f"sqlite:///{tmp_path / 'missing-dir' / 'x' / 'portal.db'}")
-    client = create_app(settings).test_client()
+def test_readyz_is_503_when_the_database_is_unreachable(make_app, tmp_path):
+    client = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'missing-dir' / 'x' / 'portal.db'}").test_client()
     response = client.get("/readyz")
     assert response.status_code == 503 and response.json["checks"]["database"] == "unavailable"
 
@@ -127,9 +105,8 @@ def test_csrf_refusal_page_carries_the_request_id(client):
     assert "csrf-trace-0001" in response.get_data(as_text=True)
 
 
-def test_outside_testing_an_unexpected_error_is_a_calm_500_page_and_logged(sandbox, tmp_path, caplog):
-    settings = portal_settings(sandbox, PORTAL_ENV="development", DATABASE_URL=f"sqlite:///{tmp_path / 'p.db'}")
-    app = create_app(settings)
+def test_outside_testing_an_unexpected_error_is_a_calm_500_page_and_logged(make_app, caplog):
+    app = make_app(PORTAL_ENV="development")
 
     @app.get("/__test/boom")
     def boom():

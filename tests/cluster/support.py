@@ -11,7 +11,7 @@ from pathlib import Path
 import requests
 
 from tests.app.gunicorn_support import flask_db_upgrade, portal_env, wait_until_ready
-from tests.conftest import free_port
+from tests.support.servers import free_port
 from tests.webhooks.support import wait_until  # noqa: F401  (re-exported for the cluster tests)
 
 ROOT = Path(__file__).resolve().parents[2]

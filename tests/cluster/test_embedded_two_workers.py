@@ -14,10 +14,18 @@ import pytest
 
 from tests.cluster.support import (COOKIE, Host, cluster_env, demo_password, flask_db_upgrade, post_form,
                                    sign_in, signed_in, token_refreshes, with_cookie)
-from tests.conftest import SandboxAPI
+from tests.support.sandbox_api import SandboxAPI
 
 ACME = "billing@acme.example"
 REPLAYS = 50
+
+
+@pytest.fixture(scope="module")
+def sandbox(sandbox_server):
+    """The run's sandbox for this module's processes (put back by the next test that asks the suite's)."""
+    sandbox_server.put_back_if_changed()
+    yield sandbox_server
+    sandbox_server.changed = True  # this module wrote to it
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +33,6 @@ def workers(sandbox, smtp_server, tmp_path_factory):
     folder = tmp_path_factory.mktemp("embedded")
     env = cluster_env(sandbox, smtp_server, f"sqlite:///{folder / 'portal.db'}")
     flask_db_upgrade(env)
-    sandbox.reset()
     hosts = []
     try:
         hosts = [Host(env, folder / f"worker-{n}.log") for n in range(2)]
@@ -35,7 +42,6 @@ def workers(sandbox, smtp_server, tmp_path_factory):
     finally:
         for host in hosts:
             host.stop()
-        sandbox.reset()  # the rename these tests made
 
 
 def replays_let_in(host: Host, cookie: str) -> int:

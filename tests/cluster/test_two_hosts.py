@@ -17,8 +17,8 @@ from sqlalchemy.engine import make_url
 
 from tests.cluster.support import (COOKIE, WEBHOOK_SECRET, Host, cluster_env, demo_password, flask_db_upgrade,
                                    post_form, sign_in, signed_in, token_refreshes, upstream, wait_until)
-from tests.conftest import SandboxAPI
-from tests.handoff.conftest import _service_url
+from tests.fixtures.database import required_service_url
+from tests.support.sandbox_api import SandboxAPI
 
 ACME = "billing@acme.example"
 ZOHO_IP, ATTACKER_IP = "198.51.100.7", "203.0.113.66"
@@ -26,7 +26,7 @@ ZOHO_IP, ATTACKER_IP = "198.51.100.7", "203.0.113.66"
 
 @pytest.fixture(scope="module")
 def database():
-    server = _service_url("TEST_POSTGRES_URL")
+    server = required_service_url("TEST_POSTGRES_URL")
     name = f"portal_cluster_{uuid.uuid4().hex[:10]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -39,10 +39,10 @@ def database():
 
 
 @pytest.fixture(scope="module")
-def redis_url():
+def cluster_redis_url():
     import redis
 
-    url = urlunsplit(urlsplit(_service_url("TEST_REDIS_URL"))._replace(path="/12"))
+    url = urlunsplit(urlsplit(required_service_url("TEST_REDIS_URL"))._replace(path="/12"))
     client = redis.Redis.from_url(url)
     client.flushdb()
     yield url
@@ -50,12 +50,19 @@ def redis_url():
 
 
 @pytest.fixture(scope="module")
-def hosts(sandbox, smtp_server, database, redis_url, tmp_path_factory):
+def sandbox(sandbox_server):
+    """The run's sandbox for this module's processes (put back by the next test that asks the suite's)."""
+    sandbox_server.put_back_if_changed()
+    yield sandbox_server
+    sandbox_server.changed = True  # this module wrote to it and set a webhook
+
+
+@pytest.fixture(scope="module")
+def hosts(sandbox, smtp_server, database, cluster_redis_url, tmp_path_factory):
     folder = tmp_path_factory.mktemp("cluster")
-    env = cluster_env(sandbox, smtp_server, database, REDIS_URL=redis_url, CACHE_TTL_SECONDS="3600",
+    env = cluster_env(sandbox, smtp_server, database, REDIS_URL=cluster_redis_url, CACHE_TTL_SECONDS="3600",
                       TRUSTED_PROXY_COUNT="1")
     flask_db_upgrade(env)
-    sandbox.reset()
     started = []
     try:
         started = [Host(env, folder / f"host-{n}.log") for n in range(2)]
@@ -67,7 +74,6 @@ def hosts(sandbox, smtp_server, database, redis_url, tmp_path_factory):
         sandbox.control("DELETE", "webhooks")
         for host in started:
             host.stop()
-        sandbox.reset()  # the customers and changes these tests made
 
 
 @pytest.fixture(scope="module")
@@ -205,7 +211,7 @@ def test_a_webhook_storm_sends_each_invitation_exactly_once(hosts, sandbox, smtp
         assert smtp_server.to(customer["email"]) == []
 
 
-def test_a_429_stops_both_hosts_until_one_probe(hosts, sandbox, redis_url):
+def test_a_429_stops_both_hosts_until_one_probe(hosts, sandbox, cluster_redis_url):
     first, second = hosts
     sandbox.add_fault(path="/billing/v1/organizations/*", kind="status", status=429, retry_after=8, count=-1)
     try:
@@ -220,7 +226,7 @@ def test_a_429_stops_both_hosts_until_one_probe(hosts, sandbox, redis_url):
         assert upstream(sandbox) == {"GET /billing/v1/organizations/{organization_id}": 1}
         import redis
 
-        client = redis.Redis.from_url(redis_url)
+        client = redis.Redis.from_url(cluster_redis_url)
         window = client.get(f"portal:zoho:backoff:{sandbox.ORGANIZATION_ID}").decode()
         wait_until(lambda: time.time() > float(window.split("|")[0]) + 0.2, what="the back-off window passing")
         with ThreadPoolExecutor(10) as pool:

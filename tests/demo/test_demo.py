@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from tests.conftest import free_port
+from tests.support.servers import free_port
 from tests.demo import readme
 from tests.demo.running_demo import READY, DemoRun, fresh_clone
 

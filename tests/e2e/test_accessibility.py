@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.accounts.helpers import link_in
-from tests.browser import DESKTOP, PHONE, sign_in
-from tests.portal.pages_support import ACME, BRIGHTSIDE, MUELLER, NORTHWIND, PRIYA, SandboxReader
+from tests.support.browser import DESKTOP, PHONE, sign_in
+from tests.support.demo import ACME, BRIGHTSIDE, MUELLER, NORTHWIND, PRIYA
+from tests.support.forms import link_in
+from tests.support.sandbox_api import SandboxAPI
 
 pytestmark = pytest.mark.browser
 
@@ -35,31 +36,26 @@ AXE = _axe_source()
 
 
 @pytest.fixture(scope="module")
-def live(sandbox, serve_portal):
+def live(serve_portal):
     """One portal server for the module: the demo customers' accounts, the handoff configured (for its
     refusal page), both cancel choices and a retention offer (the fullest cancel page)."""
-    from tests.handoff.conftest import handoff_overrides
-
-    sandbox.reset()
-    app, base = serve_portal(users=(ACME, MUELLER, BRIGHTSIDE, NORTHWIND, PRIYA), **handoff_overrides(
-        PORTAL_ENV="development", CANCEL_OPTIONS="end_of_term,immediately", RETENTION_COUPON_CODE="WELCOME10"))
-    yield app, base
-    sandbox.reset()
+    return serve_portal(users=(ACME, MUELLER, BRIGHTSIDE, NORTHWIND, PRIYA), PORTAL_ENV="development",
+                        CANCEL_OPTIONS="end_of_term,immediately", RETENTION_COUPON_CODE="WELCOME10")
 
 
 @pytest.fixture(scope="module")
-def ids(sandbox):
-    reader = SandboxReader(sandbox)
-    acme = reader.customer(ACME).customer_id
-    priya = reader.customer(PRIYA).customer_id
-    brightside = reader.customer(BRIGHTSIDE).customer_id
+def ids(live, sandbox_server):
+    reader = SandboxAPI(sandbox_server)
+    acme = reader.customer_id(ACME)
+    priya = reader.customer_id(PRIYA)
+    brightside = reader.customer_id(BRIGHTSIDE)
     overdue = [row["invoice_id"] for row in reader.all_rows("/invoices", "invoices", customer_id=brightside)
                if row["status"] == "overdue"]
     return {
         "acme_invoice": reader.invoice_ids(acme)[-1],
         "acme_subscription": reader.subscription_ids(acme)[0],
         "priya_payment": reader.transaction_ids(priya, "PAYMENT")[0],
-        "northwind_credit": reader.transaction_ids(reader.customer(NORTHWIND).customer_id, "CREDIT")[0],
+        "northwind_credit": reader.transaction_ids(reader.customer_id(NORTHWIND), "CREDIT")[0],
         "brightside_overdue": overdue[0],
     }
 
@@ -178,12 +174,12 @@ def audit():
     return Audit()
 
 
-def signed_in(open_tab, live, email):
+def tab_signed_in(open_tab, live, email):
     _, base = live
     return open_tab(base, email).page
 
 
-def test_signed_out_pages(live, open_tab, audit, smtp_server):
+def test_signed_out_pages(live, open_tab, audit, mailbox):
     app, base = live
     page = open_tab().page
     page.goto(base + "/login")
@@ -196,10 +192,10 @@ def test_signed_out_pages(live, open_tab, audit, smtp_server):
     audit(page, "sign-in refused")
     page.goto(base + "/forgot")
     audit(page, "forgot password")
-    smtp_server.clear()
+    mailbox.clear()
     result = app.test_cli_runner().invoke(args=["portal", "invite", INVITEE])
     assert result.exit_code == 0, result.output
-    page.goto(link_in(smtp_server.wait_for(INVITEE)))
+    page.goto(link_in(mailbox.wait_for(INVITEE)))
     assert page.url == base + "/invite"
     audit(page, "accept invitation")
     response = page.goto(base + "/handoff?token=not-a-token")
@@ -212,7 +208,7 @@ def test_home_pages(live, open_tab, audit):
     _, base = live
     for email, name in ((ACME, "home (Acme)"), (MUELLER, "home (Müller, trial)"),
                         (BRIGHTSIDE, "home (Brightside, overdue)"), (NORTHWIND, "home (Northwind, card expiring)")):
-        page = signed_in(open_tab, live, email)
+        page = tab_signed_in(open_tab, live, email)
         audit(page, name)
     reached = assert_focus_visible(page, 8)
     assert any("Skip to content" in name for name in reached)
@@ -223,7 +219,7 @@ def test_home_pages(live, open_tab, audit):
 
 def test_billing_pages(live, open_tab, audit, ids):
     _, base = live
-    acme = signed_in(open_tab, live, ACME)
+    acme = tab_signed_in(open_tab, live, ACME)
     for path, name in (("/invoices", "invoices"), (f"/invoices/{ids['acme_invoice']}", "invoice"),
                        ("/subscriptions", "subscriptions"), (f"/subscriptions/{ids['acme_subscription']}", "subscription"),
                        ("/statement?start=2026-01-01&end=2026-11-25", "statement"),
@@ -246,12 +242,12 @@ def test_billing_pages(live, open_tab, audit, ids):
             audit(acme, "profile refused")
     acme.goto(base + "/invoices")
     assert_focus_visible(acme, 20)  # past the header and navigation, into the filters and the table
-    priya = signed_in(open_tab, live, PRIYA)
+    priya = tab_signed_in(open_tab, live, PRIYA)
     for path, name in (("/payments", "payments"), (f"/payments/{ids['priya_payment']}", "payment"),
                        (f"/payments/{ids['priya_payment']}/receipt", "receipt")):
         assert priya.goto(base + path).status == 200, path
         audit(priya, name)
-    northwind = signed_in(open_tab, live, NORTHWIND)
+    northwind = tab_signed_in(open_tab, live, NORTHWIND)
     for path, name in (("/credit-notes", "credit notes"), (f"/credit-notes/{ids['northwind_credit']}", "credit note")):
         assert northwind.goto(base + path).status == 200, path
         audit(northwind, name)
@@ -263,7 +259,7 @@ def test_billing_pages(live, open_tab, audit, ids):
 
 def test_pay_confirmation_and_the_hosted_checkout(live, open_tab, audit, ids):
     _, base = live
-    page = signed_in(open_tab, live, BRIGHTSIDE)
+    page = tab_signed_in(open_tab, live, BRIGHTSIDE)
     assert page.goto(f"{base}/invoices/{ids['brightside_overdue']}/pay").status == 200
     audit(page, "pay confirmation")
     page.click("#pay-hosted")

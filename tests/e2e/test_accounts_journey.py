@@ -2,14 +2,14 @@
 (``__Host-``, Secure; Chromium treats http://127.0.0.1 as a secure context):
 invitation email → accept → choose a password → signed in → sign out → sign in; password reset;
 the lockout message; a tampered CSRF token. Every page is saved under
-``artifacts/screenshots/accounts/`` at desktop width and at 375 px (tests/browser.py).
+``artifacts/screenshots/accounts/`` at desktop width and at 375 px (tests/support/browser.py).
 """
 from __future__ import annotations
 
 import pytest
 
-from tests.accounts.helpers import link_in
-from tests.browser import Screenshots, sign_in
+from tests.support.browser import Screenshots, sign_in
+from tests.support.forms import link_in
 
 pytestmark = pytest.mark.browser
 
@@ -37,12 +37,12 @@ def assert_labelled(page) -> None:
         assert field_id and page.locator(f'label[for="{field_id}"]').count() == 1, field_id
 
 
-def test_invitation_accept_sign_out_sign_in(live, page, smtp_server):
+def test_invitation_accept_sign_out_sign_in(live, page, mailbox):
     app, base = live
-    smtp_server.clear()
+    mailbox.clear()
     result = app.test_cli_runner().invoke(args=["portal", "invite", INVITEE])
     assert result.exit_code == 0, result.output
-    link = link_in(smtp_server.wait_for(INVITEE))
+    link = link_in(mailbox.wait_for(INVITEE))
     assert link.startswith(base + "/invite?token=")
 
     page.goto(link)
@@ -90,19 +90,19 @@ def test_invitation_accept_sign_out_sign_in(live, page, smtp_server):
     shoot(page, "06-link-used")
 
 
-def test_password_reset(live, page, smtp_server):
+def test_password_reset(live, page, mailbox):
     app, base = live
     page.goto(base + "/login")
     page.get_by_role("link", name="Forgot your password?").click()
     assert_labelled(page)
     shoot(page, "07-forgot")
-    smtp_server.clear()
+    mailbox.clear()
     page.get_by_label("Email address").fill(INVITEE)
     page.get_by_role("button", name="Email me a reset link").click()
     assert page.get_by_role("heading", name="Check your email").is_visible()
     shoot(page, "08-forgot-sent")
 
-    page.goto(link_in(smtp_server.wait_for(INVITEE)))
+    page.goto(link_in(mailbox.wait_for(INVITEE)))
     assert page.url == base + "/reset"
     shoot(page, "09-reset")
     page.get_by_label("New password", exact=True).fill(SECOND_PASSWORD)

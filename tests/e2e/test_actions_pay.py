@@ -5,31 +5,21 @@ from __future__ import annotations
 
 import pytest
 
-from tests.actions.conftest import DECLINED_CARD, EXPIRING_CARD, SUCCESS_CARD, collects
-from tests.browser import Screenshots, fill_card
-from tests.portal.pages_support import BRIGHTSIDE
+from tests.support.browser import Screenshots, fill_card
+from tests.support.checkout import collects
+from tests.support.demo import (
+    BRIGHTSIDE, BRIGHTSIDE_INVOICE, DECLINED_CARD, EXPIRING_CARD, LONE_WOLF, LONE_WOLF_INVOICE, SUCCESS_CARD,
+)
 
 pytestmark = pytest.mark.browser
 
 shoot = Screenshots("actions")
-LONE_WOLF = "hello@lonewolf.example"
-LONE_WOLF_INVOICE = "187955000000051430"
-BRIGHTSIDE_INVOICE = "187955000000051320"
 
 
 @pytest.fixture(scope="module")
-def live_portal(sandbox, serve_portal):
-    sandbox.reset()
+def live_portal(serve_portal):
     _, base = serve_portal(users=(LONE_WOLF, BRIGHTSIDE), PORTAL_ENV="development", ZOHO_TIMEOUT_SECONDS=2.0)
-    yield base
-    sandbox.reset()
-
-
-@pytest.fixture
-def fresh(sandbox):
-    sandbox.reset()
-    yield sandbox
-    sandbox.clear_faults()
+    return base
 
 
 def checkout(page, card, name=None):
@@ -41,7 +31,7 @@ def checkout(page, card, name=None):
     page.click("button.pay")
 
 
-def test_add_card_then_P40_double_click_one_charge(open_tab, live_portal, fresh):
+def test_add_card_then_P40_double_click_one_charge(open_tab, live_portal, sandbox):
     tab = open_tab(live_portal, LONE_WOLF)
     page, problems = tab.page, tab.problems
     page.goto(live_portal + "/cards/add")
@@ -51,18 +41,18 @@ def test_add_card_then_P40_double_click_one_charge(open_tab, live_portal, fresh)
     page.wait_for_url(live_portal + "/hosted/return?*")
     assert "Card added" in page.content()
     shoot(page, "card-added")
-    fresh.clear_calls()
+    sandbox.clear_calls()
     page.goto(f"{live_portal}/invoices/{LONE_WOLF_INVOICE}/pay")
     assert page.get_by_test_id("pay-amount").inner_text() == "$19.00"
     shoot(page, "pay-confirm")
     page.locator("#pay-with-card").dblclick()
     page.wait_for_selector("text=Payment received")
     shoot(page, "pay-succeeded")
-    assert collects(fresh, LONE_WOLF_INVOICE) == 1
+    assert collects(sandbox, LONE_WOLF_INVOICE) == 1
     assert not problems, problems
 
 
-def test_expiring_card_round_trip(open_tab, live_portal, fresh):
+def test_expiring_card_round_trip(open_tab, live_portal, sandbox):
     tab = open_tab(live_portal, LONE_WOLF)
     page, problems = tab.page, tab.problems
     page.goto(live_portal + "/cards/add")
@@ -74,7 +64,7 @@ def test_expiring_card_round_trip(open_tab, live_portal, fresh):
     assert not problems, problems
 
 
-def test_declined_collect_then_update_card_decline_then_success(open_tab, live_portal, fresh):
+def test_declined_collect_then_update_card_decline_then_success(open_tab, live_portal, sandbox):
     tab = open_tab(live_portal, BRIGHTSIDE)
     page, problems = tab.page, tab.problems
     page.goto(f"{live_portal}/invoices/{BRIGHTSIDE_INVOICE}/pay")
@@ -96,7 +86,7 @@ def test_declined_collect_then_update_card_decline_then_success(open_tab, live_p
     assert not problems, problems
 
 
-def test_pay_on_zohos_page_and_lost_reply(open_tab, live_portal, fresh):
+def test_pay_on_zohos_page_and_lost_reply(open_tab, live_portal, sandbox):
     tab = open_tab(live_portal, LONE_WOLF)
     page, problems = tab.page, tab.problems
     # Zoho's page, cancelled: nothing changes.
@@ -112,8 +102,8 @@ def test_pay_on_zohos_page_and_lost_reply(open_tab, live_portal, fresh):
     page.click("#start-add-card")
     checkout(page, SUCCESS_CARD)
     page.wait_for_url(live_portal + "/hosted/return?*")
-    fresh.clear_calls()
-    fresh.add_fault(path="/billing/v1/invoices/*/collect", kind="truncate", count=1)
+    sandbox.clear_calls()
+    sandbox.add_fault(path="/billing/v1/invoices/*/collect", kind="truncate", count=1)
     page.goto(f"{live_portal}/invoices/{LONE_WOLF_INVOICE}/pay")
     page.click("#pay-with-card")
     page.wait_for_selector("text=We're confirming your payment")
@@ -121,5 +111,5 @@ def test_pay_on_zohos_page_and_lost_reply(open_tab, live_portal, fresh):
     page.goto(f"{live_portal}/invoices/{LONE_WOLF_INVOICE}/pay")
     assert "already paid" in page.content()
     shoot(page, "pay-already-paid")
-    assert collects(fresh, LONE_WOLF_INVOICE) == 1
+    assert collects(sandbox, LONE_WOLF_INVOICE) == 1
     assert not problems, problems

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.actions.subscription_support import ACME, FRESH, PEOPLE, Reader
-from tests.browser import Screenshots, fill_card
+from tests.support.browser import Screenshots, fill_card
+from tests.support.demo import ACME, ATHINA, FRESH, LONE_WOLF, MUELLER, OLGA, TOKYO
 
 pytestmark = pytest.mark.browser
 
@@ -13,16 +13,14 @@ shoot = Screenshots("actions")
 
 
 @pytest.fixture(scope="module")
-def live(sandbox, serve_portal):
-    sandbox.reset()
-    _, base = serve_portal(users=PEOPLE, PORTAL_ENV="development", CANCEL_OPTIONS="end_of_term,immediately",
-                           RETENTION_COUPON_CODE="WELCOME10")
-    yield base
-    sandbox.reset()
+def live(serve_portal):
+    _, base = serve_portal(users=(ACME, MUELLER, ATHINA, OLGA, FRESH, LONE_WOLF, TOKYO), PORTAL_ENV="development",
+                           CANCEL_OPTIONS="end_of_term,immediately", RETENTION_COUPON_CODE="WELCOME10")
+    return base
 
 
-def test_subscribe_through_the_hosted_page_after_a_declined_card(live, open_tab, sandbox):
-    reader = Reader(sandbox)
+def test_subscribe_through_the_hosted_page_after_a_declined_card(live, open_tab, sandbox_api):
+    reader = sandbox_api
     trial = reader.first_subscription(FRESH, "trial")
     tab = open_tab(live, FRESH)
     page, problems = tab.page, tab.problems
@@ -43,8 +41,8 @@ def test_subscribe_through_the_hosted_page_after_a_declined_card(live, open_tab,
     assert not problems
 
 
-def test_change_plan_preview_confirm_then_cancel_and_profile(live, open_tab, sandbox):
-    reader = Reader(sandbox)
+def test_change_plan_preview_confirm_then_cancel_and_profile(live, open_tab, sandbox_api):
+    reader = sandbox_api
     sid = reader.first_subscription(ACME)
     tab = open_tab(live, ACME)
     page, problems = tab.page, tab.problems

@@ -15,14 +15,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from services import handoff
-from tests.browser import Screenshots
-from tests.handoff import tokens
+from tests.support import handoff_tokens as tokens
+from tests.support.browser import Screenshots
+from tests.support.demo import TRIAL_NAME as TRIAL
+from tests.support.settings import PRODUCT
 
 pytestmark = pytest.mark.browser
 
 shoot = Screenshots("handoff").as_is
-PRODUCT = "Acme Cloud"
-TRIAL = "Müller & Söhne GmbH"
 
 
 class Product:
@@ -77,11 +77,9 @@ def product():
 
 @pytest.fixture(scope="module")
 def live_portal(serve_portal, product):
-    from tests.handoff.conftest import handoff_overrides
-
     # Development cookies (no Secure/__Host-): the browser talks plain HTTP to 127.0.0.1.
-    app, product.portal_url = serve_portal(**handoff_overrides(
-        PORTAL_ENV="development", HANDOFF_RETURN_URLS=product.return_url, HANDOFF_PRODUCT_NAME=PRODUCT))
+    app, product.portal_url = serve_portal(PORTAL_ENV="development", HANDOFF_RETURN_URLS=product.return_url,
+                                           HANDOFF_PRODUCT_NAME=PRODUCT)
     zoho = app.extensions["zoho"]
     product.customer_id = next(c.customer_id for c in zoho.customers.iter_all() if c.display_name == TRIAL)
     return app

@@ -9,13 +9,14 @@ control reachable by keyboard, and Zoho text shown as text.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 
-from tests.browser import Screenshots
-from tests.portal.pages_support import (
-    ACME, BRIGHTSIDE, FRESH, LEDGER, MUELLER, NORTHWIND, PRIYA, NEWCOMER, SandboxReader,
-)
+from tests.support.accounts import create_account
+from tests.support.browser import Screenshots
+from tests.support.demo import ACME, BRIGHTSIDE, FRESH, LEDGER, MUELLER, NEWCOMER, NORTHWIND, PRIYA
+from tests.support.sandbox_api import SandboxAPI
 
 pytestmark = pytest.mark.browser
 
@@ -23,34 +24,33 @@ shoot = Screenshots("portal")
 
 
 @pytest.fixture(scope="module")
-def live_portal(sandbox, serve_portal):
-    """The portal served over HTTP on a free port, with the demo customers' accounts."""
-    SandboxReader(sandbox).add_newcomer()
+def live_portal(sandbox_server, serve_portal):
+    """The portal served over HTTP on a free port, with the demo customers' accounts and a newcomer's
+    (a customer added to the sandbox who has nothing yet)."""
     # Development cookies (no Secure/__Host-): the browser talks plain HTTP to 127.0.0.1.
-    _, base = serve_portal(users=(ACME, MUELLER, BRIGHTSIDE, PRIYA, NORTHWIND, LEDGER, FRESH, NEWCOMER),
-                           PORTAL_ENV="development")
-    yield base
-    sandbox.reset()
+    app, base = serve_portal(users=(ACME, MUELLER, BRIGHTSIDE, PRIYA, NORTHWIND, LEDGER, FRESH),
+                             PORTAL_ENV="development")
+    SandboxAPI(sandbox_server).add_newcomer()
+    create_account(app, NEWCOMER)
+    return base
 
 
 @pytest.fixture(scope="module")
-def ids(sandbox):
-    reader = SandboxReader(sandbox)
-    acme = reader.customer(ACME).customer_id
-    northwind = reader.customer(NORTHWIND).customer_id
-    priya = reader.customer(PRIYA).customer_id
+def ids(live_portal, sandbox_server):
+    reader = SandboxAPI(sandbox_server)
+    acme = reader.customer_id(ACME)
+    priya = reader.customer_id(PRIYA)
     return {
         "acme_invoice": reader.invoice_ids(acme)[-1],  # the oldest: paid, with coupon and add-ons
         "acme_subscription": reader.subscription_ids(acme)[0],
-        "mueller_subscription": reader.subscription_ids(reader.customer(MUELLER).customer_id)[0],
+        "mueller_subscription": reader.subscription_ids(reader.customer_id(MUELLER))[0],
         "priya_payment": reader.transaction_ids(priya, "PAYMENT")[0],
         "priya_invoice": reader.invoice_ids(priya)[0],
-        "northwind_credit": reader.transaction_ids(northwind, "CREDIT")[0],
     }
 
 
 class Visitor:
-    """A signed-in tab for a customer (tests/browser.py: Tab notes console errors, CSP reports,
+    """A signed-in tab for a customer (tests/support/browser.py: Tab notes console errors, CSP reports,
     failed sub-resources, script errors and dialogs)."""
 
     def __init__(self, tab, base_url: str) -> None:
@@ -108,11 +108,53 @@ def test_payment_pages(visitor, ids):
     visitor(FRESH).visit("/payments", "payments-empty")
 
 
-def test_credit_note_pages(visitor, ids):
+@pytest.fixture(scope="module")
+def northwind_credit_notes(live_portal, sandbox_server) -> list[dict]:
+    """Northwind's credit notes as Zoho holds them (newest first), each with the invoices it was used on."""
+    reader = SandboxAPI(sandbox_server)
+    rows = reader.get("/creditnotes", customer_id=reader.customer_id(NORTHWIND))["creditnotes"]
+    return [reader.get(f"/creditnotes/{row['creditnote_id']}")["creditnote"] for row in rows]
+
+
+def usd(amount) -> str:
+    return f"${Decimal(str(amount)):,.2f}"
+
+
+def test_credit_note_pages(visitor, northwind_credit_notes):
     northwind = visitor(NORTHWIND)
-    northwind.visit("/credit-notes", "credit-notes-northwind")
-    northwind.visit(f"/credit-notes/{ids['northwind_credit']}", "credit-note-northwind")
-    visitor(ACME).visit("/credit-notes", "credit-notes-empty")
+    page = northwind.visit("/credit-notes", "credit-notes-northwind")
+    notes = northwind_credit_notes
+    assert len(notes) == 2 and any(note["balance"] for note in notes)
+    available = sum(Decimal(str(note["balance"])) for note in notes)
+    assert page.locator(".credit-summary .tile-figure").inner_text() == usd(available)
+    assert page.locator("table tbody tr").count() == len(notes)
+    for note in notes:
+        number, path = note["creditnote_number"], f"/credit-notes/{note['creditnote_id']}"
+        row = page.locator("table tbody tr").filter(has_text=number)
+        assert row.get_by_role("link", name=number, exact=True).get_attribute("href") == path
+        assert row.locator('td[data-label="Credit"]').inner_text() == usd(note["total"])
+        assert row.locator('td[data-label="Still available"]').inner_text() == usd(note["balance"])
+        assert row.get_by_role("link", name=re.compile("PDF")).get_attribute("href") == path + "/pdf"
+
+    used = next(note for note in notes if note["invoices"])  # partly used on an invoice, some still available
+    page.get_by_role("link", name=used["creditnote_number"], exact=True).click()
+    page.wait_for_url(f"**/credit-notes/{used['creditnote_id']}")
+    detail = northwind.visit(f"/credit-notes/{used['creditnote_id']}", "credit-note-northwind")
+    assert detail.get_by_role("heading", name=f"Credit note {used['creditnote_number']}").is_visible()
+    totals = detail.locator("table.totals")
+    assert totals.get_by_role("row", name="Total credit").get_by_role("cell").inner_text() == usd(used["total"])
+    assert totals.get_by_role("row", name="Still available").get_by_role("cell").inner_text() == usd(used["balance"])
+    assert totals.get_by_role("row", name="Used on invoices").get_by_role("cell").inner_text() == usd(
+        Decimal(str(used["total"])) - Decimal(str(used["balance"])))
+    [applied] = used["invoices"]
+    invoice_link = detail.get_by_role("link", name=applied["invoice_number"], exact=True)
+    assert invoice_link.get_attribute("href") == f"/invoices/{applied['invoice_id']}"
+    assert detail.get_by_role("link", name="Download PDF").get_attribute("href") == (
+        f"/credit-notes/{used['creditnote_id']}/pdf")
+
+    empty = visitor(ACME).visit("/credit-notes", "credit-notes-empty")
+    assert empty.get_by_text("No credit notes").is_visible()
+    assert empty.locator("table").count() == 0
 
 
 def test_subscription_pages(visitor, ids):

@@ -5,8 +5,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import jwt
 
-from tests.handoff import tokens
-from tests.handoff.conftest import client_for
+from tests.support import handoff_tokens as tokens
+from tests.support.accounts import client_for
 
 TRIAL_EMAIL = "hello@freshstart.example"  # the demo seed's Fresh Start Bakery, in trial without a card
 
@@ -84,7 +84,7 @@ def test_the_documented_minting_example_makes_a_token_the_portal_accepts():
     from urllib.parse import parse_qs, urlsplit
 
     from services.handoff import verify
-    from tests.handoff.test_verify import make_config
+    from tests.support.handoff_tokens import make_config
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     section = readme[readme.index("### Minting a token"):]

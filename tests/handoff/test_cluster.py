@@ -9,14 +9,13 @@ from sqlalchemy import func, select
 from db.models import AuditEvent
 from extensions import db
 from services.replay_store import RedisReplayStore
-from tests.handoff.conftest import client_for
-from tests.handoff.tokens import mint
+from tests.support.accounts import client_for
+from tests.support.handoff_tokens import mint
 
 
-def test_H12_ten_parallel_redemptions_over_two_instances_sharing_redis_one_session(make_app, redis_url, tmp_path,
+def test_H12_ten_parallel_redemptions_over_two_instances_sharing_redis_one_session(make_app, redis_url,
                                                                                    demo_customers):
-    database = f"sqlite:///{tmp_path / 'shared.db'}"
-    apps = [make_app(REDIS_URL=redis_url, DATABASE_URL=database) for _ in range(2)]
+    apps = [make_app(REDIS_URL=redis_url) for _ in range(2)]
     assert all(isinstance(app.extensions["handoff"].replay_store, RedisReplayStore) for app in apps)
     token = mint(customer_id=demo_customers["Müller & Söhne GmbH"].customer_id)
     clients = [client_for(apps[i % 2]) for i in range(10)]
@@ -45,9 +44,8 @@ def test_H12_ten_parallel_redemptions_over_two_instances_sharing_redis_one_sessi
     assert (logins, reuses) == (1, 9)
 
 
-def test_H12_two_instances_on_one_database_without_redis_also_one_session(make_app, tmp_path, demo_customers):
-    database = f"sqlite:///{tmp_path / 'shared.db'}"
-    apps = [make_app(DATABASE_URL=database) for _ in range(2)]
+def test_H12_two_instances_on_one_database_without_redis_also_one_session(make_app, demo_customers):
+    apps = [make_app() for _ in range(2)]
     token = mint(customer_id=demo_customers["Müller & Söhne GmbH"].customer_id)
     clients = [client_for(apps[i % 2]) for i in range(10)]
     barrier, statuses = threading.Barrier(10), []

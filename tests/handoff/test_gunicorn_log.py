@@ -5,29 +5,20 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import requests
 
-from tests.conftest import free_port
-from tests.handoff import tokens
-from tests.handoff.conftest import handoff_overrides
-from tests.handoff.tokens import mint
+from tests.support import handoff_tokens as tokens
+from tests.support.handoff_tokens import mint
+from tests.support.servers import free_port, wait_until_answering
+from tests.support.settings import portal_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_H16_token_absent_from_gunicorn_access_log(sandbox, tmp_path, demo_customers):
-    import flask_migrate
-
-    from app import create_app
-    from tests.conftest import portal_settings
-
-    database = f"sqlite:///{tmp_path / 'portal.db'}"
-    settings = portal_settings(sandbox, **handoff_overrides(DATABASE_URL=database))
-    with create_app(settings).app_context():
-        flask_migrate.upgrade()
+def test_H16_token_absent_from_gunicorn_access_log(sandbox, database_url, tmp_path, demo_customers):
+    settings = portal_settings(sandbox, DATABASE_URL=database_url)
     env = dict(os.environ)
     env.update({k: str(v) for k, v in settings.model_dump().items() if v is not None and k.isupper()
                 and isinstance(v, (str, int, float))})
@@ -41,13 +32,7 @@ def test_H16_token_absent_from_gunicorn_access_log(sandbox, tmp_path, demo_custo
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(base + "/healthz", timeout=5).status_code == 200:
-                    break
-            except requests.RequestException:
-                time.sleep(0.2)
+        assert wait_until_answering(base + "/healthz", server).status_code == 200
         good = mint(customer_id=demo_customers["Müller & Söhne GmbH"].customer_id)
         bad = mint(customer_id=demo_customers["Müller & Söhne GmbH"].customer_id, key="w" * 40)
         first = requests.get(f"{base}/handoff", params={"token": good}, allow_redirects=False, timeout=10)

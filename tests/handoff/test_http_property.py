@@ -2,15 +2,14 @@
 testing mode, so an unexpected exception would propagate and fail the test)."""
 from __future__ import annotations
 
-import itertools
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.handoff import tokens
+from tests.support import handoff_tokens as tokens
+from tests.support.accounts import client_for
+from tests.support.settings import portal_settings
 
-_ip = itertools.count(1)
 b64_part = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", max_size=80)
 token_strings = (
     st.text(max_size=400)
@@ -24,27 +23,18 @@ token_strings = (
 
 
 @pytest.fixture(scope="module")
-def property_app(sandbox, tmp_path_factory):
-    import flask_migrate
-
+def property_app(sandbox_server, make_sqlite_database):
+    """One app for all the examples (Hypothesis runs them inside one test)."""
     from app import create_app
-    from tests.conftest import portal_settings
-    from tests.handoff.conftest import handoff_overrides
 
-    database = f"sqlite:///{tmp_path_factory.mktemp('property') / 'portal.db'}"
-    app = create_app(portal_settings(sandbox, **handoff_overrides(DATABASE_URL=database)))
-    with app.app_context():
-        flask_migrate.upgrade()
-    return app
+    return create_app(portal_settings(sandbox_server, DATABASE_URL=make_sqlite_database()))
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 @given(token=token_strings, method=st.sampled_from(["GET", "POST"]))
 def test_no_token_string_causes_a_500(property_app, token, method):
-    client = property_app.test_client()
-    n = next(_ip)
-    client.environ_base["REMOTE_ADDR"] = f"10.200.{n // 256 % 256}.{n % 256}"
+    client = client_for(property_app)
     if method == "GET":
         response = client.get("/handoff", query_string={"token": token})
     else:

@@ -13,30 +13,14 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from config.settings import load_settings
-from services.handoff import Destination, HandoffConfig, HandoffNotConfigured, HandoffRefused, verify
-from tests.handoff import tokens
-from tests.handoff.tokens import AUDIENCE, ISSUER, SECRET, mint, raw_token
-
-ZOHO = dict(ZOHO_CLIENT_ID="1000.X", ZOHO_CLIENT_SECRET="s", ZOHO_REFRESH_TOKEN="r", ZOHO_ORG_ID="10234695")
-NOW = 1_795_600_000  # 2026-11-25, a fixed clock
+from services.handoff import Destination, HandoffNotConfigured, HandoffRefused, verify
+from tests.support import handoff_tokens as tokens
+from tests.support.handoff_tokens import AUDIENCE, ISSUER, NOW, SECRET, make_config, mint, raw_token
 
 
-def make_config(**overrides) -> HandoffConfig:
-    values = dict(ZOHO, SECRET_KEY="k" * 40, HANDOFF_ISSUER=ISSUER, HANDOFF_AUDIENCE=AUDIENCE,
-                  HANDOFF_SECRET=SECRET, HANDOFF_RETURN_URLS=tokens.RETURN_URL)
-    values.update(overrides)
-    return HandoffConfig.from_settings(load_settings(**{k: v for k, v in values.items() if v is not None}))
-
-
-@pytest.fixture
-def config():
-    return make_config()
-
-
-def refused(token, config, now=NOW) -> HandoffRefused:
+def refused(token, handoff_config, now=NOW) -> HandoffRefused:
     with pytest.raises(HandoffRefused) as caught:
-        verify(token, config, now=now)
+        verify(token, handoff_config, now=now)
     return caught.value
 
 
@@ -54,98 +38,98 @@ def no_network(monkeypatch):
     return attempts
 
 
-def test_valid_token_is_accepted(config):
+def test_valid_token_is_accepted(handoff_config):
     token = mint(now=NOW, dest="invoice:4815", return_url=tokens.RETURN_URL + "/billing?tab=plan")
-    claims = verify(token, config, now=NOW)
+    claims = verify(token, handoff_config, now=NOW)
     assert claims.customer_id == "100001" and claims.email == "pat@acme.test" and claims.issuer == ISSUER
     assert claims.dest == Destination("invoice", "4815")
     assert claims.return_url == tokens.RETURN_URL + "/billing?tab=plan"
     assert claims.remember_until == NOW + 60 + 30 and claims.key_label == "current"
 
 
-def test_dest_defaults_to_the_dashboard(config):
-    assert verify(mint(now=NOW, dest=None), config, now=NOW).dest == Destination("dashboard")
+def test_dest_defaults_to_the_dashboard(handoff_config):
+    assert verify(mint(now=NOW, dest=None), handoff_config, now=NOW).dest == Destination("dashboard")
 
 
 # -- H13: time claims --------------------------------------------------------------------------
 
 
-def test_H13_exp_31s_past_rejected(config):
+def test_H13_exp_31s_past_rejected(handoff_config):
     token = mint(now=NOW - 91)  # exp = NOW - 31
-    assert refused(token, config).check == "expired"
+    assert refused(token, handoff_config).check == "expired"
 
 
-def test_H13_exp_29s_past_still_accepted_within_leeway(config):
-    assert verify(mint(now=NOW - 89), config, now=NOW).customer_id == "100001"
+def test_H13_exp_29s_past_still_accepted_within_leeway(handoff_config):
+    assert verify(mint(now=NOW - 89), handoff_config, now=NOW).customer_id == "100001"
 
 
-def test_H13_iat_5_min_in_future_rejected(config):
-    assert refused(mint(now=NOW + 300), config).check == "not_yet_valid"
+def test_H13_iat_5_min_in_future_rejected(handoff_config):
+    assert refused(mint(now=NOW + 300), handoff_config).check == "not_yet_valid"
 
 
-def test_H13_iat_20s_in_future_accepted_within_leeway(config):
-    assert verify(mint(now=NOW + 20), config, now=NOW)
+def test_H13_iat_20s_in_future_accepted_within_leeway(handoff_config):
+    assert verify(mint(now=NOW + 20), handoff_config, now=NOW)
 
 
-def test_H13_lifetime_3600_rejected(config):
-    assert refused(mint(now=NOW, lifetime=3600), config).check == "lifetime"
+def test_H13_lifetime_3600_rejected(handoff_config):
+    assert refused(mint(now=NOW, lifetime=3600), handoff_config).check == "lifetime"
 
 
 @pytest.mark.parametrize("lifetime, ok", [(60, True), (61, False), (0, False), (-5, False)])
-def test_H13_lifetime_cap_is_60s(config, lifetime, ok):
+def test_H13_lifetime_cap_is_60s(handoff_config, lifetime, ok):
     token = mint(now=NOW, lifetime=lifetime)
     if ok:
-        assert verify(token, config, now=NOW)
+        assert verify(token, handoff_config, now=NOW)
     else:
-        assert refused(token, config).check in ("lifetime", "expired")
+        assert refused(token, handoff_config).check in ("lifetime", "expired")
 
 
 @pytest.mark.parametrize("claim", ["exp", "iat", "jti", "aud", "iss", "sub"])
-def test_H13_missing_required_claim_rejected(config, claim):
+def test_H13_missing_required_claim_rejected(handoff_config, claim):
     payload = tokens.claims(now=NOW)
     del payload[claim]
-    failure = refused(mint(payload), config)
+    failure = refused(mint(payload), handoff_config)
     assert (failure.check, failure.detail) == ("missing_claim", claim)
 
 
-def test_H13_nbf_in_future_rejected(config):
-    assert refused(mint(now=NOW, nbf=NOW + 120), config).check == "not_yet_valid"
+def test_H13_nbf_in_future_rejected(handoff_config):
+    assert refused(mint(now=NOW, nbf=NOW + 120), handoff_config).check == "not_yet_valid"
 
 
 @pytest.mark.parametrize("bad", ["1795600000", True, None, 1e300, [NOW]])
-def test_H13_time_claims_must_be_numeric_dates(config, bad):
+def test_H13_time_claims_must_be_numeric_dates(handoff_config, bad):
     payload = tokens.claims(now=NOW)
     payload["exp"] = bad
-    assert refused(mint(payload), config).check in ("claims", "missing_claim", "malformed")
+    assert refused(mint(payload), handoff_config).check in ("claims", "missing_claim", "malformed")
 
 
 # -- H14: algorithm and key attacks --------------------------------------------------------------
 
 
-def test_H14_alg_none_rejected(config, no_network):
+def test_H14_alg_none_rejected(handoff_config, no_network):
     token = raw_token({"alg": "none", "typ": "handoff+jwt"}, tokens.claims(now=NOW))
-    assert refused(token + "x" if token.endswith(".") else token, config).check in ("malformed", "algorithm")
+    assert refused(token + "x" if token.endswith(".") else token, handoff_config).check in ("malformed", "algorithm")
     # the canonical empty-signature form is not even a compact JWS to us
-    assert refused(token.rsplit(".", 1)[0] + ".", config).check == "malformed"
+    assert refused(token.rsplit(".", 1)[0] + ".", handoff_config).check == "malformed"
 
 
 @pytest.mark.parametrize("alg", ["none", "None", "NONE"])
-def test_H14_alg_none_with_a_signature_part_rejected(config, alg):
+def test_H14_alg_none_with_a_signature_part_rejected(handoff_config, alg):
     token = raw_token({"alg": alg, "typ": "handoff+jwt"}, tokens.claims(now=NOW), b"sig")
-    assert refused(token, config).check == "algorithm"
+    assert refused(token, handoff_config).check == "algorithm"
 
 
 @pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
-def test_H14_hs512_rejected_when_only_hs256_is_allowed(config):
+def test_H14_hs512_rejected_when_only_hs256_is_allowed(handoff_config):
     token = mint(now=NOW, algorithm="HS512")
-    assert refused(token, config).check == "algorithm"
+    assert refused(token, handoff_config).check == "algorithm"
 
 
 def test_H14_rsa_public_key_as_hs256_secret_rejected():
     # The portal holds an ES256 public key; an attacker signs HS256 with that public key's PEM.
     public_pem = tokens.public_pem(tokens.EC_PRIVATE)
-    config = make_config(HANDOFF_SECRET=None, HANDOFF_PUBLIC_KEY=public_pem)
-    assert config.algorithms == ("ES256",)
+    handoff_config = make_config(HANDOFF_SECRET=None, HANDOFF_PUBLIC_KEY=public_pem)
+    assert handoff_config.algorithms == ("ES256",)
     forged = raw_token({"alg": "HS256", "typ": "handoff+jwt"}, tokens.claims(now=NOW))
     import hashlib
     import hmac
@@ -153,15 +137,15 @@ def test_H14_rsa_public_key_as_hs256_secret_rejected():
     signing_input = forged.rsplit(".", 1)[0].encode()
     signature = hmac.new(public_pem.encode(), signing_input, hashlib.sha256).digest()
     forged = signing_input.decode() + "." + tokens.b64(signature)
-    assert refused(forged, config).check == "algorithm"
+    assert refused(forged, handoff_config).check == "algorithm"
     # and even with HS256 also allowed, the public key is never used as an HMAC secret
     both = make_config(HANDOFF_PUBLIC_KEY=public_pem, HANDOFF_ALGORITHMS="HS256,ES256")
     assert refused(forged, both).check == "signature"
 
 
-def test_H14_rs256_token_rejected(config):
+def test_H14_rs256_token_rejected(handoff_config):
     token = mint(now=NOW, key=tokens.RSA_PRIVATE, algorithm="RS256")
-    assert refused(token, config).check == "algorithm"
+    assert refused(token, handoff_config).check == "algorithm"
 
 
 @pytest.mark.parametrize(
@@ -175,37 +159,37 @@ def test_H14_rs256_token_rejected(config):
     ],
     ids=["jku", "x5u", "jwk", "x5c", "crit"],
 )
-def test_H14_key_location_headers_rejected_without_fetch(config, no_network, header):
+def test_H14_key_location_headers_rejected_without_fetch(handoff_config, no_network, header):
     # Signed with the real secret, even: the header alone is enough to refuse it.
     token = mint(now=NOW, headers=header)
-    assert refused(token, config).check in ("header", "malformed")  # PyJWT itself refuses a bad crit
+    assert refused(token, handoff_config).check in ("header", "malformed")  # PyJWT itself refuses a bad crit
     assert no_network == []
 
 
-def test_H14_attacker_jwk_signed_token_rejected_without_fetch(config, no_network):
+def test_H14_attacker_jwk_signed_token_rejected_without_fetch(handoff_config, no_network):
     attacker = b"attacker-key-attacker-key-attacker-key"
     token = mint(now=NOW, key=attacker, headers={"jwk": {"kty": "oct", "k": tokens.b64(attacker)}})
-    assert refused(token, config).check == "header"
+    assert refused(token, handoff_config).check == "header"
     assert no_network == []
 
 
 @pytest.mark.parametrize("kid", ["../../x", "../../../../dev/null", "1' OR '1'='1", "x; DROP TABLE users", "", "a/b"])
-def test_H14_kid_path_and_sql_tricks_rejected(config, no_network, kid):
-    assert refused(mint(now=NOW, headers={"kid": kid}), config).check == "header"
+def test_H14_kid_path_and_sql_tricks_rejected(handoff_config, no_network, kid):
+    assert refused(mint(now=NOW, headers={"kid": kid}), handoff_config).check == "header"
     assert no_network == []
 
 
-def test_H14_non_string_kid_rejected(config):
+def test_H14_non_string_kid_rejected(handoff_config):
     token = raw_token({"alg": "HS256", "typ": "handoff+jwt", "kid": 7}, tokens.claims(now=NOW), b"x" * 32)
-    assert refused(token, config).check in ("header", "malformed")
+    assert refused(token, handoff_config).check in ("header", "malformed")
 
 
-def test_H14_plain_kid_is_ignored_not_looked_up(config):
-    assert verify(mint(now=NOW, headers={"kid": "product-2026-11"}), config, now=NOW)
+def test_H14_plain_kid_is_ignored_not_looked_up(handoff_config):
+    assert verify(mint(now=NOW, headers={"kid": "product-2026-11"}), handoff_config, now=NOW)
 
 
-def test_H14_wrong_secret_rejected(config):
-    assert refused(mint(now=NOW, key="x" * 40), config).check == "signature"
+def test_H14_wrong_secret_rejected(handoff_config):
+    assert refused(mint(now=NOW, key="x" * 40), handoff_config).check == "signature"
 
 
 def test_H14_eddsa_and_es256_keys_verify_only_their_own_algorithm():
@@ -225,8 +209,8 @@ def test_H14_eddsa_and_es256_keys_verify_only_their_own_algorithm():
 def test_H14_public_key_from_a_file(tmp_path):
     path = tmp_path / "product.pub.pem"
     path.write_text(tokens.public_pem(tokens.ED_PRIVATE))
-    config = make_config(HANDOFF_SECRET=None, HANDOFF_PUBLIC_KEY=str(path))
-    assert verify(mint(now=NOW, key=tokens.ED_PRIVATE, algorithm="EdDSA"), config, now=NOW)
+    handoff_config = make_config(HANDOFF_SECRET=None, HANDOFF_PUBLIC_KEY=str(path))
+    assert verify(mint(now=NOW, key=tokens.ED_PRIVATE, algorithm="EdDSA"), handoff_config, now=NOW)
 
 
 def test_H14_rsa_public_key_is_not_accepted_as_configuration():
@@ -242,51 +226,52 @@ def test_H14_short_secret_refused_as_configuration_even_outside_production():
 # -- H15: audience, issuer, type, rotation -----------------------------------------------------
 
 
-def test_H15_aud_of_another_service_rejected(config):
-    assert refused(mint(now=NOW, aud="billing-portal-staging"), config).check == "audience"
+def test_H15_aud_of_another_service_rejected(handoff_config):
+    assert refused(mint(now=NOW, aud="billing-portal-staging"), handoff_config).check == "audience"
 
 
-def test_H15_aud_list_rejected_strictly(config):
-    assert refused(mint(now=NOW, aud=[AUDIENCE, "other"]), config).check == "audience"
+def test_H15_aud_list_rejected_strictly(handoff_config):
+    assert refused(mint(now=NOW, aud=[AUDIENCE, "other"]), handoff_config).check == "audience"
 
 
-def test_H15_wrong_iss_rejected(config):
-    assert refused(mint(now=NOW, iss="someone-else"), config).check == "issuer"
+def test_H15_wrong_iss_rejected(handoff_config):
+    assert refused(mint(now=NOW, iss="someone-else"), handoff_config).check == "issuer"
 
 
 @pytest.mark.parametrize("typ", ["JWT", "reset+jwt", "session+jwt", "at+jwt", None, 1])
-def test_H15_typ_of_another_token_rejected(config, typ):
-    assert refused(mint(now=NOW, headers={"typ": typ}), config).check == "type"
+def test_H15_typ_of_another_token_rejected(handoff_config, typ):
+    assert refused(mint(now=NOW, headers={"typ": typ}), handoff_config).check == "type"
 
 
-def test_H15_typ_with_media_type_prefix_accepted(config):
-    assert verify(mint(now=NOW, headers={"typ": "application/handoff+JWT"}), config, now=NOW)
+def test_H15_typ_with_media_type_prefix_accepted(handoff_config):
+    assert verify(mint(now=NOW, headers={"typ": "application/handoff+JWT"}), handoff_config, now=NOW)
 
 
-def test_H15_tampered_sub_rejected(config):
+def test_H15_tampered_sub_rejected(handoff_config):
     token = mint(now=NOW, sub="100001")
     header, payload, signature = token.split(".")
     forged_payload = tokens.b64(jwt.utils.base64url_decode(payload).replace(b"100001", b"100002"))
-    assert refused(".".join([header, forged_payload, signature]), config).check == "signature"
+    assert refused(".".join([header, forged_payload, signature]), handoff_config).check == "signature"
 
 
 def test_H15_previous_key_accepted_only_inside_rotation_window():
     until = datetime.fromtimestamp(NOW, timezone.utc) + timedelta(hours=1)
-    config = make_config(HANDOFF_PREVIOUS_SECRET=tokens.PREVIOUS_SECRET, HANDOFF_PREVIOUS_KEY_UNTIL=until.isoformat())
-    assert verify(mint(now=NOW, key=tokens.PREVIOUS_SECRET), config, now=NOW).key_label == "previous"
+    handoff_config = make_config(HANDOFF_PREVIOUS_SECRET=tokens.PREVIOUS_SECRET,
+                                 HANDOFF_PREVIOUS_KEY_UNTIL=until.isoformat())
+    assert verify(mint(now=NOW, key=tokens.PREVIOUS_SECRET), handoff_config, now=NOW).key_label == "previous"
     later = NOW + 3600
-    assert refused(mint(now=later, key=tokens.PREVIOUS_SECRET), config, now=later).check == "key_rotation"
-    assert verify(mint(now=later), config, now=later).key_label == "current"
+    assert refused(mint(now=later, key=tokens.PREVIOUS_SECRET), handoff_config, now=later).check == "key_rotation"
+    assert verify(mint(now=later), handoff_config, now=later).key_label == "current"
 
 
 def test_H15_previous_public_key_rotation():
     until = datetime.fromtimestamp(NOW + 60, timezone.utc)
     old = ed25519.Ed25519PrivateKey.generate()
-    config = make_config(HANDOFF_SECRET=None, HANDOFF_PUBLIC_KEY=tokens.public_pem(tokens.ED_PRIVATE),
-                         HANDOFF_PREVIOUS_PUBLIC_KEY=tokens.public_pem(old),
-                         HANDOFF_PREVIOUS_KEY_UNTIL=until.isoformat())
-    assert verify(mint(now=NOW, key=old, algorithm="EdDSA"), config, now=NOW).key_label == "previous"
-    assert refused(mint(now=NOW + 61, key=old, algorithm="EdDSA"), config, now=NOW + 61).check == "key_rotation"
+    handoff_config = make_config(HANDOFF_SECRET=None, HANDOFF_PUBLIC_KEY=tokens.public_pem(tokens.ED_PRIVATE),
+                                 HANDOFF_PREVIOUS_PUBLIC_KEY=tokens.public_pem(old),
+                                 HANDOFF_PREVIOUS_KEY_UNTIL=until.isoformat())
+    assert verify(mint(now=NOW, key=old, algorithm="EdDSA"), handoff_config, now=NOW).key_label == "previous"
+    assert refused(mint(now=NOW + 61, key=old, algorithm="EdDSA"), handoff_config, now=NOW + 61).check == "key_rotation"
 
 
 # -- the other claims ------------------------------------------------------------------------
@@ -307,8 +292,8 @@ def test_H15_previous_public_key_rotation():
         ("profile", Destination("profile")),
     ],
 )
-def test_every_contract_dest_is_understood(config, dest, expected):
-    assert verify(mint(now=NOW, dest=dest), config, now=NOW).dest == expected
+def test_every_contract_dest_is_understood(handoff_config, dest, expected):
+    assert verify(mint(now=NOW, dest=dest), handoff_config, now=NOW).dest == expected
 
 
 @pytest.mark.parametrize(
@@ -316,8 +301,8 @@ def test_every_contract_dest_is_understood(config, dest, expected):
     ["/admin", "https://evil.test/", "invoice:", "invoice:../1", "invoice:1/2", "invoice:1?x=1", "staff",
      "subscribe:1", "dashboard:1", "Invoice:1", "invoice:" + "1" * 65, 42, ["invoices"]],
 )
-def test_unknown_or_malformed_dest_rejected(config, dest):
-    assert refused(mint(now=NOW, dest=dest), config).check == "dest"
+def test_unknown_or_malformed_dest_rejected(handoff_config, dest):
+    assert refused(mint(now=NOW, dest=dest), handoff_config).check == "dest"
 
 
 @pytest.mark.parametrize(
@@ -340,40 +325,58 @@ def test_unknown_or_malformed_dest_rejected(config, dest):
         ("https://app.acme.test/settings/\nx", False),
     ],
 )
-def test_return_url_must_be_allow_listed(config, url, ok):
+def test_return_url_must_be_allow_listed(handoff_config, url, ok):
     token = mint(now=NOW, return_url=url)
     if ok:
-        assert verify(token, config, now=NOW).return_url == url
+        assert verify(token, handoff_config, now=NOW).return_url == url
     else:
-        assert refused(token, config).check == "return_url"
+        assert refused(token, handoff_config).check == "return_url"
 
 
-def test_return_url_refused_when_no_allow_list(config):
-    config = make_config(HANDOFF_RETURN_URLS="")
-    assert refused(mint(now=NOW, return_url=tokens.RETURN_URL), config).check == "return_url"
+def test_return_url_refused_when_no_allow_list(handoff_config):
+    handoff_config = make_config(HANDOFF_RETURN_URLS="")
+    assert refused(mint(now=NOW, return_url=tokens.RETURN_URL), handoff_config).check == "return_url"
 
 
 @pytest.mark.parametrize("jti", ["short", "x" * 129, "has space in it!!", 12345678901234567])
-def test_jti_must_be_a_reasonable_unique_id(config, jti):
-    assert refused(mint(now=NOW, jti=jti), config).check == "claims"
+def test_jti_must_be_a_reasonable_unique_id(handoff_config, jti):
+    assert refused(mint(now=NOW, jti=jti), handoff_config).check == "claims"
 
 
 @pytest.mark.parametrize("email", ["not-an-email", "a@b@c", "<script>@x.test", 7])
-def test_email_claim_must_look_like_an_email(config, email):
-    assert refused(mint(now=NOW, email=email), config).check == "claims"
+def test_email_claim_must_look_like_an_email(handoff_config, email):
+    assert refused(mint(now=NOW, email=email), handoff_config).check == "claims"
 
 
 @pytest.mark.parametrize("sub", ["../1", "1 OR 1=1", "", "x" * 65])
-def test_sub_must_look_like_a_customer_id(config, sub):
-    assert refused(mint(now=NOW, sub=sub), config).check in ("claims", "missing_claim")
+def test_sub_must_look_like_a_customer_id(handoff_config, sub):
+    assert refused(mint(now=NOW, sub=sub), handoff_config).check in ("claims", "missing_claim")
+
+
+@pytest.mark.parametrize("claim, value, check", [
+    ("jti", "a" * 16 + "\n", "claims"),
+    ("sub", "100001\n", "claims"),
+    ("email", "pat@acme.test\n", "claims"),
+    ("dest", "invoice:4815\n", "dest"),
+    ("iss", ISSUER + "\n", "issuer"),
+    ("aud", AUDIENCE + "\n", "audience"),
+])
+def test_a_claim_ending_in_a_newline_is_refused(handoff_config, claim, value, check):
+    # A pattern anchored with ``$`` lets "value\n" through; every shape must match the whole value.
+    assert refused(mint(now=NOW, **{claim: value}), handoff_config).check == check
+
+
+def test_a_kid_or_a_whole_token_ending_in_a_newline_is_refused(handoff_config):
+    assert refused(mint(now=NOW, headers={"kid": "key-1\n"}), handoff_config).check == "header"
+    assert refused(mint(now=NOW) + "\n", handoff_config).check == "malformed"
 
 
 @pytest.mark.parametrize(
     "token",
     ["", "abc", "a.b", "a.b.c.d.e", "a.b.c ", " a.b.c", "é.b.c", "x" * 5000, "eyJ.eyJ.sig", "....", None, b"a.b.c"],
 )
-def test_malformed_strings_rejected(config, token):
-    assert refused(token, config).check in ("malformed", "header")
+def test_malformed_strings_rejected(handoff_config, token):
+    assert refused(token, handoff_config).check in ("malformed", "header")
 
 
 def test_not_configured_without_issuer():
@@ -391,5 +394,5 @@ def test_algorithms_naming_an_unconfigured_key_type_are_refused():
         make_config(HANDOFF_ALGORITHMS="EdDSA")
 
 
-def test_verify_uses_the_real_clock_by_default(config):
-    assert verify(mint(now=time.time()), config).customer_id == "100001"
+def test_verify_uses_the_real_clock_by_default(handoff_config):
+    assert verify(mint(now=time.time()), handoff_config).customer_id == "100001"

@@ -7,24 +7,16 @@ import re
 import pytest
 from sqlalchemy import select
 
-from db.models import AuditEvent, PortalUser
+from db.models import PortalUser
 from extensions import db
-from tests.handoff import tokens
-from tests.handoff.conftest import PRODUCT, client_for, page_text
-from tests.handoff.tokens import mint
-
-TRIAL = "Müller & Söhne GmbH"
-OTHER = "Acme Studio"
-INACTIVE = "Quiet Harbor Co"
+from tests.support import handoff_tokens as tokens
+from tests.support.accounts import client_for
+from tests.support.audit import audit_events
+from tests.support.demo import ACME_NAME as OTHER, INACTIVE_NAME as INACTIVE, TRIAL_NAME as TRIAL
+from tests.support.forms import html_of
+from tests.support.handoff_tokens import mint
+from tests.support.settings import PRODUCT
 FAILURE = "This link has expired or was already used"
-
-
-def audit_rows(app, event_type=None):
-    with app.app_context():
-        query = select(AuditEvent).order_by(AuditEvent.id)
-        if event_type:
-            query = query.where(AuditEvent.event_type == event_type)
-        return db.session.execute(query).scalars().all()
 
 
 def cookie_name(app) -> str:
@@ -69,7 +61,7 @@ def test_H16_token_absent_from_access_app_and_audit_logs(app, client, demo_custo
     logs = all_logs()
     assert "portal.access" in logs and "'path': '/handoff'" in logs  # the access log was captured
     assert "handoff refused" in logs and "authn_token_reuse" in logs
-    audit_text = json.dumps([[r.event_type, r.details, r.user_agent] for r in audit_rows(app)])
+    audit_text = json.dumps([[r.event_type, r.details, r.user_agent] for r in audit_events(app)])
     for token in (good, bad_signature, expired, unknown):
         for part in (token, token.split(".")[2]):  # the whole token, or just its signature
             assert part not in logs
@@ -97,12 +89,12 @@ def test_H12_replay_rejected_and_logged(app, client, demo_customers, caplog):
     assert client.get(f"/handoff?token={token}").status_code == 303
     other = client_for(app)
     second = other.get(f"/handoff?token={token}")
-    assert second.status_code == 400 and FAILURE in page_text(second)
+    assert second.status_code == 400 and FAILURE in html_of(second)
     assert signed_in_customer(other) is None
     reuse = [r for r in caplog.records if getattr(r, "event", None) == "authn_token_reuse"]
     assert len(reuse) == 1 and reuse[0].check == "replay" and reuse[0].customer_id == demo_customers[TRIAL].customer_id
-    assert [r.event_type for r in audit_rows(app, "authn_token_reuse")] == ["authn_token_reuse"]
-    assert len(audit_rows(app, "handoff_login")) == 1
+    assert [r.event_type for r in audit_events(app, "authn_token_reuse")] == ["authn_token_reuse"]
+    assert len(audit_events(app, "handoff_login")) == 1
 
 
 def test_H12_redis_unavailable_fails_closed(app, client, demo_customers, dead_redis_url, caplog):
@@ -110,7 +102,7 @@ def test_H12_redis_unavailable_fails_closed(app, client, demo_customers, dead_re
 
     app.extensions["handoff"].replay_store = build_replay_store(dead_redis_url, engine=None)
     response = client.get(f"/handoff?token={mint(customer_id=demo_customers[TRIAL].customer_id)}")
-    assert response.status_code == 503 and FAILURE in page_text(response)
+    assert response.status_code == 503 and FAILURE in html_of(response)
     assert signed_in_customer(client) is None
     assert any(getattr(r, "check", None) == "replay_store_unavailable" for r in caplog.records)
 
@@ -142,7 +134,7 @@ def test_H12_redis_unavailable_fails_closed(app, client, demo_customers, dead_re
 def test_every_refusal_is_one_calm_page_and_the_log_names_the_check(client, demo_customers, caplog, make_token, check):
     response = client.get(f"/handoff?token={make_token(demo_customers[TRIAL].customer_id)}")
     assert response.status_code == 400
-    text = page_text(response)
+    text = html_of(response)
     assert FAILURE in text and f"Back to {PRODUCT}" in text and tokens.RETURN_URL in text
     assert response.headers["Cache-Control"] == "no-store" and response.headers["Referrer-Policy"] == "no-referrer"
     assert signed_in_customer(client) is None
@@ -198,7 +190,7 @@ def test_H17_handoff_for_A_while_signed_in_as_B_ends_B(app, client, demo_custome
     thief = client_for(app)
     thief.set_cookie(cookie_name(app), b_cookie)
     assert thief.get("/").status_code in (302, 303) and signed_in_customer(thief) is None
-    assert len(audit_rows(app, "session_replaced_by_handoff")) == 1
+    assert len(audit_events(app, "session_replaced_by_handoff")) == 1
 
 
 def test_S8_session_id_rotates_across_handoff_and_old_cookie_is_anonymous(app, client, demo_customers):
@@ -223,20 +215,41 @@ def test_S8_session_id_rotates_across_handoff_and_old_cookie_is_anonymous(app, c
 def test_H17_unknown_or_disabled_customer_generic_failure_no_account(app, client, demo_customers, caplog, who, check):
     customer_id = demo_customers[who].customer_id if who else "187955000000099999"
     response = client.get(f"/handoff?token={mint(customer_id=customer_id)}")
-    assert response.status_code == 400 and FAILURE in page_text(response)
+    assert response.status_code == 400 and FAILURE in html_of(response)
     assert signed_in_customer(client) is None
     assert [r.check for r in caplog.records if hasattr(r, "check")] == [check]
     with app.app_context():
         assert db.session.execute(select(PortalUser)).first() is None
 
 
-def test_H17_handoff_never_yields_staff_rights(app, client, demo_customers):
-    assert client.get(f"/handoff?token={mint(customer_id=demo_customers[TRIAL].customer_id)}").status_code == 303
+STAFF_SESSION_COOKIES = ("__Host-staff_session", "staff_session")  # the staff console's own session cookie
+
+
+def staff_pages(app) -> list[str]:
+    """The staff console's entry and every page it registers (none yet: then the entry alone)."""
+    pages = {"/staff", "/staff/"}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.split(".")[0] == "staff" and "GET" in rule.methods:
+            pages.add(rule.build({name: "1" for name in rule.arguments})[1])
+    return sorted(pages)
+
+
+def test_H17_a_handoff_session_holds_no_staff_identity_and_opens_no_staff_page(app, client, demo_customers):
+    landing = client.get(f"/handoff?token={mint(customer_id=demo_customers[TRIAL].customer_id)}")
+    assert landing.status_code == 303 and signed_in_customer(client) == demo_customers[TRIAL].customer_id
+    set_cookies = [header.split("=", 1)[0] for header in landing.headers.getlist("Set-Cookie")]
+    assert set_cookies and not [name for name in set_cookies if "staff" in name.lower()], set_cookies
+    assert all(client.get_cookie(name) is None for name in STAFF_SESSION_COOKIES)
     with client.session_transaction() as session:
-        assert not any("staff" in key for key in session.keys())
         assert session["_user_id"].startswith("handoff:")
-    assert client.get("/staff").status_code in (302, 303, 401, 403, 404)
-    assert client.get("/staff/").status_code in (302, 303, 401, 403, 404)
+        assert not [key for key in session if "staff" in key.lower() or key == "imp"], dict(session)
+    # With the handoff's cookies, every staff page answers exactly as it does to a visitor with none.
+    anonymous = client_for(app)
+    for path in staff_pages(app):
+        as_customer, as_nobody = client.get(path), anonymous.get(path)
+        assert (as_customer.status_code, as_customer.headers.get("Location")) == (
+            as_nobody.status_code, as_nobody.headers.get("Location")), path
+        assert not 200 <= as_customer.status_code < 300, path
 
 
 # -- the session: a normal portal session, with the product's link --------------------------------
@@ -245,7 +258,7 @@ def test_H17_handoff_never_yields_staff_rights(app, client, demo_customers):
 def test_audit_event_records_issuer_email_jti_and_destination(app, client, demo_customers):
     token = mint(customer_id=demo_customers[TRIAL].customer_id, dest="invoices", email="Pat@Acme.test")
     client.get(f"/handoff?token={token}")
-    [row] = audit_rows(app, "handoff_login")
+    [row] = audit_events(app, "handoff_login")
     assert row.customer_id == demo_customers[TRIAL].customer_id and row.actor == f"handoff:{tokens.ISSUER}"
     assert row.details["issuer"] == tokens.ISSUER and row.details["email"] == "pat@acme.test"
     assert row.details["dest"] == "invoices" and len(row.details["jti"]) >= 16

@@ -1,30 +1,26 @@
-"""Fixtures of the state matrix: the session's sandbox (the demo seed) and, per test module, one
-portal app on SQLite and one on PostgreSQL. Every case reseeds the sandbox and empties the portal's cache (``MatrixPortal.begin``).
+"""Fixtures of the state matrix: per test module, one portal app on SQLite and one on PostgreSQL
+(the run's databases, from ``tests/fixtures/database.py``), on the run's sandbox. Every case reseeds
+the sandbox and empties the portal's cache (``MatrixPortal.begin``).
 
-The databases are the accounts suite's (``DATABASES``: SQLite from the migrated template,
-PostgreSQL from ``TEST_POSTGRES_URL``), held for a module instead of a test so that each demo customer
-signs in once per database rather than once per case.
+The databases are held for a module instead of a test so that each demo customer signs in once per
+database rather than once per case.
 """
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from tests.accounts.conftest import DATABASES, _truncate_all, postgres_database, sqlite_template  # noqa: F401
+from tests.fixtures.database import BOTH, empty_postgres_tables
 from tests.matrix.support import build_portal
 
 
-@pytest.fixture(scope="module", params=DATABASES)
-def portal(request, sandbox, tmp_path_factory):
+@pytest.fixture(scope="module", params=BOTH)
+def portal(request, sandbox_server, make_sqlite_database):
     """``MatrixPortal`` for this module's cases, on SQLite or PostgreSQL."""
     if request.param == "sqlite":
-        target = tmp_path_factory.mktemp("matrix-db") / "portal.db"
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), target)
-        url = f"sqlite:///{target}"
+        url = make_sqlite_database()
     else:
-        url, engine = request.getfixturevalue("postgres_database")
-        _truncate_all(engine)  # the accounts suite's database, emptied for this module
-    made = build_portal(sandbox, url)
+        url, engine = request.getfixturevalue("_postgres_database")
+        empty_postgres_tables(engine)  # the run's database, emptied for this module
+    made = build_portal(sandbox_server, url)
     yield made
     made.close()

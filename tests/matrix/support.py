@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
-from tests.accounts.helpers import login
-from tests.actions.conftest import SUCCESS_CARD, complete_checkout, form_fields  # noqa: F401  (re-exported)
-from tests.conftest import portal_settings
-from tests.portal.pages_support import PASSWORD, SandboxReader, create_user
+from tests.support.accounts import create_account, login
+from tests.support.checkout import complete_checkout  # noqa: F401  (re-exported)
+from tests.support.demo import PASSWORD, SUCCESS_CARD  # noqa: F401  (re-exported)
+from tests.support.forms import form_fields  # noqa: F401  (re-exported)
+from tests.support.sandbox_api import SandboxAPI
+from tests.support.settings import portal_settings
 
 # Demo customers (docs/sandbox-seed.md) by the state their subscription is in.
 ACME = "billing@acme.example"  # live, card 4242, a scheduled change
@@ -37,7 +39,7 @@ MATRIX_SETTINGS = dict(CANCEL_OPTIONS="end_of_term,immediately", RETENTION_COUPO
 API_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-class Zoho(SandboxReader):
+class Zoho(SandboxAPI):
     """The sandbox's Zoho API with the demo credentials: reads to feed the policy and check outcomes,
     writes only to set a state up (never during the request under test).
 
@@ -66,7 +68,7 @@ class Zoho(SandboxReader):
 
     def customer_id(self, email: str) -> str:
         if email not in self._customer_ids:
-            self._customer_ids[email] = self.customer(email).customer_id
+            self._customer_ids[email] = self.demo_customer(email).customer_id
         return self._customer_ids[email]
 
     def catalog(self, path: str, key: str, **params):
@@ -146,7 +148,7 @@ class MatrixPortal:
     def client(self, email: str):
         """A test client signed in as the demo customer's portal user (created on first use)."""
         if email not in self._clients:
-            create_user(self.app, email)
+            create_account(self.app, email)
             client = self.app.test_client()
             response = login(client, email, PASSWORD)
             assert response.status_code in (302, 303), f"sign-in as {email} failed ({response.status_code})"

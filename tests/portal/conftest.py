@@ -1,58 +1,20 @@
-"""Fixtures for the portal's read side: a real Redis when the test command provides one."""
+"""The read side's own fixtures: the billing read model on a fresh cache, and a portal app that a
+module's page tests share (they only read, so a warm cache and one database serve them all)."""
 from __future__ import annotations
-
-import os
-import secrets
 
 import pytest
 
-
-@pytest.fixture
-def redis_client():
-    """A client for the test command's Redis (``TEST_REDIS_URL``); on CI its absence is a failure."""
-    url = os.environ.get("TEST_REDIS_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("TEST_REDIS_URL is not set: the test command starts a Redis server for these tests")
-        pytest.skip("TEST_REDIS_URL is not set (run through scripts/test.sh)")
-    import redis
-
-    client = redis.Redis.from_url(url, socket_timeout=2)
-    client.ping()
-    yield client
-    client.close()
+from tests.fixtures.app import close_app
+from tests.support.accounts import create_account, signed_in_client
+from tests.support.demo import DemoCustomer
+from tests.support.sandbox_api import SandboxAPI
+from tests.support.settings import portal_settings
 
 
 @pytest.fixture
-def org_id() -> str:
-    """A fresh numeric organization id per test, so tests sharing one Redis never see each other's keys."""
-    return str(10_000_000 + secrets.randbelow(89_999_999))
-
-
-@pytest.fixture
-def zoho_sandbox(sandbox):
-    """The session's sandbox with no faults and an empty call log (cleaned up after the test too)."""
-    sandbox.clear_faults()
-    sandbox.clear_calls()
-    yield sandbox
-    sandbox.clear_faults()
-
-
-@pytest.fixture
-def zoho(zoho_sandbox):
-    """A fresh client (its own breaker and token) against the sandbox, with quick retries."""
-    from tests.conftest import sandbox_zoho_config
-    from zoho_client import ZohoClient
-
-    with ZohoClient(sandbox_zoho_config(zoho_sandbox)) as client:
-        client.organization.get()  # the token grant, so that call counts below are Zoho reads only
-        zoho_sandbox.clear_calls()
-        yield client
-
-
-@pytest.fixture
-def read_model(zoho, zoho_sandbox):
-    """``read_model(customer_id, **cache_options)``: a CustomerBilling on a fresh cache and pool."""
+def read_model(zoho, sandbox):
+    """``read_model(customer_id, cache=None, **cache_options)`` → a ``CustomerBilling`` on ``zoho`` with a
+    fresh cache (one per set of options) and its own fan-out pool."""
     from services.billing import CustomerBilling
     from services.cache import BillingCache, begin_request
     from services.fanout import FanOut
@@ -64,7 +26,7 @@ def read_model(zoho, zoho_sandbox):
     def make(customer_id: str, cache: BillingCache | None = None, **cache_options) -> CustomerBilling:
         if cache is None:
             key = tuple(sorted(cache_options.items()))
-            cache = caches.setdefault(key, BillingCache(zoho_sandbox.ORGANIZATION_ID, **cache_options))
+            cache = caches.setdefault(key, BillingCache(sandbox.ORGANIZATION_ID, **cache_options))
         pools.append(FanOut())
         return CustomerBilling(customer_id, zoho, cache, pools[-1])
 
@@ -73,11 +35,39 @@ def read_model(zoho, zoho_sandbox):
         pool.shutdown()
 
 
+class Portal:
+    """One app with a database, and the demo customers who have portal accounts in it."""
+
+    def __init__(self, app, api: SandboxAPI) -> None:
+        self.app = app
+        self.api = api
+        self._users: set[str] = set()
+        self._customers: dict[str, DemoCustomer] = {}
+
+    def customer(self, email: str) -> DemoCustomer:
+        if email not in self._customers:
+            self._customers[email] = self.api.demo_customer(email)
+        return self._customers[email]
+
+    def client_for(self, email: str):
+        """A new test client signed in as ``email`` (whose account is created the first time)."""
+        if email not in self._users:
+            create_account(self.app, email)
+            self._users.add(email)
+        return signed_in_client(self.app, email)
+
+
+@pytest.fixture(scope="module")
+def _module_portal(sandbox_server, smtp_server, make_sqlite_database):
+    from app import create_app
+
+    app = create_app(portal_settings(sandbox_server, smtp_server, DATABASE_URL=make_sqlite_database()))
+    yield Portal(app, SandboxAPI(sandbox_server))
+    close_app(app)
+
+
 @pytest.fixture
-def demo_customers(zoho):
-    return tuple(zoho.customers.iter_all())
-
-
-def calls_carrying(sandbox, value: str) -> list[dict]:
-    """Every recorded upstream call whose path or query string contains ``value``."""
-    return [c for c in sandbox.calls()["calls"] if value in c["path"] or value in c["query_string"]]
+def portal(_module_portal, sandbox) -> Portal:
+    """The module's shared ``Portal`` (one app, warm cache, one database) on the sandbox in its demo
+    state; for tests that only read. A test that needs a cold cache or other settings uses ``make_app``."""
+    return _module_portal

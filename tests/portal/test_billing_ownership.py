@@ -9,24 +9,21 @@ import pytest
 from services.billing import CustomerBilling, NotOwned
 from services.cache import BillingCache
 from services.fanout import FanOut
-from tests.portal.conftest import calls_carrying
+from tests.support.sandbox_api import upstream_calls
 
-
-def by_name(customers, name):
-    return next(c for c in customers if c.display_name == name)
 
 
 @pytest.fixture
 def two_customers(read_model, demo_customers):
     """Customer A (Northwind) and B (Priya), with B's ids of every kind."""
-    a = read_model(by_name(demo_customers, "Northwind Traders").customer_id)
-    b = read_model(by_name(demo_customers, "Priya Sharma Consulting").customer_id)
+    a = read_model(demo_customers["Northwind Traders"].customer_id)
+    b = read_model(demo_customers["Priya Sharma Consulting"].customer_id)
     b_ids = {
         "invoice": b.invoices().items[0].invoice_id,
         "payment": b.payments().items[0].payment_id,
         "subscription": b.subscriptions()[0].subscription_id,
     }
-    other = read_model(by_name(demo_customers, "Big Ledger Corp").customer_id)
+    other = read_model(demo_customers["Big Ledger Corp"].customer_id)
     return a, b, b_ids, other
 
 
@@ -40,51 +37,51 @@ FOREIGN_READS = [
 
 
 @pytest.mark.parametrize("kind, read", FOREIGN_READS)
-def test_another_customers_id_is_not_owned_and_never_reaches_zoho(two_customers, zoho_sandbox, kind, read):
+def test_another_customers_id_is_not_owned_and_never_reaches_zoho(two_customers, sandbox, kind, read):
     a, _b, b_ids, _ = two_customers
     foreign = b_ids[kind]
-    zoho_sandbox.clear_calls()
+    sandbox.clear_calls()
     with pytest.raises(NotOwned):
         read(a, foreign)
-    assert calls_carrying(zoho_sandbox, foreign) == []
+    assert upstream_calls(sandbox, foreign) == []
 
 
-def test_another_customers_credit_note_is_not_owned(read_model, demo_customers, zoho_sandbox):
-    owner = read_model(by_name(demo_customers, "Northwind Traders").customer_id)
+def test_another_customers_credit_note_is_not_owned(read_model, demo_customers, sandbox):
+    owner = read_model(demo_customers["Northwind Traders"].customer_id)
     note_id = owner.credit_notes().items[0].creditnote_id
-    stranger = read_model(by_name(demo_customers, "Lone Wolf Freelance").customer_id)
-    zoho_sandbox.clear_calls()
+    stranger = read_model(demo_customers["Lone Wolf Freelance"].customer_id)
+    sandbox.clear_calls()
     for read in (stranger.credit_note, stranger.credit_note_pdf):
         with pytest.raises(NotOwned):
             read(note_id)
-    assert calls_carrying(zoho_sandbox, note_id) == []
+    assert upstream_calls(sandbox, note_id) == []
 
 
 @pytest.mark.parametrize("bad_id", ["999999999999999999", "", "../invoices", "1 OR 1=1", None, 42])
-def test_unknown_or_malformed_ids_are_not_owned_either(read_model, demo_customers, zoho_sandbox, bad_id):
-    billing = read_model(by_name(demo_customers, "Northwind Traders").customer_id)
-    zoho_sandbox.clear_calls()
+def test_unknown_or_malformed_ids_are_not_owned_either(read_model, demo_customers, sandbox, bad_id):
+    billing = read_model(demo_customers["Northwind Traders"].customer_id)
+    sandbox.clear_calls()
     for read in (billing.invoice, billing.invoice_pdf, billing.payment, billing.credit_note, billing.subscription):
         with pytest.raises(NotOwned):
             read(bad_id)
     if isinstance(bad_id, str) and bad_id:
-        assert calls_carrying(zoho_sandbox, bad_id) == []
+        assert upstream_calls(sandbox, bad_id) == []
 
 
-def test_a_cached_invoice_of_a_never_serves_b(two_customers, zoho_sandbox):
+def test_a_cached_invoice_of_a_never_serves_b(two_customers, sandbox):
     """Checklist Z 27: A views invoice X (cached); B asks for X → NotOwned, nothing from the cache."""
     a, b, _, _ = two_customers
     x = a.invoices().items[0].invoice_id
     assert a.invoice(x).invoice_id == x
-    zoho_sandbox.clear_calls()
+    sandbox.clear_calls()
     with pytest.raises(NotOwned):
         b.invoice(x)
-    assert calls_carrying(zoho_sandbox, x) == []
+    assert upstream_calls(sandbox, x) == []
 
 
-def test_a_newly_created_invoice_is_found_after_one_refresh_of_the_index(read_model, demo_customers, zoho_sandbox):
+def test_a_newly_created_invoice_is_found_after_one_refresh_of_the_index(read_model, demo_customers, sandbox):
     """An id missing from a cached index is looked up once more with the customer's own id, not X's."""
-    billing = read_model(by_name(demo_customers, "Northwind Traders").customer_id)
+    billing = read_model(demo_customers["Northwind Traders"].customer_id)
     real = billing.invoices().items[0].invoice_id
     # Pretend the cached index predates the invoice: drop it from the cached first chunk.
     key = billing._cache.key(billing.customer_id, "invoices", "all", "date", "desc", 1)
@@ -121,10 +118,10 @@ class _LyingClient:
         self.invoices, self.payments = Invoices(), Payments()
 
 
-def test_a_detail_naming_another_customer_is_not_owned(zoho, zoho_sandbox, demo_customers):
-    owner = by_name(demo_customers, "Priya Sharma Consulting")
-    lying = _LyingClient(zoho, by_name(demo_customers, "Northwind Traders").customer_id)
-    cache = BillingCache(zoho_sandbox.ORGANIZATION_ID)
+def test_a_detail_naming_another_customer_is_not_owned(zoho, sandbox, demo_customers):
+    owner = demo_customers["Priya Sharma Consulting"]
+    lying = _LyingClient(zoho, demo_customers["Northwind Traders"].customer_id)
+    cache = BillingCache(sandbox.ORGANIZATION_ID)
     billing = CustomerBilling(owner.customer_id, lying, cache, FanOut())
     invoice_id = billing.invoices().items[0].invoice_id
     payment_id = billing.payments().items[0].payment_id

@@ -1,7 +1,6 @@
 """The in-process billing cache: TTL, single-flight, stale-if-error, immutability, isolation."""
 from __future__ import annotations
 
-import contextvars
 import logging
 import random
 import threading
@@ -22,6 +21,7 @@ from services.cache import (
     stale_as_of,
 )
 from services.cache_backends import MemoryBackend
+from services.fanout import FanOut
 from zoho_client.errors import ZohoBadResponse, ZohoNotFound, ZohoRateLimited, ZohoUnavailable
 
 ORG = "10234695"
@@ -123,12 +123,17 @@ def test_twenty_concurrent_misses_make_one_load():
 
 def test_concurrent_misses_on_different_keys_load_in_parallel():
     cache = BillingCache(ORG)
-    loader = Counter(("x",), delay=0.3)
-    started = time.monotonic()
+    # Each load waits until all five are loading: loads queued behind one another would break the barrier.
+    all_loading = threading.Barrier(5)
+    loader = Counter(("x",))
+
+    def load():
+        all_loading.wait(timeout=30)
+        return loader()
+
     with ThreadPoolExecutor(5) as pool:
-        list(pool.map(lambda i: cache.get_or_load(cache.key("cust-a", "r", i), loader), range(5)))
+        list(pool.map(lambda i: cache.get_or_load(cache.key("cust-a", "r", i), load), range(5)))
     assert loader.calls == 5
-    assert time.monotonic() - started < 1.0  # five loads of 0.3 s overlapped, not queued
 
 
 def test_waiters_share_the_leaders_failure_and_fall_back_to_stale(cache, clocks):
@@ -175,15 +180,27 @@ def test_the_as_of_notice_belongs_to_one_request(cache, clocks):
     assert stale_as_of() is None
 
 
-def test_the_as_of_notice_reaches_the_request_from_its_worker_threads(cache, clocks):
-    mono, _ = clocks
-    key = cache.key("cust-a", "summary")
-    cache.get_or_load(key, Counter(("good",)))
+def test_the_as_of_notice_reaches_the_request_from_the_fan_out_threads(cache, clocks):
+    mono, wall = clocks
+    fetched_at = datetime.fromtimestamp(wall.now, timezone.utc)
+    summary, invoices = cache.key("cust-a", "summary"), cache.key("cust-a", "invoices")
+    cache.get_or_load(summary, Counter(("good",)))
     mono.now += 61
-    with ThreadPoolExecutor(1) as pool:
-        context = contextvars.copy_context()
-        pool.submit(context.run, cache.get_or_load, key, Counter(ZohoUnavailable("down"))).result()
-    assert stale_as_of() is not None
+    threads: list[str] = []
+
+    def in_the_pool(key, loader):
+        threads.append(threading.current_thread().name)
+        return cache.get_or_load(key, loader)
+
+    pool = FanOut(max_workers=2)
+    try:
+        results = pool.all({"summary": lambda: in_the_pool(summary, Counter(ZohoUnavailable("down"))),
+                            "invoices": lambda: in_the_pool(invoices, Counter(("fresh",)))})
+    finally:
+        pool.shutdown()
+    assert results == {"summary": ("good",), "invoices": ("fresh",)}
+    assert len(threads) == 2 and all(name.startswith("billing-fanout") for name in threads)  # not run inline
+    assert stale_as_of() == fetched_at
 
 
 def test_a_cold_cache_reraises_the_outage(cache):
@@ -376,12 +393,18 @@ def test_a_waiter_gives_up_after_the_wait_timeout_and_serves_stale(clocks):
     key = cache.key("cust-a", "summary")
     cache.get_or_load(key, Counter(("old",)))
     time.sleep(0.02)
-    hang = threading.Event()
+    loading, hang = threading.Event(), threading.Event()
+
+    def stuck_load():
+        loading.set()
+        hang.wait(5)
+        return ("new",)
+
     with ThreadPoolExecutor(2) as pool:
-        leader = pool.submit(cache.get_or_load, key, lambda: (hang.wait(5), ("new",))[1])
-        time.sleep(0.05)
+        leader = pool.submit(cache.get_or_load, key, stuck_load)
+        assert loading.wait(30)  # the leader holds the load: the next reader must wait for it
         waiter = pool.submit(_in_request, cache.get_or_load, key, Counter(("never",)))
-        value, as_of = waiter.result(timeout=5)
+        value, as_of = waiter.result(timeout=30)
         hang.set()
         leader.result()
     assert value == ("old",)

@@ -9,7 +9,7 @@ import pytest
 
 from services.cache import BillingCache, begin_request, stale_as_of
 from services.cache_redis import FORMAT_VERSION, NAMESPACE, RedisBackend
-from tests.portal.test_cache import Counter
+from tests.portal.test_cache import ORG, Counter
 from zoho_client.errors import ZohoUnavailable
 
 
@@ -18,14 +18,14 @@ def fresh_request():
     begin_request()
 
 
-def two_workers(redis_client, org_id, **kwargs):
+def two_workers(redis_client, **kwargs):
     """Two caches as two gunicorn workers would have: separate processes' state, one Redis."""
-    return (BillingCache(org_id, backend=RedisBackend(redis_client), **kwargs),
-            BillingCache(org_id, backend=RedisBackend(redis_client), **kwargs))
+    return (BillingCache(ORG, backend=RedisBackend(redis_client), **kwargs),
+            BillingCache(ORG, backend=RedisBackend(redis_client), **kwargs))
 
 
-def test_a_value_stored_by_one_worker_is_served_by_another(redis_client, org_id):
-    first, second = two_workers(redis_client, org_id)
+def test_a_value_stored_by_one_worker_is_served_by_another(redis_client):
+    first, second = two_workers(redis_client)
     loader = Counter(("shared",))
     key = first.key("cust-a", "summary")
     assert first.get_or_load(key, loader) == ("shared",)
@@ -34,8 +34,8 @@ def test_a_value_stored_by_one_worker_is_served_by_another(redis_client, org_id)
     assert first.backend_name == "RedisBackend"
 
 
-def test_twenty_concurrent_misses_across_two_workers_make_one_load(redis_client, org_id):
-    workers = two_workers(redis_client, org_id)
+def test_twenty_concurrent_misses_across_two_workers_make_one_load(redis_client):
+    workers = two_workers(redis_client)
     loader = Counter(("once",), delay=0.3)
     barrier = threading.Barrier(20)
 
@@ -50,8 +50,8 @@ def test_twenty_concurrent_misses_across_two_workers_make_one_load(redis_client,
     assert results == [("once",)] * 20
 
 
-def test_values_expire_after_their_ttl(redis_client, org_id):
-    cache = BillingCache(org_id, ttl=0.2, backend=RedisBackend(redis_client))
+def test_values_expire_after_their_ttl(redis_client):
+    cache = BillingCache(ORG, ttl=0.2, backend=RedisBackend(redis_client))
     loader = Counter()
     key = cache.key("cust-a", "invoices")
     cache.get_or_load(key, loader)
@@ -61,8 +61,8 @@ def test_values_expire_after_their_ttl(redis_client, org_id):
     assert loader.calls == 2
 
 
-def test_the_last_good_value_in_redis_is_served_when_zoho_fails(redis_client, org_id):
-    first, second = two_workers(redis_client, org_id, ttl=0.1, stale_max_seconds=60)
+def test_the_last_good_value_in_redis_is_served_when_zoho_fails(redis_client):
+    first, second = two_workers(redis_client, ttl=0.1, stale_max_seconds=60)
     first.get_or_load(first.key("cust-a", "summary"), Counter(("good",)))
     time.sleep(0.2)
     # Another worker, with nothing in its own memory, serves the shared last-good copy.
@@ -70,8 +70,8 @@ def test_the_last_good_value_in_redis_is_served_when_zoho_fails(redis_client, or
     assert stale_as_of() is not None
 
 
-def test_waiting_workers_fail_fast_when_the_holders_load_fails(redis_client, org_id):
-    first, second = two_workers(redis_client, org_id)
+def test_waiting_workers_fail_fast_when_the_holders_load_fails(redis_client):
+    first, second = two_workers(redis_client)
     failing = Counter(ZohoUnavailable("down"), delay=0.3)
     never = Counter(("never",))
     with ThreadPoolExecutor(2) as pool:
@@ -85,8 +85,8 @@ def test_waiting_workers_fail_fast_when_the_holders_load_fails(redis_client, org
     assert (failing.calls, never.calls) == (1, 0)
 
 
-def test_invalidation_by_one_worker_reaches_all(redis_client, org_id):
-    first, second = two_workers(redis_client, org_id)
+def test_invalidation_by_one_worker_reaches_all(redis_client):
+    first, second = two_workers(redis_client)
     a_invoices, a_subs, b_invoices = Counter(), Counter(), Counter()
     first.get_or_load(first.key("cust-a", "invoices", "all", 1), a_invoices)
     first.get_or_load(first.key("cust-a", "subscriptions"), a_subs)
@@ -101,8 +101,8 @@ def test_invalidation_by_one_worker_reaches_all(redis_client, org_id):
     assert a_subs.calls == 2
 
 
-def test_values_are_pickled_behind_a_format_version(redis_client, org_id):
-    cache = BillingCache(org_id, backend=RedisBackend(redis_client))
+def test_values_are_pickled_behind_a_format_version(redis_client):
+    cache = BillingCache(ORG, backend=RedisBackend(redis_client))
     key = cache.key("cust-a", "summary")
     cache.get_or_load(key, Counter(("v1",)))
     raw = redis_client.get(f"{NAMESPACE}fresh:{key}")
@@ -114,15 +114,15 @@ def test_values_are_pickled_behind_a_format_version(redis_client, org_id):
     assert loader.calls == 1
 
 
-def test_customer_keys_in_redis_carry_org_and_customer(redis_client, org_id):
-    cache = BillingCache(org_id, backend=RedisBackend(redis_client))
+def test_customer_keys_in_redis_carry_org_and_customer(redis_client):
+    cache = BillingCache(ORG, backend=RedisBackend(redis_client))
     cache.get_or_load(cache.key("cust-a", "invoices", "unpaid", 1), Counter())
-    names = {k.decode() for k in redis_client.scan_iter(match=f"{NAMESPACE}fresh:{org_id}:*")}
-    assert names == {f"{NAMESPACE}fresh:{org_id}:cust:cust-a:invoices:unpaid:1"}
+    names = {k.decode() for k in redis_client.scan_iter(match=f"{NAMESPACE}fresh:{ORG}:*")}
+    assert names == {f"{NAMESPACE}fresh:{ORG}:cust:cust-a:invoices:unpaid:1"}
 
 
-def test_warm_reads_are_one_mget_and_reuse_decoded_values(redis_client, org_id):
-    cache = BillingCache(org_id, backend=RedisBackend(redis_client))
+def test_warm_reads_are_one_mget_and_reuse_decoded_values(redis_client):
+    cache = BillingCache(ORG, backend=RedisBackend(redis_client))
     keys = [cache.key("cust-a", "r", i) for i in range(3)]
     for i, key in enumerate(keys):
         cache.get_or_load(key, Counter((i,)))
@@ -131,39 +131,33 @@ def test_warm_reads_are_one_mget_and_reuse_decoded_values(redis_client, org_id):
     # The same bytes in Redis: the very same objects, not fresh unpickled copies.
     assert all(a is b for a, b in zip(first[:3], cache.peek_many(keys)))
     # Another worker replaced one value: its new bytes are decoded.
-    other = BillingCache(org_id, backend=RedisBackend(redis_client))
+    other = BillingCache(ORG, backend=RedisBackend(redis_client))
     other.invalidate("cust-a", "r")
     other.get_or_load(keys[0], Counter(("new",)))
     assert cache.peek_many(keys[:1]) == [("new",)]
 
 
-def test_the_app_uses_redis_when_redis_url_is_set(redis_client, zoho_sandbox):
-    from app import create_app
-    from tests.conftest import portal_settings
-
-    url = redis_client.connection_pool.connection_kwargs
-    redis_url = f"redis://{url['host']}:{url['port']}/{url.get('db', 0)}"
-    with_redis = create_app(portal_settings(zoho_sandbox, REDIS_URL=redis_url))
-    without = create_app(portal_settings(zoho_sandbox))
+def test_the_app_uses_redis_when_redis_url_is_set(make_app, redis_url):
+    with_redis, without = make_app(REDIS_URL=redis_url), make_app()
     assert with_redis.extensions["billing"].cache.backend_name == "RedisBackend"
     assert without.extensions["billing"].cache.backend_name == "MemoryBackend"
 
 
-def test_twenty_requests_over_two_instances_make_one_upstream_call(redis_client, zoho, zoho_sandbox, demo_customers):
+def test_twenty_requests_over_two_instances_make_one_upstream_call(redis_client, zoho, sandbox, demo_customers):
     """Checklist U 36 across processes: two app instances sharing Redis, 20 parallel cold reads of one
     invoice → one GET /invoices/{id} in the sandbox's call log."""
     from services.billing import CustomerBilling
     from services.fanout import FanOut
 
-    customer = next(c for c in demo_customers if c.display_name == "Northwind Traders")
-    org = zoho_sandbox.ORGANIZATION_ID
+    customer = demo_customers["Northwind Traders"]
+    org = sandbox.ORGANIZATION_ID
     BillingCache(org, backend=RedisBackend(redis_client)).invalidate_customer(customer.customer_id)
     instances = [CustomerBilling(customer.customer_id, zoho, BillingCache(org, backend=RedisBackend(redis_client)),
                                  FanOut()) for _ in range(2)]
     invoice_id = instances[0].invoices().items[0].invoice_id
     instances[0]._cache.forget(instances[0]._cache.key(customer.customer_id, "invoices", "detail", invoice_id))
-    zoho_sandbox.set_latency(150)
-    zoho_sandbox.clear_calls()
+    sandbox.set_latency(150)
+    sandbox.clear_calls()
     barrier = threading.Barrier(20)
 
     def request(i):
@@ -174,23 +168,17 @@ def test_twenty_requests_over_two_instances_make_one_upstream_call(redis_client,
         with ThreadPoolExecutor(20) as pool:
             results = list(pool.map(request, range(20)))
     finally:
-        zoho_sandbox.set_latency(0)
+        sandbox.set_latency(0)
         BillingCache(org, backend=RedisBackend(redis_client)).invalidate_customer(customer.customer_id)
     assert {r.invoice_id for r in results} == {invoice_id}
-    assert zoho_sandbox.calls()["counts"] == {"GET /billing/v1/invoices/{invoice_id}": 1}
+    assert sandbox.calls()["counts"] == {"GET /billing/v1/invoices/{invoice_id}": 1}
 
 
-def test_a_warm_signed_in_home_is_one_redis_round_trip(redis_client, zoho_sandbox, tmp_path, monkeypatch):
+def test_a_warm_signed_in_home_is_one_redis_round_trip(make_app, signed_in, redis_url, monkeypatch):
     """The session check and every cache read of a warm Home travel together (one pipeline)."""
     import redis
 
-    from tests.portal.pages_support import ACME, Portal, SandboxReader, build_app, migrate
-
-    url = redis_client.connection_pool.connection_kwargs
-    app = build_app(zoho_sandbox, f"sqlite:///{tmp_path / 'portal.db'}",
-                    REDIS_URL=f"redis://{url['host']}:{url['port']}/{url.get('db', 0)}")
-    migrate(app)
-    client = Portal(app, SandboxReader(zoho_sandbox)).client_for(ACME)
+    client = signed_in(client_app=make_app(REDIS_URL=redis_url))
     for _ in range(2):
         assert client.get("/").status_code == 200  # warm: loaded, and decoded in this process
     trips = []

@@ -155,11 +155,7 @@ def test_outstanding_totals_are_exact_decimals(rows):
         assert format_money(total, "en_US").replace(",", "").lstrip("$€₹").endswith(f"{total.amount:.2f}")
 
 
-def test_template_filters_are_registered(zoho_sandbox):
-    from app import create_app
-    from tests.conftest import portal_settings
-
-    app = create_app(portal_settings(zoho_sandbox))
+def test_template_filters_are_registered(app):
     with app.app_context():
         template = app.jinja_env.from_string(
             "{{ m|money }} {{ d|date }} {{ invoice_status(s).label }} {{ invoice_status(s).tone }} "

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.portal.pages_support import NORTHWIND, PRIYA, portal, sandbox_reader  # noqa: F401
+from tests.support.demo import NORTHWIND, PRIYA
 
 ROUTES = {
     "invoice": ("/invoices/{id}", "/invoices/{id}/pdf"),
@@ -29,9 +29,9 @@ def object_ids(reader, customer_id: str) -> dict[str, list[str]]:
     }
 
 
-@pytest.fixture(scope="module")
-def victim_ids(portal, sandbox_reader):
-    ids = object_ids(sandbox_reader, portal.customer(NORTHWIND).customer_id)
+@pytest.fixture
+def victim_ids(portal, sandbox_api):
+    ids = object_ids(sandbox_api, portal.customer(NORTHWIND).customer_id)
     assert all(ids.values()), f"the demo customer should have every kind of object: {ids}"
     return ids
 
@@ -80,9 +80,9 @@ def test_an_object_cached_for_its_owner_is_still_404_for_someone_else(portal, vi
     assert invoice_id not in response.get_data(as_text=True)
 
 
-def test_the_zip_and_statement_only_ever_hold_the_signed_in_customers_invoices(portal, victim_ids, sandbox_reader):
+def test_the_zip_and_statement_only_ever_hold_the_signed_in_customers_invoices(portal, victim_ids, sandbox_api):
     intruder = portal.client_for(PRIYA)
-    mine = set(sandbox_reader.invoice_ids(portal.customer(PRIYA).customer_id))
+    mine = set(sandbox_api.invoice_ids(portal.customer(PRIYA).customer_id))
     page = intruder.get("/statement?start=2022-01-01&end=2026-12-31")
     html = page.get_data(as_text=True)
     assert page.status_code == 200

@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from tests.portal.pages_support import ACME, BRIGHTSIDE, FRESH, LEDGER, PRIYA, portal, sandbox_reader  # noqa: F401
+from tests.support.demo import ACME, BRIGHTSIDE, FRESH, LEDGER, PRIYA
 
 INVOICE_LINK = re.compile(r'href="/invoices/(\d+)"')
 
@@ -17,16 +17,17 @@ def invoice_links(html: str) -> list[str]:
     return INVOICE_LINK.findall(html)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def acme(portal):
+    """Acme signed in on the module's portal."""
     return portal.client_for(ACME)
 
 
-def test_the_list_shows_every_invoice_with_status_badges_and_money(acme, portal, sandbox_reader):
+def test_the_list_shows_every_invoice_with_status_badges_and_money(acme, portal, sandbox_api):
     page = acme.get("/invoices")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    expected = sandbox_reader.invoice_ids(portal.customer(ACME).customer_id)
+    expected = sandbox_api.invoice_ids(portal.customer(ACME).customer_id)
     assert set(invoice_links(html)) == set(expected)
     assert 'class="badge badge-success">Paid</span>' in html
     assert "$59.00" in html
@@ -57,9 +58,9 @@ def test_sorting_by_number_ascending_and_the_header_offers_the_reverse(acme):
     assert "/invoices?sort=number&amp;order=desc" in html
 
 
-def test_a_customer_with_more_than_200_invoices_pages_through_all_of_them(portal, sandbox_reader):
+def test_a_customer_with_more_than_200_invoices_pages_through_all_of_them(portal, sandbox_api):
     client = portal.client_for(LEDGER)
-    expected = sandbox_reader.invoice_ids(portal.customer(LEDGER).customer_id)
+    expected = sandbox_api.invoice_ids(portal.customer(LEDGER).customer_id)
     assert len(expected) > 200
     seen, page = [], 1
     while True:
@@ -82,8 +83,8 @@ def test_query_values_no_link_produces_are_a_400_that_says_what_was_wrong(acme, 
     assert "use the links on the page" in html or "page must be a whole number" in html
 
 
-def test_the_detail_page_shows_items_discounts_payments_balance_and_due_date(acme, portal, sandbox_reader):
-    oldest = sandbox_reader.invoice_ids(portal.customer(ACME).customer_id)[-1]
+def test_the_detail_page_shows_items_discounts_payments_balance_and_due_date(acme, portal, sandbox_api):
+    oldest = sandbox_api.invoice_ids(portal.customer(ACME).customer_id)[-1]
     page = acme.get(f"/invoices/{oldest}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
@@ -92,16 +93,16 @@ def test_the_detail_page_shows_items_discounts_payments_balance_and_due_date(acm
         assert text in html, text
 
 
-def test_a_partly_paid_invoice_shows_what_is_left_and_the_bank_transfer(portal, sandbox_reader):
+def test_a_partly_paid_invoice_shows_what_is_left_and_the_bank_transfer(portal, sandbox_api):
     customer = portal.customer(PRIYA)
     client = portal.client_for(PRIYA)
-    newest = sandbox_reader.invoice_ids(customer.customer_id)[0]
+    newest = sandbox_api.invoice_ids(customer.customer_id)[0]
     html = client.get(f"/invoices/{newest}").get_data(as_text=True)
     assert ">Partly paid</span>" in html and "Bank transfer" in html and "₹" in html
 
 
-def test_the_pdf_is_streamed_from_zoho_as_a_download(acme, portal, sandbox_reader):
-    invoice_id = sandbox_reader.invoice_ids(portal.customer(ACME).customer_id)[0]
+def test_the_pdf_is_streamed_from_zoho_as_a_download(acme, portal, sandbox_api):
+    invoice_id = sandbox_api.invoice_ids(portal.customer(ACME).customer_id)[0]
     response = acme.get(f"/invoices/{invoice_id}/pdf")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
@@ -109,9 +110,9 @@ def test_the_pdf_is_streamed_from_zoho_as_a_download(acme, portal, sandbox_reade
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_the_zip_holds_one_pdf_per_invoice_in_the_range(acme, portal, sandbox_reader):
+def test_the_zip_holds_one_pdf_per_invoice_in_the_range(acme, portal, sandbox_api):
     customer_id = portal.customer(ACME).customer_id
-    rows = sandbox_reader.all_rows("/invoices", "invoices", customer_id=customer_id)
+    rows = sandbox_api.all_rows("/invoices", "invoices", customer_id=customer_id)
     dates = sorted(row["invoice_date"] for row in rows)
     response = acme.get(f"/invoices/zip?start={dates[0]}&end={dates[-1]}")
     assert response.status_code == 200 and response.mimetype == "application/zip"

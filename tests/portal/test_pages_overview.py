@@ -7,9 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.portal.pages_support import (  # noqa: F401
-    ACME, BRIGHTSIDE, FRESH, MUELLER, NORTHWIND, PRIYA, portal, sandbox_reader, text_of,
-)
+from tests.support.demo import ACME, BRIGHTSIDE, FRESH, MUELLER, NORTHWIND, PRIYA
+from tests.support.forms import text_of
 
 
 def test_home_shows_the_person_company_credits_last_payment_and_vendor(portal):
@@ -52,20 +51,20 @@ def test_a_card_expiring_within_30_days_is_a_warning(portal):
     assert re.search(r"Your card ending 9424 (expires|has expired)", text)
 
 
-def test_subscriptions_list_and_detail(portal, sandbox_reader):
+def test_subscriptions_list_and_detail(portal, sandbox_api):
     client = portal.client_for(ACME)
     listing = text_of(client.get("/subscriptions"))
     assert "Pro" in listing and "Active" in listing and "every month" in listing
-    subscription_id = sandbox_reader.subscription_ids(portal.customer(ACME).customer_id)[0]
+    subscription_id = sandbox_api.subscription_ids(portal.customer(ACME).customer_id)[0]
     detail = text_of(client.get(f"/subscriptions/{subscription_id}"))
     for expected in ("Extra storage (add-on)", "Pro (plan)", "Current term", "Next bill", "Card ending 4242",
                      "Scheduled changes", "Plan changes from Pro to Business", "Total every month"):
         assert expected in detail, expected
 
 
-def test_subscription_statuses_read_as_plain_words(portal, sandbox_reader):
+def test_subscription_statuses_read_as_plain_words(portal, sandbox_api):
     client = portal.client_for(MUELLER)
-    subscription_id = sandbox_reader.subscription_ids(portal.customer(MUELLER).customer_id)[0]
+    subscription_id = sandbox_api.subscription_ids(portal.customer(MUELLER).customer_id)[0]
     text = text_of(client.get(f"/subscriptions/{subscription_id}"))
     # The trial carries a card that Zoho charges when it ends: the page says so, in plain words.
     assert "Your free trial runs until" in text and "Then your card ending" in text and "Trial ends" in text
@@ -101,24 +100,16 @@ def test_a_bad_statement_range_is_explained_on_the_statement_page(portal, path):
     assert 'role="alert"' in html and "<h1>Statement of account</h1>" in html
 
 
-def test_zoho_text_is_escaped_everywhere_it_shows(sandbox, tmp_path, sandbox_reader):
+def test_zoho_text_is_escaped_everywhere_it_shows(sandbox_api, signed_in):
     """The seed's notes carry markup; a customer whose names carry it too must see it as text."""
-    from tests.portal.pages_support import Portal, build_app, migrate
-
     hostile = '<script>alert("x")</script><img src=x onerror=alert(2)> & Co'
-    customer = sandbox_reader.customer(PRIYA)
-    response = sandbox_reader.session.put(f"{sandbox.api_base}/customers/{customer.customer_id}", json={
+    customer = sandbox_api.demo_customer(PRIYA)
+    sandbox_api.put(f"/customers/{customer.customer_id}", {
         "display_name": customer.display_name, "company_name": hostile,
-        "billing_address": {"street": hostile, "city": "Mumbai", "country": "India"}}, timeout=30)
-    response.raise_for_status()
-    try:
-        app = build_app(sandbox, f"sqlite:///{tmp_path / 'portal.db'}")
-        migrate(app)
-        client = Portal(app, sandbox_reader).client_for(PRIYA)
-        payment_id = sandbox_reader.transaction_ids(customer.customer_id, "PAYMENT")[0]
-        for path in ("/", f"/payments/{payment_id}/receipt"):
-            html = client.get(path).get_data(as_text=True)
-            assert "<script>alert" not in html and "<img src=x" not in html, path
-            assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html, path
-    finally:
-        sandbox.reset()
+        "billing_address": {"street": hostile, "city": "Mumbai", "country": "India"}})
+    client = signed_in(PRIYA)
+    payment_id = sandbox_api.transaction_ids(customer.customer_id, "PAYMENT")[0]
+    for path in ("/", f"/payments/{payment_id}/receipt"):
+        html = client.get(path).get_data(as_text=True)
+        assert "<script>alert" not in html and "<img src=x" not in html, path
+        assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html, path

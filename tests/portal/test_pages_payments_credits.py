@@ -3,37 +3,38 @@ from __future__ import annotations
 
 import re
 
-from tests.portal.pages_support import ACME, FRESH, NORTHWIND, PRIYA, portal, sandbox_reader, text_of  # noqa: F401
+from tests.support.demo import ACME, FRESH, NORTHWIND, PRIYA
+from tests.support.forms import text_of
 
 
-def test_the_payments_list_links_each_payment_its_invoice_and_receipt(portal, sandbox_reader):
+def test_the_payments_list_links_each_payment_its_invoice_and_receipt(portal, sandbox_api):
     client = portal.client_for(PRIYA)
     page = client.get("/payments")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    for payment_id in sandbox_reader.transaction_ids(portal.customer(PRIYA).customer_id, "PAYMENT"):
+    for payment_id in sandbox_api.transaction_ids(portal.customer(PRIYA).customer_id, "PAYMENT"):
         assert f'href="/payments/{payment_id}"' in html and f'href="/payments/{payment_id}/receipt"' in html
     assert re.search(r'href="/invoices/\d+">Invoice INV-\d+</a>', html)
     assert "₹" in html and ">Received</span>" in html
 
 
-def test_a_payment_shows_mode_reference_and_the_invoices_it_paid(portal, sandbox_reader):
+def test_a_payment_shows_mode_reference_and_the_invoices_it_paid(portal, sandbox_api):
     client = portal.client_for(PRIYA)
-    payment_id = sandbox_reader.transaction_ids(portal.customer(PRIYA).customer_id, "PAYMENT")[0]
+    payment_id = sandbox_api.transaction_ids(portal.customer(PRIYA).customer_id, "PAYMENT")[0]
     text = text_of(client.get(f"/payments/{payment_id}"))
     for expected in ("Paid with", "Bank transfer", "Reference", "NEFT-", "Invoices this payment paid", "INV-"):
         assert expected in text, expected
 
 
-def test_a_card_payment_shows_the_last_four_digits(portal, sandbox_reader):
+def test_a_card_payment_shows_the_last_four_digits(portal, sandbox_api):
     client = portal.client_for(ACME)
-    payment_id = sandbox_reader.transaction_ids(portal.customer(ACME).customer_id, "PAYMENT")[0]
+    payment_id = sandbox_api.transaction_ids(portal.customer(ACME).customer_id, "PAYMENT")[0]
     assert "card ending 4242" in text_of(client.get(f"/payments/{payment_id}"))
 
 
-def test_the_receipt_names_both_parties_and_the_amount(portal, sandbox_reader):
+def test_the_receipt_names_both_parties_and_the_amount(portal, sandbox_api):
     client = portal.client_for(PRIYA)
-    payment_id = sandbox_reader.transaction_ids(portal.customer(PRIYA).customer_id, "PAYMENT")[0]
+    payment_id = sandbox_api.transaction_ids(portal.customer(PRIYA).customer_id, "PAYMENT")[0]
     text = text_of(client.get(f"/payments/{payment_id}/receipt"))
     for expected in ("Payment receipt", "received", "Priya Sharma Consulting", "14 Marine Drive",
                      "Harbourline Software Pty Ltd", "Perth, Western Australia, 6000"):
@@ -51,22 +52,22 @@ def test_payment_paging_is_bounded(portal):
     assert client.get("/payments?page=0").status_code == 400
 
 
-def test_credit_notes_show_what_is_still_available_never_as_negative_invoices(portal, sandbox_reader):
+def test_credit_notes_show_what_is_still_available_never_as_negative_invoices(portal, sandbox_api):
     client = portal.client_for(NORTHWIND)
     page = client.get("/credit-notes")
     html, text = page.get_data(as_text=True), text_of(page)
     assert page.status_code == 200 and "Available to use" in text and "Still available" in text
     assert not re.search(r"[-−]\s*\$", text), "a credit is never shown as a negative amount"
-    credit_ids = sandbox_reader.transaction_ids(portal.customer(NORTHWIND).customer_id, "CREDIT")
+    credit_ids = sandbox_api.transaction_ids(portal.customer(NORTHWIND).customer_id, "CREDIT")
     for credit_id in credit_ids:
         assert f'href="/credit-notes/{credit_id}"' in html and f'href="/credit-notes/{credit_id}/pdf"' in html
     detail = text_of(client.get(f"/credit-notes/{credit_ids[0]}"))
     assert "What was credited" in detail and "Total credit" in detail and "Still available" in detail
 
 
-def test_the_credit_note_pdf_is_a_download(portal, sandbox_reader):
+def test_the_credit_note_pdf_is_a_download(portal, sandbox_api):
     client = portal.client_for(NORTHWIND)
-    credit_id = sandbox_reader.transaction_ids(portal.customer(NORTHWIND).customer_id, "CREDIT")[0]
+    credit_id = sandbox_api.transaction_ids(portal.customer(NORTHWIND).customer_id, "CREDIT")[0]
     response = client.get(f"/credit-notes/{credit_id}/pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")

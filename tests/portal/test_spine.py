@@ -32,11 +32,11 @@ COMMIT_ALLOWED = {ROOT / "views" / "pipeline.py", ROOT / "views" / "accounts_cli
 
 
 @pytest.fixture(scope="module")
-def app(sandbox):
+def app(sandbox_server):
     from app import create_app
-    from tests.conftest import portal_settings
+    from tests.support.settings import portal_settings
 
-    return create_app(portal_settings(sandbox))
+    return create_app(portal_settings(sandbox_server))
 
 
 def _template_endpoints(app, path: Path) -> set[str]:

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tests.portal.pages_support import ACME, Portal, SandboxReader, build_app, migrate
+from tests.support.demo import ACME
 
 STALE_NOTICE = "This may be out of date."
 TTL_SECONDS = 1
@@ -16,27 +16,17 @@ ZOHO_API = "/billing/v1/*"
 
 
 @pytest.fixture
-def acme_client(sandbox, tmp_path):
+def acme_client(make_app, signed_in):
     """Acme signed in on an app whose cache entries expire after a second, so that pages ask Zoho again."""
-    from extensions import db
-
-    app = build_app(sandbox, f"sqlite:///{tmp_path / 'portal.db'}", CACHE_TTL_SECONDS=TTL_SECONDS)
-    migrate(app)
-    client = Portal(app, SandboxReader(sandbox)).client_for(ACME)
-    yield client
-    sandbox.clear_faults()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    return signed_in(ACME, client_app=make_app(CACHE_TTL_SECONDS=TTL_SECONDS))
 
 
 def let_the_cache_expire() -> None:
     time.sleep(TTL_SECONDS + 0.1)
 
 
-def first_invoice_id(sandbox) -> str:
-    reader = SandboxReader(sandbox)
-    return reader.invoice_ids(reader.customer(ACME).customer_id)[0]
+def first_invoice_id(sandbox_api) -> str:
+    return sandbox_api.invoice_ids(sandbox_api.customer_id(ACME))[0]
 
 
 @pytest.mark.parametrize("fault", [
@@ -44,10 +34,9 @@ def first_invoice_id(sandbox) -> str:
     {"kind": "status", "status": 429, "code": 44, "retry_after": 3600},
     {"kind": "reset"},
 ])
-def test_pages_seen_before_an_outage_are_served_with_an_as_of_notice(sandbox, acme_client, fault):
-    invoice_id = first_invoice_id(sandbox)
-    reader = SandboxReader(sandbox)
-    subscription_id = reader.subscription_ids(reader.customer(ACME).customer_id)[0]
+def test_pages_seen_before_an_outage_are_served_with_an_as_of_notice(sandbox, sandbox_api, acme_client, fault):
+    invoice_id = first_invoice_id(sandbox_api)
+    subscription_id = sandbox_api.subscription_ids(sandbox_api.customer_id(ACME))[0]
     pages = ["/", "/invoices", f"/invoices/{invoice_id}", "/payments", "/subscriptions",
              f"/subscriptions/{subscription_id}", "/credit-notes", "/profile", "/statement"]
     for path in pages:
@@ -76,8 +65,8 @@ def test_nothing_seen_before_the_outage_is_a_calm_503(sandbox, acme_client):
     assert response.headers["Retry-After"]
 
 
-def test_a_download_is_never_served_from_stale_data(sandbox, acme_client):
-    invoice_id = first_invoice_id(sandbox)
+def test_a_download_is_never_served_from_stale_data(sandbox, sandbox_api, acme_client):
+    invoice_id = first_invoice_id(sandbox_api)
     assert acme_client.get(f"/invoices/{invoice_id}/pdf").status_code == 200
     let_the_cache_expire()
     sandbox.add_fault(path=ZOHO_API, kind="status", status=503, count=-1)

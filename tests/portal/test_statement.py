@@ -117,7 +117,7 @@ def test_consecutive_statements_chain(start, first_len, second_len):
 
 def test_the_statement_agrees_with_zoho_for_every_demo_customer(read_model, demo_customers):
     """To date, invoiced − paid − credited == outstanding − unused credits (nothing overpaid in the demo)."""
-    for customer in demo_customers:
+    for customer in demo_customers.values():
         billing = read_model(customer.customer_id)
         statement = billing.statement(date(2000, 1, 1), date(2100, 1, 1))
         check_arithmetic(statement)
@@ -136,7 +136,7 @@ def test_the_statement_pdf_is_a_readable_pdf_with_the_figures(read_model, demo_c
 
     from services.formatting import format_money
 
-    customer = next(c for c in demo_customers if c.display_name == "Café Zürich AG")
+    customer = demo_customers["Café Zürich AG"]
     billing = read_model(customer.customer_id)
     start, end = date(2000, 1, 1), date(2100, 1, 1)
     filename, content = billing.statement_pdf(start, end)

@@ -12,14 +12,14 @@ from tests.sandbox.s2_helpers import Api
 OPERATIONS_IN_THE_FILES = 116
 
 
-def test_every_operation_of_the_openapi_files_is_served(sb, auth, http):
+def test_every_operation_of_the_openapi_files_is_served(sandbox, auth, http):
     """Each operation, called with placeholder ids and an empty body, is routed to a handler: its
     answer is never Zoho's "Invalid URL Passed" (404/5) or "method not allowed" (405/37)."""
     ops = openapi.operations()
     assert len(ops) == OPERATIONS_IN_THE_FILES
     unserved = []
     for file, method, path in ops:
-        resp = http.request(method, sb.api_base + re.sub(r"\{[^}]+\}", "0", path), headers=auth, json={}, timeout=30)
+        resp = http.request(method, sandbox.api_base + re.sub(r"\{[^}]+\}", "0", path), headers=auth, json={}, timeout=30)
         body = resp.json()
         assert resp.status_code < 500, (method, path, body)
         if (resp.status_code, body["code"]) in ((404, 5), (405, 37)):
@@ -30,9 +30,9 @@ def test_every_operation_of_the_openapi_files_is_served(sb, auth, http):
 class Tour:
     """Calls operations by their documented path template and validates each reply."""
 
-    def __init__(self, sb, headers) -> None:
-        self.sb = sb
-        self.api = Api(sb, headers)
+    def __init__(self, sandbox, headers) -> None:
+        self.sandbox = sandbox
+        self.api = Api(sandbox, headers)
         self.documented = {(method, openapi.template_key(path)): (file, path)
                            for file, method, path in openapi.operations()}
         self.validated: set[tuple[str, str]] = set()
@@ -51,9 +51,9 @@ class Tour:
         return body
 
 
-def test_a_tour_of_every_operation_validates_against_the_documented_replies(sb, auth):
-    call = Tour(sb, auth)
-    today = date.fromisoformat(sb.control("GET", "clock")["today"])
+def test_a_tour_of_every_operation_validates_against_the_documented_replies(sandbox, auth):
+    call = Tour(sandbox, auth)
+    today = date.fromisoformat(sandbox.control("GET", "clock")["today"])
 
     # settings
     for path in ("/settings/taxes", "/settings/taxexemptions", "/settings/taxauthorities",

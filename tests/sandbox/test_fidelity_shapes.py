@@ -12,8 +12,8 @@ from tests.sandbox.s2_helpers import Api
 
 
 @pytest.fixture
-def api(sandbox_proc, auth):
-    return Api(sandbox_proc, auth)
+def api(sandbox, auth):
+    return Api(sandbox, auth)
 
 
 def test_customer_shapes(api):
@@ -75,8 +75,8 @@ def test_catalogue_and_settings_shapes(api):
     validate(api.ok("GET", "/settings/taxes"), "settings.yml", "retrieve-list-of-taxes-response")
 
 
-def test_cards_contact_persons_hosted_pages_shapes(sb, auth):
-    api = Api(sb, auth)
+def test_cards_contact_persons_hosted_pages_shapes(sandbox, auth):
+    api = Api(sandbox, auth)
     acme = api.customer_named("Acme Studio")
     cid = acme["customer_id"]
     cards = api.ok("GET", f"/customers/{cid}/cards")
@@ -92,7 +92,7 @@ def test_cards_contact_persons_hosted_pages_shapes(sb, auth):
     validate(created, "hosted-pages.yml", "create-a-subscription-response")
     page = created["hostedpage"]
     assert len(page["hostedpage_id"]) == 64 and page["status"] == "fresh"
-    assert page["url"] == f"{sb.base_url}/hostedpage/2-{page['hostedpage_id']}/checkout"
+    assert page["url"] == f"{sandbox.base_url}/hostedpage/2-{page['hostedpage_id']}/checkout"
     assert api.pay_hosted_page(page["url"]).status_code == 302
     flat = api.ok("GET", f"/hostedpages/{page['hostedpage_id']}")
     assert "hostedpage" not in flat and flat["hostedpage_id"] == page["hostedpage_id"]

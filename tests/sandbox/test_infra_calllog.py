@@ -1,15 +1,15 @@
 """The call log: counts per endpoint template and the recent calls, without secrets."""
 
 
-def test_counts_per_endpoint_template_and_recent_calls(sb, http, auth):
-    sb.clear_calls()
-    http.get(sb.api_base + "/infratest/echo", headers=auth)
-    http.get(sb.base_url + "/api/v1/infratest/echo", headers=auth, params={"page": 2})
-    http.post(sb.api_base + "/infratest/echo/1/act", headers=auth)
-    http.post(sb.api_base + "/infratest/echo/2/act", headers=auth)
-    http.get(sb.api_base + "/nowhere", headers=auth)
-    sb.access_token()
-    log = sb.calls()
+def test_counts_per_endpoint_template_and_recent_calls(sandbox, http, auth):
+    sandbox.clear_calls()
+    http.get(sandbox.api_base + "/infratest/echo", headers=auth)
+    http.get(sandbox.base_url + "/api/v1/infratest/echo", headers=auth, params={"page": 2})
+    http.post(sandbox.api_base + "/infratest/echo/1/act", headers=auth)
+    http.post(sandbox.api_base + "/infratest/echo/2/act", headers=auth)
+    http.get(sandbox.api_base + "/nowhere", headers=auth)
+    sandbox.access_token()
+    log = sandbox.calls()
     assert log["counts"] == {
         "GET /billing/v1/infratest/echo": 1,
         "GET /api/v1/infratest/echo": 1,
@@ -28,9 +28,9 @@ def test_counts_per_endpoint_template_and_recent_calls(sb, http, auth):
     assert "1000.sandbox.demo.refresh" not in oauth_call["query_string"]
 
 
-def test_control_calls_are_not_logged_and_clear_works(sb, http, auth):
-    http.get(sb.api_base + "/infratest/echo", headers=auth)
-    sb.control("GET", "health")
-    assert "GET /__sandbox/health" not in sb.calls()["counts"]
-    sb.clear_calls()
-    assert sb.calls() == {"total": 0, "counts": {}, "calls": []}
+def test_control_calls_are_not_logged_and_clear_works(sandbox, http, auth):
+    http.get(sandbox.api_base + "/infratest/echo", headers=auth)
+    sandbox.control("GET", "health")
+    assert "GET /__sandbox/health" not in sandbox.calls()["counts"]
+    sandbox.clear_calls()
+    assert sandbox.calls() == {"total": 0, "counts": {}, "calls": []}

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from tests.browser import Screenshots, fill_card
+from tests.support.browser import Screenshots, fill_card
 from zoho_sandbox.hostedpage_ui import luhn_valid, with_hostedpage_id
 
 shoot = Screenshots("sandbox").as_is
@@ -55,36 +55,36 @@ def page(browser):
     context.close()
 
 
-def first(sb, auth, path, key, **params):
-    resp = requests.get(sb.api_base + path, headers=auth, params=params, timeout=10)
+def first(sandbox, auth, path, key, **params):
+    resp = requests.get(sandbox.api_base + path, headers=auth, params=params, timeout=10)
     assert resp.status_code == 200, resp.text
     rows = resp.json()[key]
     assert rows, f"the demo seed has no {key}"
     return rows[0]
 
 
-def new_subscription_page(sb, auth, redirect_url) -> dict:
-    customer = first(sb, auth, "/customers", "customers")
-    plan = next(p for p in requests.get(sb.api_base + "/plans", headers=auth, params={"filter_by": "PlanStatus.ACTIVE"},
+def new_subscription_page(sandbox, auth, redirect_url) -> dict:
+    customer = first(sandbox, auth, "/customers", "customers")
+    plan = next(p for p in requests.get(sandbox.api_base + "/plans", headers=auth, params={"filter_by": "PlanStatus.ACTIVE"},
                                         timeout=10).json()["plans"] if float(p.get("recurring_price", 0)) > 0 and not p.get("trial_period"))
-    resp = requests.post(sb.api_base + "/hostedpages/newsubscription", headers=auth, timeout=10, json={
+    resp = requests.post(sandbox.api_base + "/hostedpages/newsubscription", headers=auth, timeout=10, json={
         "customer_id": customer["customer_id"], "plan": {"plan_code": plan["plan_code"]}, "redirect_url": redirect_url})
     assert resp.status_code == 201, resp.text
     return resp.json()["hostedpage"]
 
 
-def hosted_status(sb, auth, hostedpage_id) -> dict:
-    resp = requests.get(sb.api_base + f"/hostedpages/{hostedpage_id}", headers=auth, timeout=10)
+def hosted_status(sandbox, auth, hostedpage_id) -> dict:
+    resp = requests.get(sandbox.api_base + f"/hostedpages/{hostedpage_id}", headers=auth, timeout=10)
     assert resp.status_code == 200, resp.text
     return resp.json()
 
 
-def test_successful_payment_redirects_with_hostedpage_id(sb, auth, shop, page):
+def test_successful_payment_redirects_with_hostedpage_id(sandbox, auth, shop, page):
     redirect_url, visits = shop
-    hosted = new_subscription_page(sb, auth, redirect_url)
-    assert hosted["url"] == f"{sb.base_url}/hostedpage/2-{hosted['hostedpage_id']}/checkout"
+    hosted = new_subscription_page(sandbox, auth, redirect_url)
+    assert hosted["url"] == f"{sandbox.base_url}/hostedpage/2-{hosted['hostedpage_id']}/checkout"
     page.goto(hosted["url"])
-    assert hosted_status(sb, auth, hosted["hostedpage_id"])["status"] == "read"
+    assert hosted_status(sandbox, auth, hosted["hostedpage_id"])["status"] == "read"
     shoot(page, "checkout")
     assert page.get_by_role("button", name="Pay").is_visible()
     fill_card(page, "4111 1111 1111 1111")
@@ -93,7 +93,7 @@ def test_successful_payment_redirects_with_hostedpage_id(sb, auth, shop, page):
     query = parse_qs(urlsplit(page.url).query)
     assert query == {"from": ["sandbox"], "hostedpage_id": [hosted["hostedpage_id"]]}
     assert any(hosted["hostedpage_id"] in visit for visit in visits)
-    after = hosted_status(sb, auth, hosted["hostedpage_id"])
+    after = hosted_status(sandbox, auth, hosted["hostedpage_id"])
     assert after["status"] == "success"
     assert after["data"], "a completed hosted page carries data"
     # Opening a used page again is calm, not a second payment form.
@@ -102,9 +102,9 @@ def test_successful_payment_redirects_with_hostedpage_id(sb, auth, shop, page):
     assert page.get_by_label("Card number").count() == 0
 
 
-def test_declined_card_shows_a_message_and_marks_the_page_failed(sb, auth, shop, page):
+def test_declined_card_shows_a_message_and_marks_the_page_failed(sandbox, auth, shop, page):
     redirect_url, _ = shop
-    hosted = new_subscription_page(sb, auth, redirect_url)
+    hosted = new_subscription_page(sandbox, auth, redirect_url)
     page.goto(hosted["url"])
     fill_card(page, "4000 0000 0000 0002")
     with page.expect_response(lambda r: r.request.method == "POST") as answer:
@@ -112,17 +112,17 @@ def test_declined_card_shows_a_message_and_marks_the_page_failed(sb, auth, shop,
     assert answer.value.status == 402
     assert page.get_by_role("alert").get_by_text("Your card was declined.").is_visible()
     shoot(page, "checkout-declined")
-    assert hosted_status(sb, auth, hosted["hostedpage_id"])["status"] == "failed"
+    assert hosted_status(sandbox, auth, hosted["hostedpage_id"])["status"] == "failed"
     # A later success still works on the same page.
     fill_card(page, "4111111111111111")
     page.get_by_role("button", name="Pay").click()
     page.wait_for_url("**/billing/done**", timeout=10_000)
-    assert hosted_status(sb, auth, hosted["hostedpage_id"])["status"] == "success"
+    assert hosted_status(sandbox, auth, hosted["hostedpage_id"])["status"] == "success"
 
 
-def test_invalid_and_unknown_cards_are_refused_with_field_messages(sb, auth, shop, page):
+def test_invalid_and_unknown_cards_are_refused_with_field_messages(sandbox, auth, shop, page):
     redirect_url, _ = shop
-    hosted = new_subscription_page(sb, auth, redirect_url)
+    hosted = new_subscription_page(sandbox, auth, redirect_url)
     page.goto(hosted["url"])
     fill_card(page, "4111 1111 1111 1112", cvv="12")
     page.get_by_role("button", name="Pay").click()
@@ -132,23 +132,23 @@ def test_invalid_and_unknown_cards_are_refused_with_field_messages(sb, auth, sho
     fill_card(page, "5555 5555 5555 4444")
     page.get_by_role("button", name="Pay").click()
     assert page.get_by_text("Use one of the sandbox test cards").is_visible()
-    assert hosted_status(sb, auth, hosted["hostedpage_id"])["status"] == "read"
+    assert hosted_status(sandbox, auth, hosted["hostedpage_id"])["status"] == "read"
 
 
-def test_cancel_goes_back_with_hostedpage_id(sb, auth, shop, page):
+def test_cancel_goes_back_with_hostedpage_id(sandbox, auth, shop, page):
     redirect_url, _ = shop
-    hosted = new_subscription_page(sb, auth, redirect_url)
+    hosted = new_subscription_page(sandbox, auth, redirect_url)
     page.goto(hosted["url"])
     page.get_by_role("button", name="Cancel and go back").click()
     page.wait_for_url("**/billing/done**")
     assert parse_qs(urlsplit(page.url).query)["hostedpage_id"] == [hosted["hostedpage_id"]]
-    assert hosted_status(sb, auth, hosted["hostedpage_id"])["status"] == "cancelled"
+    assert hosted_status(sandbox, auth, hosted["hostedpage_id"])["status"] == "cancelled"
 
 
-def test_expiring_test_card_is_saved_with_this_months_expiry(sb, auth, shop, page):
+def test_expiring_test_card_is_saved_with_this_months_expiry(sandbox, auth, shop, page):
     redirect_url, _ = shop
-    subscription = first(sb, auth, "/subscriptions", "subscriptions", filter_by="SubscriptionStatus.LIVE")
-    resp = requests.post(sb.api_base + "/hostedpages/updatecard", headers=auth, timeout=10, json={
+    subscription = first(sandbox, auth, "/subscriptions", "subscriptions", filter_by="SubscriptionStatus.LIVE")
+    resp = requests.post(sandbox.api_base + "/hostedpages/updatecard", headers=auth, timeout=10, json={
         "subscription_id": subscription["subscription_id"], "redirect_url": redirect_url})
     assert resp.status_code in (200, 201), resp.text
     hosted = resp.json()["hostedpage"]
@@ -158,25 +158,25 @@ def test_expiring_test_card_is_saved_with_this_months_expiry(sb, auth, shop, pag
     fill_card(page, "4000 0000 0000 0077")
     page.get_by_role("button", name="Save card").click()
     page.wait_for_url("**/billing/done**")
-    assert hosted_status(sb, auth, hosted["hostedpage_id"])["status"] == "success"
-    today = date.fromisoformat(sb.control("GET", "clock")["today"])
-    cards = requests.get(sb.api_base + f"/customers/{subscription['customer_id']}/cards", headers=auth,
+    assert hosted_status(sandbox, auth, hosted["hostedpage_id"])["status"] == "success"
+    today = date.fromisoformat(sandbox.control("GET", "clock")["today"])
+    cards = requests.get(sandbox.api_base + f"/customers/{subscription['customer_id']}/cards", headers=auth,
                          timeout=10).json()["cards"]
     saved = [c for c in cards if c["last_four_digits"] == "0077"]
     assert saved and (int(saved[-1]["expiry_month"]), int(saved[-1]["expiry_year"])) == (today.month, today.year)
 
 
-def test_unknown_page_is_a_calm_404(sb, page):
-    resp = page.goto(sb.base_url + "/hostedpage/2-" + "0" * 64 + "/checkout")
+def test_unknown_page_is_a_calm_404(sandbox, page):
+    resp = page.goto(sandbox.base_url + "/hostedpage/2-" + "0" * 64 + "/checkout")
     assert resp.status == 404
     assert page.get_by_text("This payment link does not exist").is_visible()
 
 
-def test_post_without_the_page_nonce_is_refused(sb, auth, shop):
+def test_post_without_the_page_nonce_is_refused(sandbox, auth, shop):
     redirect_url, _ = shop
-    hosted = new_subscription_page(sb, auth, redirect_url)
+    hosted = new_subscription_page(sandbox, auth, redirect_url)
     resp = requests.post(hosted["url"], data={"action": "pay", "card_holder": "A B", "card_number": "4111111111111111",
                                               "expiry_month": "12", "expiry_year": "2099", "cvv": "123"},
                          allow_redirects=False, timeout=10)
     assert resp.status_code == 400
-    assert hosted_status(sb, auth, hosted["hostedpage_id"])["status"] != "success"
+    assert hosted_status(sandbox, auth, hosted["hostedpage_id"])["status"] != "success"

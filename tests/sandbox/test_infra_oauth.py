@@ -9,28 +9,28 @@ GOOD = {"grant_type": "refresh_token", "client_id": CLIENT_ID, "client_secret": 
         "refresh_token": REFRESH_TOKEN}
 
 
-def token_url(sb):
-    return sb.accounts_url + "/oauth/v2/token"
+def token_url(sandbox):
+    return sandbox.accounts_url + "/oauth/v2/token"
 
 
-def test_refresh_grant_in_query_string(sb, http):
-    resp = http.post(token_url(sb), params=GOOD)
+def test_refresh_grant_in_query_string(sandbox, http):
+    resp = http.post(token_url(sandbox), params=GOOD)
     assert resp.status_code == 200
     assert resp.headers["Content-Type"] == "application/json;charset=UTF-8"
     body = resp.json()
     assert re.fullmatch(r"1000\.[0-9a-f]{32}\.[0-9a-f]{32}", body["access_token"])
     assert body == {"access_token": body["access_token"], "scope": "ZohoSubscriptions.fullaccess.all",
-                    "api_domain": sb.base_url, "token_type": "Bearer", "expires_in": 3600}
+                    "api_domain": sandbox.base_url, "token_type": "Bearer", "expires_in": 3600}
 
 
-def test_refresh_grant_in_form_body_gives_a_working_token(sb, http):
-    body = http.post(token_url(sb), data=GOOD).json()
-    resp = http.get(sb.api_base + "/events", headers=sb.auth_headers(body["access_token"]))
+def test_refresh_grant_in_form_body_gives_a_working_token(sandbox, http):
+    body = http.post(token_url(sandbox), data=GOOD).json()
+    resp = http.get(sandbox.api_base + "/events", headers=sandbox.auth_headers(body["access_token"]))
     assert resp.status_code == 200, resp.text
 
 
-def test_json_body_is_not_read(sb, http):
-    resp = http.post(token_url(sb), json=GOOD)
+def test_json_body_is_not_read(sandbox, http):
+    resp = http.post(token_url(sandbox), json=GOOD)
     assert resp.status_code == 200
     assert resp.json() == {"error": "invalid_client"}
 
@@ -42,56 +42,56 @@ def test_json_body_is_not_read(sb, http):
     ({"client_secret": "wrong"}, "invalid_client"),
     ({"grant_type": "authorization_code"}, "unsupported_grant_type"),
 ])
-def test_errors_are_http_200_with_an_error_field(sb, http, change, error):
-    resp = http.post(token_url(sb), params={**GOOD, **change})
+def test_errors_are_http_200_with_an_error_field(sandbox, http, change, error):
+    resp = http.post(token_url(sandbox), params={**GOOD, **change})
     assert resp.status_code == 200
     assert resp.json() == {"error": error}
 
 
-def test_more_than_ten_tokens_in_ten_minutes_is_throttled_until_the_window_passes(sb, http):
-    sb.set_rate_limits(enabled=True)
+def test_more_than_ten_tokens_in_ten_minutes_is_throttled_until_the_window_passes(sandbox, http):
+    sandbox.set_rate_limits(enabled=True)
     for _ in range(10):
-        assert "access_token" in http.post(token_url(sb), params=GOOD).json()
-    resp = http.post(token_url(sb), params=GOOD)
+        assert "access_token" in http.post(token_url(sandbox), params=GOOD).json()
+    resp = http.post(token_url(sandbox), params=GOOD)
     assert resp.status_code == 400
     assert resp.json() == {
         "error_description": "You have made too many requests continuously. Please try again after some time.",
         "error": "Access Denied", "status": "failure"}
-    sb.advance_clock(seconds=601)
-    assert "access_token" in http.post(token_url(sb), params=GOOD).json()
+    sandbox.advance_clock(seconds=601)
+    assert "access_token" in http.post(token_url(sandbox), params=GOOD).json()
 
 
-def test_token_expires_after_expires_in_by_the_sandbox_clock(sb, http, token):
-    headers = sb.auth_headers(token)
-    sb.advance_clock(seconds=3590)
-    assert http.get(sb.api_base + "/events", headers=headers).status_code == 200
-    sb.advance_clock(seconds=11)
-    resp = http.get(sb.api_base + "/events", headers=headers)
+def test_token_expires_after_expires_in_by_the_sandbox_clock(sandbox, http, token):
+    headers = sandbox.auth_headers(token)
+    sandbox.advance_clock(seconds=3590)
+    assert http.get(sandbox.api_base + "/events", headers=headers).status_code == 200
+    sandbox.advance_clock(seconds=11)
+    resp = http.get(sandbox.api_base + "/events", headers=headers)
     assert resp.status_code == 401
     assert resp.json() == {"code": 57, "message": "You are not authorized to perform this operation"}
 
 
-def test_control_can_expire_every_live_token(sb, http, token):
-    assert sb.expire_tokens() >= 1
-    resp = http.get(sb.api_base + "/events", headers=sb.auth_headers(token))
+def test_control_can_expire_every_live_token(sandbox, http, token):
+    assert sandbox.expire_tokens() >= 1
+    resp = http.get(sandbox.api_base + "/events", headers=sandbox.auth_headers(token))
     assert resp.status_code == 401 and resp.json()["code"] == 57
     # The refresh path works afterwards: a client recovers by refreshing.
-    assert http.get(sb.api_base + "/events", headers=sb.auth_headers(sb.access_token())).status_code == 200
+    assert http.get(sandbox.api_base + "/events", headers=sandbox.auth_headers(sandbox.access_token())).status_code == 200
 
 
-def test_revoked_access_token_stops_working(sb, http, token):
-    resp = http.post(sb.accounts_url + "/oauth/v2/token/revoke", params={"token": token})
+def test_revoked_access_token_stops_working(sandbox, http, token):
+    resp = http.post(sandbox.accounts_url + "/oauth/v2/token/revoke", params={"token": token})
     assert resp.status_code == 200
-    assert http.get(sb.api_base + "/events", headers=sb.auth_headers(token)).status_code == 401
+    assert http.get(sandbox.api_base + "/events", headers=sandbox.auth_headers(token)).status_code == 401
 
 
-def test_revoked_refresh_token_gives_invalid_code_until_reset(sb, http):
-    http.post(sb.accounts_url + "/oauth/v2/token/revoke", params={"token": REFRESH_TOKEN})
-    assert http.post(token_url(sb), params=GOOD).json() == {"error": "invalid_code"}
-    sb.reset()
-    assert "access_token" in http.post(token_url(sb), params=GOOD).json()
+def test_revoked_refresh_token_gives_invalid_code_until_reset(sandbox, http):
+    http.post(sandbox.accounts_url + "/oauth/v2/token/revoke", params={"token": REFRESH_TOKEN})
+    assert http.post(token_url(sandbox), params=GOOD).json() == {"error": "invalid_code"}
+    sandbox.reset()
+    assert "access_token" in http.post(token_url(sandbox), params=GOOD).json()
 
 
-def test_tokens_survive_a_reset(sb, http, token):
-    sb.reset()
-    assert http.get(sb.api_base + "/events", headers=sb.auth_headers(token)).status_code == 200
+def test_tokens_survive_a_reset(sandbox, http, token):
+    sandbox.reset()
+    assert http.get(sandbox.api_base + "/events", headers=sandbox.auth_headers(token)).status_code == 200

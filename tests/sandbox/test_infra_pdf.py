@@ -84,21 +84,21 @@ def test_sparse_list_row_shape_still_renders():
 import requests  # noqa: E402
 
 
-def _first(sb, auth, path, key):
-    resp = requests.get(sb.api_base + path, headers=auth, timeout=10)
+def _first(sandbox, auth, path, key):
+    resp = requests.get(sandbox.api_base + path, headers=auth, timeout=10)
     assert resp.status_code == 200, resp.text
     assert resp.json()[key], f"the demo seed has no {key}"
     return resp.json()[key][0]
 
 
 @pytest.mark.parametrize("how", ["query", "header"])
-def test_invoice_pdf_over_http(sb, auth, how):
-    row = _first(sb, auth, "/invoices", "invoices")
-    invoice = requests.get(sb.api_base + f"/invoices/{row['invoice_id']}", headers=auth, timeout=10).json()["invoice"]
+def test_invoice_pdf_over_http(sandbox, auth, how):
+    row = _first(sandbox, auth, "/invoices", "invoices")
+    invoice = requests.get(sandbox.api_base + f"/invoices/{row['invoice_id']}", headers=auth, timeout=10).json()["invoice"]
     if how == "query":
-        resp = requests.get(sb.api_base + f"/invoices/{row['invoice_id']}", headers=auth, params={"accept": "pdf"}, timeout=30)
+        resp = requests.get(sandbox.api_base + f"/invoices/{row['invoice_id']}", headers=auth, params={"accept": "pdf"}, timeout=30)
     else:
-        resp = requests.get(sb.api_base + f"/invoices/{row['invoice_id']}", headers={**auth, "Accept": "application/pdf"}, timeout=30)
+        resp = requests.get(sandbox.api_base + f"/invoices/{row['invoice_id']}", headers={**auth, "Accept": "application/pdf"}, timeout=30)
     assert resp.status_code == 200
     assert resp.headers["Content-Type"] == "application/pdf;charset=UTF-8"
     assert resp.headers["Content-Disposition"] == f'attachment; filename="{invoice["invoice_number"]}.pdf"'
@@ -107,9 +107,9 @@ def test_invoice_pdf_over_http(sb, auth, how):
     assert f"{invoice['total']:,.2f}" in text
 
 
-def test_credit_note_pdf_over_http(sb, auth):
-    row = _first(sb, auth, "/creditnotes", "creditnotes")
-    resp = requests.get(sb.api_base + f"/creditnotes/{row['creditnote_id']}", headers=auth, params={"accept": "pdf"}, timeout=30)
+def test_credit_note_pdf_over_http(sandbox, auth):
+    row = _first(sandbox, auth, "/creditnotes", "creditnotes")
+    resp = requests.get(sandbox.api_base + f"/creditnotes/{row['creditnote_id']}", headers=auth, params={"accept": "pdf"}, timeout=30)
     assert resp.status_code == 200
     assert resp.headers["Content-Type"] == "application/pdf;charset=UTF-8"
     text = text_of(resp.content)

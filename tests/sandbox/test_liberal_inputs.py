@@ -10,8 +10,8 @@ from tests.sandbox.s2_helpers import Api
 
 
 @pytest.fixture
-def api(sb, auth):
-    return Api(sb, auth)
+def api(sandbox, auth):
+    return Api(sandbox, auth)
 
 
 def _raw(api, method: str, path: str, data, content_type: str = "application/json", params=None):
@@ -47,8 +47,8 @@ def test_jsonstring_in_a_form_field_or_the_query_is_the_body(api):
 
 @pytest.mark.parametrize("path", ["/billing/v1//customers", "//billing/v1/customers", "/billing//v1/customers/",
                                   "/subscriptions/v1///customers"])
-def test_doubled_slashes_in_the_path_are_one(sandbox_proc, reader, http, path):
-    resp = http.get(sandbox_proc.base_url + path, headers=reader.headers)
+def test_doubled_slashes_in_the_path_are_one(sandbox_server, reader, http, path):
+    resp = http.get(sandbox_server.base_url + path, headers=reader.headers)
     assert resp.status_code == 200, resp.text
     assert resp.headers["Content-Type"] == "application/json;charset=UTF-8"
     assert resp.json()["customers"]

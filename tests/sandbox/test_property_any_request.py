@@ -162,10 +162,10 @@ def _requests(token: str, ids: list[str], field_names: list[str]):
                       "content_type": content_types[r["body"][0]]})
 
 
-def test_any_request_gets_a_zoho_shaped_answer(sb, http):
-    token = sb.access_token()
-    headers = sb.auth_headers(token)
-    ids = _ids(lambda path: http.get(sb.api_base + path, headers=headers, timeout=30).json())
+def test_any_request_gets_a_zoho_shaped_answer(sandbox, http):
+    token = sandbox.access_token()
+    headers = sandbox.auth_headers(token)
+    ids = _ids(lambda path: http.get(sandbox.api_base + path, headers=headers, timeout=30).json())
     strategy = _requests(token, ids, _request_field_names())
 
     @settings(max_examples=300, deadline=None, derandomize=True, database=None,
@@ -179,7 +179,7 @@ def test_any_request_gets_a_zoho_shaped_answer(sb, http):
             sent["X-com-zoho-subscriptions-organizationid"] = r["org"]
         if r["accept"] is not None:
             sent["Accept"] = r["accept"]
-        resp = http.request(r["method"], sb.base_url + r["path"], params=r["query"], data=r["body"][1],
+        resp = http.request(r["method"], sandbox.base_url + r["path"], params=r["query"], data=r["body"][1],
                             headers=sent, timeout=30)
         where = f"{r['method']} {r['path']} {r['query']} {r['body']}"
         assert resp.status_code < 500, f"{where} -> {resp.status_code} {resp.text[:300]}"

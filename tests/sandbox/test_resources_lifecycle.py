@@ -1,5 +1,5 @@
 """Writes and time over HTTP: payments, cancel/reactivate, plan changes, trials and renewals, and
-that every endpoint agrees afterwards. Each test gets the demo seed back (fixture ``sb``)."""
+that every endpoint agrees afterwards. Each test gets the demo seed back (fixture ``sandbox``)."""
 from __future__ import annotations
 
 import pytest
@@ -8,12 +8,12 @@ from tests.sandbox.s2_helpers import Api
 
 
 @pytest.fixture
-def api(sb, auth):
-    return Api(sb, auth)
+def api(sandbox, auth):
+    return Api(sandbox, auth)
 
 
-def _events(sb, event_type: str) -> list[dict]:
-    resp = Api(sb, sb.auth_headers()).ok("GET", "/events", params={"filter_by": f"EventType.{event_type}"})
+def _events(sandbox, event_type: str) -> list[dict]:
+    resp = Api(sandbox, sandbox.auth_headers()).ok("GET", "/events", params={"filter_by": f"EventType.{event_type}"})
     return resp["events"]
 
 
@@ -49,7 +49,7 @@ def test_contact_person_create_update_delete(api):
     assert api.call("POST", base, json={"first_name": "No mail"}).status_code == 400
 
 
-def test_collect_without_card_and_with_declining_card(api, sb):
+def test_collect_without_card_and_with_declining_card(api, sandbox):
     wolf = api.customer_named("Lone Wolf Freelance")
     open_invoice = api.invoices_of(wolf["customer_id"], filter_by="Status.Unpaid")[0]
     no_card = api.call("POST", f"/invoices/{open_invoice['invoice_id']}/collect", json={})
@@ -58,11 +58,11 @@ def test_collect_without_card_and_with_declining_card(api, sb):
     overdue = api.invoices_of(kowalski["customer_id"], filter_by="Status.OverDue")[0]
     declined = api.call("POST", f"/invoices/{overdue['invoice_id']}/collect", json={})
     assert declined.status_code == 400 and declined.json()["code"] == 1005 and "declined" in declined.json()["message"]
-    assert _events(sb, "payment_declined")
+    assert _events(sandbox, "payment_declined")
     assert api.ok("GET", f"/invoices/{overdue['invoice_id']}")["invoice"]["status"] == "overdue"
 
 
-def test_updatecard_page_pays_unpaid_subscription_back_to_live(api, sb):
+def test_updatecard_page_pays_unpaid_subscription_back_to_live(api, sandbox):
     bright = api.customer_named("Brightside Dental")
     sub = api.subscriptions_of(bright["customer_id"])[0]
     assert sub["status"] == "unpaid" and bright["outstanding"] > 0
@@ -80,7 +80,7 @@ def test_updatecard_page_pays_unpaid_subscription_back_to_live(api, sb):
     assert api.invoices_of(bright["customer_id"], filter_by="Status.OverDue") == []
 
 
-def test_cancel_at_end_then_reactivate_then_cancel_now(api, sb):
+def test_cancel_at_end_then_reactivate_then_cancel_now(api, sandbox):
     acme = api.customer_named("Acme Studio")
     sub_id = api.subscriptions_of(acme["customer_id"])[0]["subscription_id"]
     body = api.ok("POST", f"/subscriptions/{sub_id}/cancel", params={"cancel_at_end": "true"})
@@ -101,12 +101,12 @@ def test_cancel_at_end_then_reactivate_then_cancel_now(api, sb):
     assert {"subscription_cancellation_scheduled", "subscription_reactivated", "subscription_cancelled"} <= types
 
 
-def test_non_renewing_becomes_cancelled_at_term_end(api, sb):
+def test_non_renewing_becomes_cancelled_at_term_end(api, sandbox):
     athina = api.customer_named("Αθηνά Παπαδοπούλου")
     sub = api.subscriptions_of(athina["customer_id"])[0]
     assert sub["status"] == "non_renewing"
-    sb.advance_clock(days=32)
-    api.refresh(sb)
+    sandbox.advance_clock(days=32)
+    api.refresh(sandbox)
     after = api.ok("GET", f"/subscriptions/{sub['subscription_id']}")["subscription"]
     assert after["status"] == "cancelled" and after["cancelled_at"] == sub["current_term_ends_at"]
     cancelled = api.ok("GET", "/subscriptions", params={"filter_by": "SubscriptionStatus.CANCELLED",
@@ -115,20 +115,20 @@ def test_non_renewing_becomes_cancelled_at_term_end(api, sb):
 
 
 @pytest.mark.parametrize("ends_with, status", [("unpaid", "unpaid"), ("cancel", "cancelled_from_dunning")])
-def test_dunning_ends_as_the_organizations_dunning_setting_says(api, sb, ends_with, status):
+def test_dunning_ends_as_the_organizations_dunning_setting_says(api, sandbox, ends_with, status):
     kowalski = api.customer_named("Kowalski Bakery")
     sub = api.subscriptions_of(kowalski["customer_id"])[0]
     assert sub["status"] == "dunning"
-    assert sb.control("POST", "dunning", json={"ends_with": ends_with}) == {"ends_with": ends_with}
-    sb.advance_clock(days=7)
-    api.refresh(sb)
+    assert sandbox.control("POST", "dunning", json={"ends_with": ends_with}) == {"ends_with": ends_with}
+    sandbox.advance_clock(days=7)
+    api.refresh(sandbox)
     after = api.ok("GET", f"/subscriptions/{sub['subscription_id']}")["subscription"]
     assert after["status"] == status
     if status == "cancelled_from_dunning":
-        assert after["cancelled_at"] and _events(sb, "subscription_cancelled")
-    assert sb.control("GET", "dunning") == {"ends_with": ends_with}
-    sb.reset()
-    assert sb.control("GET", "dunning") == {"ends_with": "unpaid"}  # a reset brings Zoho's default back
+        assert after["cancelled_at"] and _events(sandbox, "subscription_cancelled")
+    assert sandbox.control("GET", "dunning") == {"ends_with": ends_with}
+    sandbox.reset()
+    assert sandbox.control("GET", "dunning") == {"ends_with": "unpaid"}  # a reset brings Zoho's default back
 
 
 def test_reactivating_a_cancelled_subscription_invoices_and_charges(api):
@@ -160,7 +160,7 @@ def test_immediate_upgrade_prorates_with_credit_note_and_charges(api):
     assert round(invoice["payment_made"] + invoice["credits_applied"], 2) == invoice["total"]
 
 
-def test_quantity_addons_and_end_of_term_change(api, sb):
+def test_quantity_addons_and_end_of_term_change(api, sandbox):
     priya = api.customer_named("Priya Sharma Consulting")
     seats = api.subscriptions_of(priya["customer_id"])[0]
     body = api.ok("PUT", f"/subscriptions/{seats['subscription_id']}", json={
@@ -182,8 +182,8 @@ def test_quantity_addons_and_end_of_term_change(api, sb):
     scheduled = api.ok("GET", f"/subscriptions/{acme_sub['subscription_id']}/scheduledchanges")["subscription"]
     assert scheduled["plan"]["plan_code"] == "business-monthly"
     assert acme_sub["plan_code"] == "pro-monthly"
-    sb.advance_clock(days=32)
-    api.refresh(sb)
+    sandbox.advance_clock(days=32)
+    api.refresh(sandbox)
     renewed = api.ok("GET", f"/subscriptions/{acme_sub['subscription_id']}")["subscription"]
     assert renewed["plan"]["plan_code"] == "business-monthly" and renewed["end_of_term"] is False
     assert renewed["current_term_starts_at"] == acme_sub["next_billing_at"]
@@ -191,14 +191,14 @@ def test_quantity_addons_and_end_of_term_change(api, sb):
     assert gone.status_code == 400
 
 
-def test_trial_end_with_card_goes_live_and_without_card_expires(api, sb):
+def test_trial_end_with_card_goes_live_and_without_card_expires(api, sandbox):
     mueller = api.customer_named("Müller & Söhne GmbH")
     fresh = api.customer_named("Fresh Start Bakery")
     m_sub = api.subscriptions_of(mueller["customer_id"])[0]
     f_sub = api.subscriptions_of(fresh["customer_id"])[0]
     assert m_sub["status"] == f_sub["status"] == "trial"
-    sb.advance_clock(days=15)
-    api.refresh(sb)
+    sandbox.advance_clock(days=15)
+    api.refresh(sandbox)
     m_after = api.ok("GET", f"/subscriptions/{m_sub['subscription_id']}")["subscription"]
     assert m_after["status"] == "live" and m_after["activated_at"] == m_sub["next_billing_at"]
     m_invoices = api.invoices_of(mueller["customer_id"])
@@ -209,12 +209,12 @@ def test_trial_end_with_card_goes_live_and_without_card_expires(api, sb):
     assert {"subscription_activation", "invoice_created", "payment_thankyou", "subscription_expired"} <= types
 
 
-def test_renewal_invoices_and_charges_and_offline_goes_overdue(api, sb):
+def test_renewal_invoices_and_charges_and_offline_goes_overdue(api, sandbox):
     acme = api.customer_named("Acme Studio")
     wolf = api.customer_named("Lone Wolf Freelance")
     acme_before = len(api.invoices_of(acme["customer_id"]))
-    sb.advance_clock(days=35)
-    api.refresh(sb)
+    sandbox.advance_clock(days=35)
+    api.refresh(sandbox)
     acme_invoices = api.invoices_of(acme["customer_id"], sort_column="created_time", sort_order="D")
     assert len(acme_invoices) == acme_before + 1 and acme_invoices[0]["status"] == "paid"
     assert acme_invoices[0]["transaction_type"] == "renewal"
@@ -239,7 +239,7 @@ def test_create_subscription_with_new_customer_and_validation(api):
     assert (no_customer.status_code, no_customer.json()["code"]) == (400, 3004)
 
 
-def test_notes_and_card_delete(api, sb):
+def test_notes_and_card_delete(api, sandbox):
     acme = api.customer_named("Acme Studio")
     sub_id = api.subscriptions_of(acme["customer_id"])[0]["subscription_id"]
     note = api.ok("POST", f"/subscriptions/{sub_id}/notes", json={"description": "Called about <b>SSO</b>"})["note"]
@@ -251,4 +251,4 @@ def test_notes_and_card_delete(api, sb):
         "The credit card has been deleted."
     assert api.ok("GET", f"/customers/{acme['customer_id']}/cards")["cards"] == []
     assert "card" not in api.ok("GET", f"/subscriptions/{sub_id}")["subscription"]
-    assert _events(sb, "card_deleted")
+    assert _events(sandbox, "card_deleted")

@@ -11,8 +11,8 @@ TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}$")
 
 
 @pytest.fixture
-def api(sandbox_proc, auth):
-    return Api(sandbox_proc, auth)
+def api(sandbox, auth):
+    return Api(sandbox, auth)
 
 
 def test_organizations_list_and_get(api):
@@ -226,6 +226,6 @@ def test_churn_messages_and_hosted_page_list(api):
     assert isinstance(pages["hosted_pages"], list) and pages["page_context"]["per_page"] == 200
 
 
-def test_every_api_prefix_serves_the_same(api, sandbox_proc):
-    legacy = api.session.get(sandbox_proc.base_url + "/api/v1/plans/pro-monthly", headers=api.headers, timeout=30)
+def test_every_api_prefix_serves_the_same(api, sandbox):
+    legacy = api.session.get(sandbox.base_url + "/api/v1/plans/pro-monthly", headers=api.headers, timeout=30)
     assert legacy.json()["plan"] == api.ok("GET", "/plans/pro-monthly")["plan"]

@@ -12,8 +12,8 @@ from zoho_sandbox.seed import build_store
 
 
 @pytest.fixture
-def api(sandbox_proc, auth):
-    return Api(sandbox_proc, auth)
+def api(sandbox, auth):
+    return Api(sandbox, auth)
 
 
 def _status_of(api, name):

@@ -24,8 +24,8 @@ def line_tax(base, percentage) -> Decimal:
 
 
 @pytest.fixture
-def api(sandbox_proc, auth):
-    return Api(sandbox_proc, auth)
+def api(sandbox, auth):
+    return Api(sandbox, auth)
 
 
 def full_invoices(api, customer_id):
@@ -180,12 +180,12 @@ def test_item_tax_applies_to_domestic_customers_and_customer_tax_wins(api):
     assert invoice["total"] == 35.96 and invoice["balance"] == 35.96
 
 
-def test_taxed_invoice_and_credit_note_pdfs_show_the_tax(api, sb, auth):
+def test_taxed_invoice_and_credit_note_pdfs_show_the_tax(api, sandbox, auth):
     import requests
 
     athina = api.customer_named("Αθηνά Παπαδοπούλου")
     invoice = full_invoices(api, athina["customer_id"])[0]
-    resp = requests.get(sb.api_base + f"/invoices/{invoice['invoice_id']}", headers=auth,
+    resp = requests.get(sandbox.api_base + f"/invoices/{invoice['invoice_id']}", headers=auth,
                         params={"accept": "pdf"}, timeout=30)
     assert resp.status_code == 200
     text = text_of(resp.content)
@@ -196,7 +196,7 @@ def test_taxed_invoice_and_credit_note_pdfs_show_the_tax(api, sb, auth):
     sub = api.subscriptions_of(cafe["customer_id"])[0]
     api.ok("PUT", f"/subscriptions/{sub['subscription_id']}", json={"plan": {"plan_code": "starter-monthly"}})
     note = api.ok("GET", "/creditnotes", params={"customer_id": cafe["customer_id"]})["creditnotes"][0]
-    resp = requests.get(sb.api_base + f"/creditnotes/{note['creditnote_id']}", headers=auth,
+    resp = requests.get(sandbox.api_base + f"/creditnotes/{note['creditnote_id']}", headers=auth,
                         params={"accept": "pdf"}, timeout=30)
     assert resp.status_code == 200
     assert "Switzerland VAT (8.1%)" in text_of(resp.content)

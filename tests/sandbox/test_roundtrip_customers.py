@@ -8,8 +8,8 @@ from tests.sandbox.s2_helpers import Api
 
 
 @pytest.fixture
-def api(sb, auth):
-    return Api(sb, auth)
+def api(sandbox, auth):
+    return Api(sandbox, auth)
 
 
 def test_customer_round_trip(api):

@@ -11,8 +11,8 @@ from tests.sandbox.s2_helpers import Api
 
 
 @pytest.fixture
-def api(sb, auth):
-    return Api(sb, auth)
+def api(sandbox, auth):
+    return Api(sandbox, auth)
 
 
 def _pay_label(api, url: str) -> str:
@@ -21,7 +21,7 @@ def _pay_label(api, url: str) -> str:
     return re.search(r'<button class="pay"[^>]*>\s*([^<]+?)\s*<', page.text).group(1)
 
 
-def test_buy_one_time_addon_page_charges_what_the_invoice_says(api, sb):
+def test_buy_one_time_addon_page_charges_what_the_invoice_says(api, sandbox):
     acme = api.customer_named("Acme Studio")["customer_id"]
     sub = api.subscriptions_of(acme)[0]
     created = api.ok("POST", "/hostedpages/buyonetimeaddon", 201, json={

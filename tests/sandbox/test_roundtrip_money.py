@@ -10,8 +10,8 @@ from tests.sandbox.s2_helpers import Api
 
 
 @pytest.fixture
-def api(sb, auth):
-    return Api(sb, auth)
+def api(sandbox, auth):
+    return Api(sandbox, auth)
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def test_every_demo_customers_books_balance(api):
         check_books(api, row["customer_id"])
 
 
-def test_invoice_round_trip_from_draft_to_paid_void_reopened_and_deleted(api, sb, wolf):
+def test_invoice_round_trip_from_draft_to_paid_void_reopened_and_deleted(api, sandbox, wolf):
     before = check_books(api, wolf)["customer"]
     created = api.ok("POST", "/invoices", 201, json={"customer_id": wolf, "reference_number": "PO-7", "invoice_items": [
         {"code": "onboarding"}, {"name": "Consulting", "price": 120, "quantity": 2, "description": "2 hours"}]})
@@ -93,7 +93,7 @@ def test_invoice_round_trip_from_draft_to_paid_void_reopened_and_deleted(api, sb
     assert (after["outstanding"], after["unused_credits"]) == (before["outstanding"], before["unused_credits"])
 
 
-def test_invoice_numbers_send_and_email_go_to_the_outbox(api, sb, wolf):
+def test_invoice_numbers_send_and_email_go_to_the_outbox(api, sandbox, wolf):
     own = api.ok("POST", "/invoices", 201, params={"ignore_auto_number_generation": "true", "send": "true"},
                  json={"customer_id": wolf, "invoice_number": "WOLF-001", "invoice_items": [{"name": "Audit", "price": 80}]})
     inv = own["invoice"]
@@ -105,7 +105,7 @@ def test_invoice_numbers_send_and_email_go_to_the_outbox(api, sb, wolf):
         "to_mail_ids": ["sam@lonewolf.example"], "cc_mail_ids": ["books@lonewolf.example"], "subject": "Your invoice",
         "body": "Please pay"})
     assert mailed["message"] == "Your invoice has been sent."
-    emails = [e for e in sb.outbox() if e["id"] == inv["invoice_id"]]
+    emails = [e for e in sandbox.outbox() if e["id"] == inv["invoice_id"]]
     assert [e["to_mail_ids"] for e in emails] == [["hello@lonewolf.example"], ["sam@lonewolf.example"]]
     assert emails[1]["subject"] == "Your invoice" and emails[1]["cc_mail_ids"] == ["books@lonewolf.example"]
     comments = api.ok("GET", f"/invoices/{inv['invoice_id']}")["invoice"]["comments"]
@@ -114,7 +114,7 @@ def test_invoice_numbers_send_and_email_go_to_the_outbox(api, sb, wolf):
     assert bad.status_code == 400 and bad.json()["code"] == 4
 
 
-def test_credit_note_round_trip_apply_remove_void_refund(api, sb, wolf):
+def test_credit_note_round_trip_apply_remove_void_refund(api, sandbox, wolf):
     target = _invoice(api, wolf, {"name": "Retainer", "price": 100})
     api.ok("POST", f"/invoices/{target['invoice_id']}/status/sent")
     created = api.ok("POST", "/creditnotes", 201, json={"customer_id": wolf, "reference_number": "GOODWILL",
@@ -168,7 +168,7 @@ def test_credit_note_round_trip_apply_remove_void_refund(api, sb, wolf):
     assert refund["refund_id"] in [t["transaction_id"] for t in books["transactions"] if t["type"] == "refund"]
 
     api.ok("POST", f"/creditnotes/{nid}/email", json={"to_mail_ids": ["hello@lonewolf.example"]})
-    assert any(e["kind"] == "creditnote" and e["id"] == nid for e in sb.outbox())
+    assert any(e["kind"] == "creditnote" and e["id"] == nid for e in sandbox.outbox())
     kept = api.call("DELETE", f"/creditnotes/{nid}")
     assert kept.status_code == 400 and kept.json()["code"] == 1003
     spare = api.ok("POST", "/creditnotes", 201, json={"customer_id": wolf, "creditnote_items": [

@@ -10,8 +10,8 @@ from tests.sandbox.s2_helpers import Api
 
 
 @pytest.fixture
-def api(sb, auth):
-    return Api(sb, auth)
+def api(sandbox, auth):
+    return Api(sandbox, auth)
 
 
 def _acme(api) -> tuple[str, dict]:
@@ -140,7 +140,7 @@ def test_reference_salesperson_contacts_custom_fields_and_descriptions(api):
     assert unknown.status_code == 400
 
 
-def test_postponing_moves_the_renewal_and_the_clock_renews_then(api, sb):
+def test_postponing_moves_the_renewal_and_the_clock_renews_then(api, sandbox):
     acme, sub = _acme(api)
     sid = sub["subscription_id"]
     earlier = api.call("POST", f"/subscriptions/{sid}/postpone", json={"renewal_at": sub["current_term_starts_at"]})
@@ -152,12 +152,12 @@ def test_postponing_moves_the_renewal_and_the_clock_renews_then(api, sb):
     assert (moved["subscription"]["next_billing_at"], moved["subscription"]["current_term_ends_at"]) == (later, later)
     invoices = len(api.invoices_of(acme))
     days_to_old = (date.fromisoformat(sub["next_billing_at"]) - date.fromisoformat(
-        sb.control("GET", "clock")["today"])).days
-    sb.advance_clock(days=days_to_old + 1)
-    api.refresh(sb)
+        sandbox.control("GET", "clock")["today"])).days
+    sandbox.advance_clock(days=days_to_old + 1)
+    api.refresh(sandbox)
     assert len(api.invoices_of(acme)) == invoices  # nothing renews on the old date
-    sb.advance_clock(days=10)
-    api.refresh(sb)
+    sandbox.advance_clock(days=10)
+    api.refresh(sandbox)
     renewed = api.ok("GET", f"/subscriptions/{sid}")["subscription"]
     assert renewed["current_term_starts_at"] == later and len(api.invoices_of(acme)) == invoices + 1
     assert "billing_date_changed" in {e["event_type"] for e in api.ok("GET", "/events")["events"]}
@@ -185,7 +185,7 @@ def test_recent_activities_tell_the_subscriptions_story(api):
     assert latest["commented_by"] == "Zoho Billing" and latest["activity_id"]
 
 
-def test_card_update_pays_what_an_unpaid_subscription_owes(api, sb):
+def test_card_update_pays_what_an_unpaid_subscription_owes(api, sandbox):
     bright = api.customer_named("Brightside Dental")["customer_id"]
     sub = api.subscriptions_of(bright)[0]
     assert sub["status"] == "unpaid"

@@ -12,8 +12,11 @@ import pytest
 
 from db.models import PortalUser
 from db.shared import WebhookEvent
+from tests.support.servers import free_port
 from tests.webhooks.conftest import rows
 from tests.webhooks.support import deliver, event_body, sign, subscription_event, wait_until
+
+pytestmark = pytest.mark.both_databases
 
 
 def mails_to(mailbox, email):
@@ -130,8 +133,6 @@ def test_W47_a_flood_of_invalid_signatures_is_rate_limited_with_an_alert(client,
 def test_W47_the_answer_comes_before_the_heavy_work(make_app, live_subscriptions, sandbox):
     """The invitation's mail server holds the worker; the delivery is answered meanwhile."""
     from aiosmtpd.controller import Controller
-
-    from tests.conftest import free_port
 
     arrived, release = threading.Event(), threading.Event()
 

@@ -2,7 +2,8 @@
 two-factor authentication, sign out everywhere) and the password check before a payment.
 
 Only a portal user has these; a session that came from the product's handoff has no portal
-password, and support staff viewing an account never touch them (the policy refuses both).
+password, and support staff viewing an account never touch them (the policy refuses both). Staff
+see the pages as a person of the customer would, with every button disabled, and no one's details.
 """
 from __future__ import annotations
 
@@ -38,14 +39,19 @@ def _issuer() -> str:
     return (org.name if org else None) or two_factor.ISSUER
 
 
+def _me_if_any(ctx: CustomerContext) -> PortalUser | None:
+    """The person's own account; None for support staff viewing (they are no one's account)."""
+    return _me(ctx) if ctx.actor.has_portal_account else None
+
+
 def security(ctx: CustomerContext):
-    if not ctx.actor.has_portal_account:
+    if ctx.actor.via_handoff:
         return _without_account()
-    return render_template("account/security.html", me=_me(ctx), form=EmptyForm())
+    return render_template("account/security.html", me=_me_if_any(ctx), form=EmptyForm())
 
 
 def change_password(ctx: CustomerContext):
-    if not ctx.actor.has_portal_account:
+    if ctx.actor.via_handoff:
         return _without_account()
     form = ChangePasswordForm()
     if not form.validate_on_submit():
@@ -61,9 +67,9 @@ def change_password(ctx: CustomerContext):
     return redirect(url_for("portal.account_security"), 303)
 
 
-def _two_factor_page(me: PortalUser, status: int = 200, **forms):
+def _two_factor_page(me: PortalUser | None, status: int = 200, **forms):
     """The page shows the QR code only while an enrolment is pending (started by a POST)."""
-    enrolment = two_factor.current_enrolment(me, issuer=_issuer())
+    enrolment = two_factor.current_enrolment(me, issuer=_issuer()) if me is not None else None
     forms.setdefault("confirm_form", TotpConfirmForm())
     forms.setdefault("disable_form", PasswordConfirmForm())
     return render_template("account/two_factor.html", me=me, enrolment=enrolment, start_form=EmptyForm(),
@@ -71,9 +77,9 @@ def _two_factor_page(me: PortalUser, status: int = 200, **forms):
 
 
 def two_factor_settings(ctx: CustomerContext):
-    if not ctx.actor.has_portal_account:
+    if ctx.actor.via_handoff:
         return _without_account()
-    return _two_factor_page(_me(ctx))
+    return _two_factor_page(_me_if_any(ctx))
 
 
 def two_factor_start(ctx: CustomerContext):
@@ -133,7 +139,7 @@ def confirm_password(ctx: CustomerContext):
     """Payments need a sign-in in the last 15 minutes: a password session confirms its password here;
     a handoff session has none and is sent back to the product."""
     next_path = safe_next(request.args.get("next"), default=url_for("portal.home"))
-    if not ctx.actor.has_portal_account:
+    if ctx.actor.via_handoff:
         return render_template("portal/pay_reauth.html", handoff=True, next_path=next_path), 401
     error = None
     if request.method == "POST":

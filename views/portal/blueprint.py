@@ -12,7 +12,7 @@ from __future__ import annotations
 from services.policy import Action
 from views.pipeline import Audience, PipelineBlueprint
 from views.portal import (
-    account, cards, credit_notes, home, invoices, payments, presenters, profile, statement, subscriptions,
+    account, activity, cards, credit_notes, home, invoices, payments, presenters, profile, statement, subscriptions,
 )
 
 bp = PipelineBlueprint("portal", __name__, audience=Audience.CUSTOMER)
@@ -89,7 +89,8 @@ bp.add_url_rule("/profile/contacts/<contactperson_id>/remove", "remove_contact_p
 bp.add_url_rule("/profile/contacts/<contactperson_id>/invite", "invite_contact_person", profile.invite_contact,
                 methods=("POST",), action=Action.INVITE_CONTACT_PERSON, back="portal.profile")
 
-# Sign-in and security (the person's own portal account)
+# Sign-in and security (the person's own portal account), and the account's recent activity
+bp.add_url_rule("/activity", "activity", activity.show)
 bp.add_url_rule("/account", "account_security", account.security)
 bp.add_url_rule("/account/password", "change_password", account.change_password, methods=GET_POST,
                 action=Action.CHANGE_PASSWORD, back="portal.account_security")

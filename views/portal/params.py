@@ -7,6 +7,7 @@ a message instead, because that is an ordinary mistake rather than a tampered li
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable, Mapping
@@ -15,6 +16,7 @@ from werkzeug.exceptions import BadRequest
 
 # The most pages a list will walk to: 1,000 pages of 200 invoices is far beyond any customer.
 MAX_PAGE = 1000
+_PAGE_DIGITS = re.compile(r"[0-9]{1,%d}" % len(str(MAX_PAGE)))
 # A statement or a zip covers at most this many days (five years and a leap day).
 MAX_RANGE_DAYS = 5 * 365 + 1
 
@@ -35,7 +37,8 @@ def choice(args: Mapping[str, str], name: str, allowed, default: str) -> str:
 
 def page_number(args: Mapping[str, str]) -> int:
     raw = args.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+    # ASCII digits only, and few of them: str.isdigit() also accepts "²" and "①", which int() refuses.
+    if not _PAGE_DIGITS.fullmatch(raw) or not 1 <= int(raw) <= MAX_PAGE:
         raise bad_request(f"The page must be a whole number from 1 to {MAX_PAGE}.")
     return int(raw)
 

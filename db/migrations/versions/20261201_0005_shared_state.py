@@ -5,14 +5,14 @@ Self-contained: it creates new tables only, so it can follow any revision that l
 ``portal_users`` and ``revoked_sessions`` as 0001 made them.
 
 Revision ID: 0005_shared_state
-Revises: 0003_payment_intents
+Revises: 0004_staff_and_impersonation
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_shared_state"
-down_revision = "0003_payment_intents"
+down_revision = "0004_staff_and_impersonation"
 branch_labels = None
 depends_on = None
 

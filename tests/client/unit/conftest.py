@@ -29,7 +29,8 @@ class FakeClock:
 
 
 @pytest.fixture
-def config() -> ZohoConfig:
+def zoho_config() -> ZohoConfig:
+    """A ``ZohoConfig`` for the scripted transport's made-up Zoho (nothing listens there)."""
     return ZohoConfig(api_base=API, accounts_url=ACCOUNTS, client_id="1000.UNITCLIENT", client_secret=SECRET,
                       refresh_token=REFRESH, organization_id="10234695")
 
@@ -50,18 +51,19 @@ def adapter(transport):
 
 
 @pytest.fixture
-def make_client(config, clock, transport):
+def make_scripted_zoho(zoho_config, clock, transport):
+    """``make_scripted_zoho(**config_changes)`` → a ``ZohoClient`` on the scripted transport, sleeping on ``clock``."""
     session, adapter = transport
 
     def make(**overrides) -> ZohoClient:
-        cfg = config.with_changes(**overrides) if overrides else config
+        cfg = zoho_config.with_changes(**overrides) if overrides else zoho_config
         return ZohoClient(cfg, session=session, sleep=clock.sleep, clock=clock, jitter=lambda: 0.5)
 
     return make
 
 
 @pytest.fixture
-def client(make_client, adapter):
-    """A client whose first token refresh succeeds with ``1000.access.one``."""
+def scripted_zoho(make_scripted_zoho, adapter):
+    """A ``ZohoClient`` on the scripted transport whose first token refresh succeeds with ``1000.access.one``."""
     adapter.add("POST", ACCOUNTS + "/oauth/v2/token", token_reply("1000.access.one"))
-    return make_client()
+    return make_scripted_zoho()

@@ -122,3 +122,22 @@ def scripted_session() -> tuple[requests.Session, ScriptedAdapter]:
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session, adapter
+
+
+def in_threads(call: Callable[[], Any], count: int) -> tuple[list, list]:
+    """Run ``call`` in ``count`` threads at once; its results and the exceptions it raised."""
+    results: list = []
+    errors: list = []
+
+    def worker() -> None:
+        try:
+            results.append(call())
+        except Exception as error:  # noqa: BLE001 - handed back to the test
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results, errors

@@ -42,12 +42,12 @@ def store():
 
 
 @pytest.fixture
-def make_shared(config, clock, transport, store):
+def make_shared(zoho_config, clock, transport, store):
     session, adapter = transport
     adapter.add("POST", ACCOUNTS + "/oauth/v2/token", sticky=token_reply())
 
     def make():
-        return ZohoClient(config, session=session, sleep=clock.sleep, clock=clock, jitter=lambda: 0.5,
+        return ZohoClient(zoho_config, session=session, sleep=clock.sleep, clock=clock, jitter=lambda: 0.5,
                           backoff=Backoff(store, clock=clock))
 
     return make
@@ -84,11 +84,11 @@ def test_after_the_window_one_probe_goes_through_and_closes_it(make_shared, adap
     assert len(adapter.calls("GET")) == 3
 
 
-def test_retry_after_is_capped(config, clock, transport):
+def test_retry_after_is_capped(zoho_config, clock, transport):
     session, adapter = transport
     adapter.add("POST", ACCOUNTS + "/oauth/v2/token", token_reply())
     backoff = Backoff(None, clock=clock, max_seconds=30)
-    client = ZohoClient(config, session=session, sleep=clock.sleep, clock=clock, backoff=backoff)
+    client = ZohoClient(zoho_config, session=session, sleep=clock.sleep, clock=clock, backoff=backoff)
     adapter.add("GET", URL, limited("3600"))
     with pytest.raises(ZohoRateLimited):
         client.customers.get("1")

@@ -15,51 +15,51 @@ def limited(retry_after=None, code=44):
     return json_reply({"code": code, "message": "API call limit exceeded"}, 429, **headers)
 
 
-def test_retry_after_2_sleeps_2_and_succeeds(client, adapter, clock):
+def test_retry_after_2_sleeps_2_and_succeeds(scripted_zoho, adapter, clock):
     adapter.add("GET", URL, limited("2"), limited("2"), ok(customer=CUSTOMER))
-    assert client.customers.get("1").customer_id == "1"
+    assert scripted_zoho.customers.get("1").customer_id == "1"
     assert clock.sleeps == [2.0, 2.0]
     assert sum(clock.sleeps) <= 5
 
 
-def test_retry_after_2_forever_gives_up_after_max_retries(client, adapter, clock):
+def test_retry_after_2_forever_gives_up_after_max_retries(scripted_zoho, adapter, clock):
     adapter.add("GET", URL, sticky=limited("2"))
     with pytest.raises(ZohoRateLimited) as info:
-        client.customers.get("1")
+        scripted_zoho.customers.get("1")
     assert len(adapter.calls("GET")) == 3 and clock.sleeps == [2.0, 2.0]
     assert info.value.retry_after == 2.0 and info.value.code == 44
 
 
-def test_retry_after_3600_raises_at_once_without_sleeping(client, adapter, clock):
+def test_retry_after_3600_raises_at_once_without_sleeping(scripted_zoho, adapter, clock):
     adapter.add("GET", URL, sticky=limited("3600"))
     with pytest.raises(ZohoRateLimited) as info:
-        client.customers.get("1")
+        scripted_zoho.customers.get("1")
     assert clock.sleeps == [] and len(adapter.calls("GET")) == 1
     assert info.value.retry_after == 3600
 
 
-def test_retry_after_exactly_at_cap_is_waited(client, adapter, clock):
+def test_retry_after_exactly_at_cap_is_waited(scripted_zoho, adapter, clock):
     adapter.add("GET", URL, limited("5"), ok(customer=CUSTOMER))
-    client.customers.get("1")
+    scripted_zoho.customers.get("1")
     assert clock.sleeps == [5.0]
 
 
-def test_429_without_retry_after_uses_backoff(client, adapter, clock):
+def test_429_without_retry_after_uses_backoff(scripted_zoho, adapter, clock):
     adapter.add("GET", URL, limited(None, code=1070), ok(customer=CUSTOMER))
-    client.customers.get("1")
-    assert len(clock.sleeps) == 1 and clock.sleeps[0] <= client.config.backoff_cap
+    scripted_zoho.customers.get("1")
+    assert len(clock.sleeps) == 1 and clock.sleeps[0] <= scripted_zoho.config.backoff_cap
 
 
-def test_rate_limit_code_on_200_raises_rate_limited(client, adapter):
+def test_rate_limit_code_on_200_raises_rate_limited(scripted_zoho, adapter):
     adapter.add("GET", URL, json_reply({"code": 45, "message": "daily limit"}))
     with pytest.raises(ZohoRateLimited):
-        client.customers.get("1")
+        scripted_zoho.customers.get("1")
 
 
-def test_sleep_never_crosses_the_deadline(make_client, adapter, clock):
+def test_sleep_never_crosses_the_deadline(make_scripted_zoho, adapter, clock):
     from .fakes import ACCOUNTS, token_reply
     adapter.add("POST", ACCOUNTS + "/oauth/v2/token", token_reply())
-    client = make_client(total_deadline=3.0)
+    client = make_scripted_zoho(total_deadline=3.0)
     adapter.add("GET", URL, sticky=limited("4"))
     with pytest.raises(ZohoRateLimited):
         client.customers.get("1")

@@ -17,32 +17,32 @@ def body(seen):
     return json.loads(seen.body.decode())
 
 
-def test_subscriptions_list_asks_for_every_status_by_default(client, adapter):
+def test_subscriptions_list_asks_for_every_status_by_default(scripted_zoho, adapter):
     adapter.add("GET", API + "/subscriptions", ok(subscriptions=[SUB], page_context=PAGE),
                 ok(subscriptions=[], page_context=PAGE))
-    client.subscriptions.list(customer_id="c1")
-    client.subscriptions.list(customer_id="c1", filter_by="SubscriptionStatus.LIVE")
+    scripted_zoho.subscriptions.list(customer_id="c1")
+    scripted_zoho.subscriptions.list(customer_id="c1", filter_by="SubscriptionStatus.LIVE")
     first, second = adapter.calls("GET")
     assert first.query["filter_by"] == ["SubscriptionStatus.All"] and first.query["customer_id"] == ["c1"]
     assert second.query["filter_by"] == ["SubscriptionStatus.LIVE"]
 
 
 @pytest.mark.parametrize("at_end,sent", [(True, "true"), (False, "false")])
-def test_cancel_sends_cancel_at_end_in_the_query(client, adapter, at_end, sent):
+def test_cancel_sends_cancel_at_end_in_the_query(scripted_zoho, adapter, at_end, sent):
     adapter.add("POST", API + "/subscriptions/5/cancel", ok(subscription=SUB))
-    client.subscriptions.cancel("5", at_end=at_end)
+    scripted_zoho.subscriptions.cancel("5", at_end=at_end)
     seen = adapter.calls("POST", "/cancel")[0]
     assert seen.query == {"cancel_at_end": [sent]} and seen.body is None
 
 
-def test_cancel_requires_a_real_boolean(client):
+def test_cancel_requires_a_real_boolean(scripted_zoho):
     with pytest.raises(TypeError):
-        client.subscriptions.cancel("5", at_end="yes")
+        scripted_zoho.subscriptions.cancel("5", at_end="yes")
 
 
-def test_update_builds_plan_and_addons(client, adapter):
+def test_update_builds_plan_and_addons(scripted_zoho, adapter):
     adapter.add("PUT", API + "/subscriptions/5", ok(subscription=SUB))
-    client.subscriptions.update("5", plan="business-monthly", addons=["seat", {"addon_code": "storage", "quantity": 2}],
+    scripted_zoho.subscriptions.update("5", plan="business-monthly", addons=["seat", {"addon_code": "storage", "quantity": 2}],
                                 end_of_term=True, coupon_code="TEN")
     seen = adapter.calls("PUT")[0]
     assert seen.headers["Content-Type"] == "application/json;charset=UTF-8"
@@ -51,37 +51,37 @@ def test_update_builds_plan_and_addons(client, adapter):
                           "end_of_term": True, "coupon_code": "TEN"}
 
 
-def test_create_needs_exactly_one_customer_reference(client):
+def test_create_needs_exactly_one_customer_reference(scripted_zoho):
     with pytest.raises(ValueError):
-        client.subscriptions.create(plan="p")
+        scripted_zoho.subscriptions.create(plan="p")
     with pytest.raises(ValueError):
-        client.subscriptions.create(plan="p", customer_id="1", customer={"display_name": "x"})
+        scripted_zoho.subscriptions.create(plan="p", customer_id="1", customer={"display_name": "x"})
 
 
-def test_add_note_accepts_both_reply_shapes(client, adapter):
+def test_add_note_accepts_both_reply_shapes(scripted_zoho, adapter):
     note = {"note_id": "n1", "description": "hi", "commented_time": "2024-01-01T00:00:00+0800"}
     adapter.add("POST", API + "/subscriptions/5/notes", ok(note={"notes": [note]}), ok(note=note), ok(note={}))
-    assert client.subscriptions.add_note("5", "hi").note_id == "n1"
-    assert client.subscriptions.add_note("5", "hi").note_id == "n1"
+    assert scripted_zoho.subscriptions.add_note("5", "hi").note_id == "n1"
+    assert scripted_zoho.subscriptions.add_note("5", "hi").note_id == "n1"
     assert body(adapter.calls("POST", "/notes")[0]) == {"description": "hi"}
     with pytest.raises(ZohoBadResponse):
-        client.subscriptions.add_note("5", "hi")
+        scripted_zoho.subscriptions.add_note("5", "hi")
 
 
-def test_invoices_list_maps_status_to_filter_by(client, adapter):
+def test_invoices_list_maps_status_to_filter_by(scripted_zoho, adapter):
     adapter.add("GET", API + "/invoices", ok(invoices=[], page_context=PAGE))
-    client.invoices.list(customer_id="c1", status="Unpaid", sort_column="date", sort_order="D")
+    scripted_zoho.invoices.list(customer_id="c1", status="Unpaid", sort_column="date", sort_order="D")
     assert adapter.calls("GET")[0].query == {"customer_id": ["c1"], "filter_by": ["Status.Unpaid"],
                                              "sort_column": ["date"], "sort_order": ["D"],
                                              "page": ["1"], "per_page": ["200"]}
     with pytest.raises(ValueError):
-        client.invoices.list(status="Paid", filter_by="Status.Paid")
+        scripted_zoho.invoices.list(status="Paid", filter_by="Status.Paid")
 
 
-def test_collect_posts_the_card(client, adapter):
+def test_collect_posts_the_card(scripted_zoho, adapter):
     adapter.add("POST", API + "/invoices/9/collect",
                 ok(payment={"payment_id": "p", "amount": 10, "currency_code": "USD"}))
-    payment = client.invoices.collect("9", "card-1")
+    payment = scripted_zoho.invoices.collect("9", "card-1")
     assert payment.payment_id == "p"
     assert body(adapter.calls("POST", "/collect")[0]) == {"card_id": "card-1"}
 
@@ -91,39 +91,39 @@ def test_collect_posts_the_card(client, adapter):
     (lambda c: c.payments.list_for_customer("c1"), "TransactionType.PAYMENT"),
     (lambda c: c.creditnotes.list("c1"), "TransactionType.CREDIT"),
 ])
-def test_payment_and_credit_lists_come_from_transactions(client, adapter, call, filter_by):
+def test_payment_and_credit_lists_come_from_transactions(scripted_zoho, adapter, call, filter_by):
     adapter.add("GET", API + "/transactions", ok(transactions=[], page_context=PAGE))
-    call(client)
+    call(scripted_zoho)
     assert adapter.calls("GET")[0].query["filter_by"] == [filter_by]
 
 
-def test_unknown_transaction_type_is_refused(client):
+def test_unknown_transaction_type_is_refused(scripted_zoho):
     with pytest.raises(ValueError):
-        client.transactions.list("c1", "GIFT")
+        scripted_zoho.transactions.list("c1", "GIFT")
 
 
-def test_credit_note_accepts_both_envelope_keys(client, adapter):
+def test_credit_note_accepts_both_envelope_keys(scripted_zoho, adapter):
     cn = {"creditnote_id": "7", "currency_code": "USD", "total": 1}
     adapter.add("GET", API + "/creditnotes/7", ok(credit_note=cn), ok(creditnote=cn))
-    assert client.creditnotes.get("7").creditnote_id == "7"
-    assert client.creditnotes.get("7").creditnote_id == "7"
+    assert scripted_zoho.creditnotes.get("7").creditnote_id == "7"
+    assert scripted_zoho.creditnotes.get("7").creditnote_id == "7"
 
 
-def test_customer_update_sends_only_known_fields(client, adapter):
+def test_customer_update_sends_only_known_fields(scripted_zoho, adapter):
     adapter.add("PUT", API + "/customers/1", ok(customer={"customer_id": "1", "phone": "1"}))
-    client.customers.update("1", phone="1")
+    scripted_zoho.customers.update("1", phone="1")
     assert body(adapter.calls("PUT")[0]) == {"phone": "1"}
     with pytest.raises(ValueError, match="outstanding"):
-        client.customers.update("1", outstanding=0)
+        scripted_zoho.customers.update("1", outstanding=0)
 
 
-def test_unused_credits_reply(client, adapter):
+def test_unused_credits_reply(scripted_zoho, adapter):
     adapter.add("GET", API + "/customers/1/unusedcredits",
                 ok(unused_credits=[{"creditnote_id": "7", "balance": 5.5, "currency_code": "EUR"}]), ok())
-    credits = client.customers.unused_credits("1")
+    credits = scripted_zoho.customers.unused_credits("1")
     assert credits[0].balance.amount == Decimal("5.5") and credits[0].balance.currency == "EUR"
     with pytest.raises(ZohoBadResponse):
-        client.customers.unused_credits("1")
+        scripted_zoho.customers.unused_credits("1")
 
 
 @pytest.mark.parametrize("call,path,expected", [
@@ -135,29 +135,29 @@ def test_unused_credits_reply(client, adapter):
     (lambda c: c.hostedpages.invoice_payment("i"), "/hostedpages/invoicepayment", {"invoice_id": "i"}),
     (lambda c: c.hostedpages.add_payment_method("c"), "/hostedpages/addpaymentmethod", {"customer_id": "c"}),
 ])
-def test_hosted_page_bodies(client, adapter, call, path, expected):
+def test_hosted_page_bodies(scripted_zoho, adapter, call, path, expected):
     adapter.add("POST", API + path, ok(hostedpage=HOSTED))
-    assert call(client).hostedpage_id == HOSTED["hostedpage_id"]
+    assert call(scripted_zoho).hostedpage_id == HOSTED["hostedpage_id"]
     assert body(adapter.calls("POST", path)[0]) == expected
 
 
-def test_hosted_page_get_is_flat(client, adapter):
+def test_hosted_page_get_is_flat(scripted_zoho, adapter):
     adapter.add("GET", API + "/hostedpages/abc", ok(**HOSTED, data={"subscription": SUB}))
-    page = client.hostedpages.get("abc")
+    page = scripted_zoho.hostedpages.get("abc")
     assert page.hostedpage_id == HOSTED["hostedpage_id"]
     assert page.subscription().subscription_id == "5"
 
 
-def test_churn_messages_and_organization(client, adapter):
+def test_churn_messages_and_organization(scripted_zoho, adapter):
     adapter.add("GET", API + "/settings/preferences/churnmessages", ok(churn_messages_settings={
         "is_reason_mandatory": False, "churn_messages": [{"churn_message_id": "a", "label": "A", "index": 0}]}))
     adapter.add("GET", API + "/organizations/10234695", ok(organization={"organization_id": "10234695"}))
-    assert client.settings.churn_messages().churn_messages[0].label == "A"
-    assert client.organization.get().organization_id == "10234695"
+    assert scripted_zoho.settings.churn_messages().churn_messages[0].label == "A"
+    assert scripted_zoho.organization.get().organization_id == "10234695"
 
 
-def test_contact_person_create_drops_unset_fields(client, adapter):
+def test_contact_person_create_drops_unset_fields(scripted_zoho, adapter):
     adapter.add("POST", API + "/customers/1/contactpersons",
                 ok(contact_person={"contactperson_id": "cp", "email": "a@b.c"}))
-    client.contactpersons.create("1", email="a@b.c", first_name="A")
+    scripted_zoho.contactpersons.create("1", email="a@b.c", first_name="A")
     assert body(adapter.calls("POST")[-1]) == {"email": "a@b.c", "first_name": "A"}

@@ -2,7 +2,7 @@
 hosted-page test): how the browser is launched, a tab that notes what must not happen on its pages,
 screenshots under ``artifacts/screenshots/<area>/``, and the sandbox's card form.
 
-The ``browser`` fixture itself (one Chromium for the session) is in ``tests/conftest.py``.
+The fixtures (``browser``, ``open_tab``, ``serve_portal``) are in ``tests/fixtures/browser.py``.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 900}
 

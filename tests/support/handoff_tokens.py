@@ -1,4 +1,5 @@
-"""Minting handoff tokens for tests, good ones and every kind of bad one."""
+"""Handoff tokens from the test product, good ones and every kind of bad one, and the portal's
+verification config that trusts that product."""
 from __future__ import annotations
 
 import base64
@@ -16,6 +17,8 @@ AUDIENCE = "billing-portal"
 SECRET = "s" * 20 + "-handoff-secret-for-tests-0123456789"  # > 32 bytes
 PREVIOUS_SECRET = "p" * 20 + "-previous-secret-for-tests-01234567"
 RETURN_URL = "https://app.acme.test/settings"
+NOW = 1_795_600_000  # 2026-11-25: a fixed clock for the verifier's tests
+_ZOHO = dict(ZOHO_CLIENT_ID="1000.X", ZOHO_CLIENT_SECRET="s", ZOHO_REFRESH_TOKEN="r", ZOHO_ORG_ID="10234695")
 
 ED_PRIVATE = ed25519.Ed25519PrivateKey.generate()
 EC_PRIVATE = ec.generate_private_key(ec.SECP256R1())
@@ -62,3 +65,14 @@ def b64(data: bytes) -> str:
 def raw_token(header: dict[str, Any], payload: dict[str, Any], signature: bytes = b"") -> str:
     """A token assembled by hand (for ``alg: none`` and other things PyJWT refuses to mint)."""
     return ".".join([b64(json.dumps(header).encode()), b64(json.dumps(payload).encode()), b64(signature)])
+
+
+def make_config(**overrides):
+    """The portal's ``HandoffConfig`` trusting the test product (a setting given as None is left out)."""
+    from config.settings import load_settings
+    from services.handoff import HandoffConfig
+
+    values = dict(_ZOHO, SECRET_KEY="k" * 40, HANDOFF_ISSUER=ISSUER, HANDOFF_AUDIENCE=AUDIENCE,
+                  HANDOFF_SECRET=SECRET, HANDOFF_RETURN_URLS=RETURN_URL)
+    values.update(overrides)
+    return HandoffConfig.from_settings(load_settings(**{k: v for k, v in values.items() if v is not None}))
