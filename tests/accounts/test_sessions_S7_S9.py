@@ -1,5 +1,5 @@
-"""Checklist S7 (cookie flags), S8 (fixation), S9 (logout, timeouts, disable) and the P1 rule that
-a signed-in request pays no database query."""
+"""Checklist S7 (cookie flags), S8 (fixation), S9 (logout, timeouts, disable, on every worker at
+once) and the P1 rule that a signed-in request pays one keyed lookup and no ORM query."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
