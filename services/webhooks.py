@@ -213,7 +213,7 @@ class WebhookWorker:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="webhook-worker", daemon=True)
                 self._thread.start()
-        self._wake.set()
+            self._wake.set()
 
     def _run(self) -> None:
         while True:
@@ -222,8 +222,16 @@ class WebhookWorker:
             try:
                 with self._app.app_context():
                     self.drain()
+                    idle = not _unsettled()
             except Exception:  # noqa: BLE001  the thread must outlive any one failure
                 log.exception("webhook worker: draining failed; trying again later")
+                idle = False
+            if idle:
+                # Nothing left to retry: the thread ends, and the next delivery starts another.
+                with self._lock:
+                    if not self._wake.is_set():
+                        self._thread = None
+                        return
 
     def drain(self) -> int:
         """Process every event that is due; the number processed."""
@@ -234,6 +242,12 @@ class WebhookWorker:
                 return done
             _process(claimed)
             done += 1
+
+
+def _unsettled() -> bool:
+    table = WebhookEvent.__table__
+    return db.session.execute(select(table.c.event_id).where(table.c.state.in_(("pending", "processing")))
+                              .limit(1)).first() is not None
 
 
 def _due(now: datetime):
