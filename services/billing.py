@@ -30,14 +30,18 @@ also what Home's totals and the ownership check read.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Callable, Iterable, TypeVar
 
+from cachetools import LRUCache
+
 from zoho_client.errors import ZohoNotFound
 from zoho_client.models import (
     Card,
+    ContactPerson,
     CreditNote,
     Customer,
     Invoice,
@@ -47,7 +51,7 @@ from zoho_client.models import (
     Subscription,
     Transaction,
 )
-from zoho_client.pagination import MAX_PER_PAGE, Page, iterate_pages
+from zoho_client.pagination import MAX_PER_PAGE, Page, ZohoPageCapReached, iterate_pages
 
 from services.billing_models import (
     CardNotice,
@@ -107,7 +111,10 @@ class BillingRuntime:
 
 def init_billing(app, settings) -> None:
     """Build the app's cache and fan-out pool, and reset the per-request "as of" notice each request."""
-    app.extensions["billing"] = BillingRuntime(cache=build_cache(settings), fanout=FanOut())
+    from services.cache_sync import DatabaseBus
+
+    cache = build_cache(settings, redis_client=app.extensions.get("redis"), bus=DatabaseBus())
+    app.extensions["billing"] = BillingRuntime(cache=cache, fanout=FanOut())
     app.before_request(begin_request)
 
 
@@ -133,24 +140,45 @@ class CustomerBilling:
 
     # Home
 
-    def summary(self) -> Summary:
-        """Home: outstanding, credits, last payment, billing and vendor details, trials.
-
-        Six independent calls run concurrently: a cold Home costs about one Zoho round trip.
-        """
-        got = self._gather({
+    def _summary_specs(self) -> dict[str, tuple]:
+        return {
             "customer": self._customer_spec(),
             "organization": self._organization_spec(),
             "index": self._invoice_chunk_spec("all", "date", "desc", 1),
             "payments": self._payment_transactions_spec(),
             "subscriptions": self._subscriptions_spec(),
             "cards": self._cards_spec(),
-        })
-        customer: Customer = got["customer"]
+        }
+
+    def summary_keys(self) -> list:
+        """The cache entries Home's summary reads (the page header's organization among them)."""
+        return [key for key, _ in self._summary_specs().values()]
+
+    def home_keys(self) -> list:
+        """Everything Home reads: the summary, and the details of the running subscriptions (as far
+        as this process's latest copy of the list tells; a guess that is wrong costs a round trip)."""
+        listed = self._cache.hint(self._subscriptions_spec()[0]) or ()
+        return self.summary_keys() + [self._cache.key(self.customer_id, "subscriptions", "detail", s.subscription_id)
+                                      for s in listed if subscription_policy.is_running(s)]
+
+    def summary(self) -> Summary:
+        """Home: outstanding, credits, last payment, billing and vendor details, trials.
+
+        Six independent calls run concurrently: a cold Home costs about one Zoho round trip. A warm
+        Home whose cached inputs are the very same objects as last time reuses the summary built from
+        them (``_DERIVED``): the cache hands out immutable values, so equal identity is equal content.
+        """
+        got = self._gather(self._summary_specs())
         index = self._invoice_index(first_chunk=got["index"])
+        today = self._today()
+        inputs = (got["customer"], got["organization"], index, got["payments"], got["subscriptions"], got["cards"])
+        return _DERIVED.get(("summary", self.customer_id, today), inputs,
+                            lambda: self._build_summary(got, index, today))
+
+    def _build_summary(self, got: dict, index: InvoiceIndex, today: date) -> Summary:
+        customer: Customer = got["customer"]
         payments = got["payments"]
         subscriptions = got["subscriptions"]
-        today = self._today()
         currency = customer.currency_code or ""
         credits = customer.unused_credits
         return Summary(
@@ -175,6 +203,14 @@ class CustomerBilling:
 
     def customer(self) -> Customer:
         return self._load(self._customer_spec())
+
+    def contact_persons(self) -> tuple[ContactPerson, ...]:
+        """The customer's contact persons (the profile page)."""
+        def load() -> tuple[ContactPerson, ...]:
+            return tuple(c for c in self._zoho.contactpersons.list(self.customer_id)
+                         if c.customer_id in (None, self.customer_id))
+
+        return self._cached(("contactpersons",), load)
 
     def organization(self) -> Organization:
         return self._load(self._organization_spec())
@@ -420,12 +456,13 @@ class CustomerBilling:
         return self._cache.key(self.customer_id, "cards"), load
 
     def _invoice_index(self, first_chunk: Page[Invoice] | None = None) -> InvoiceIndex:
-        def chunk(number: int) -> Page[Invoice]:
-            if number == 1 and first_chunk is not None:
-                return first_chunk
-            return self._invoice_chunk("all", "date", "desc", number)
-
-        return InvoiceIndex(tuple(_invoice_row(i) for i in every_item(chunk)))
+        chunks = [first_chunk if first_chunk is not None else self._invoice_chunk("all", "date", "desc", 1)]
+        while chunks[-1].has_more_page:
+            if len(chunks) >= PAGE_CAP:
+                raise ZohoPageCapReached(f"Zoho list has more than {PAGE_CAP} pages")
+            chunks.append(self._invoice_chunk("all", "date", "desc", len(chunks) + 1))
+        return _DERIVED.get(("invoice_index", self.customer_id), tuple(chunks), lambda: InvoiceIndex(
+            tuple(_invoice_row(i) for chunk in chunks for i in chunk.items)))
 
     def _require_invoice(self, invoice_id: str) -> InvoiceRow:
         if isinstance(invoice_id, str):
@@ -466,6 +503,32 @@ class CustomerBilling:
 
 
 # -- pure helpers (tested on their own) ------------------------------------------------------------------
+
+
+class IdentityMemo:
+    """Values derived from cached inputs, reused while the very same input objects come back.
+
+    The cache hands out immutable values and returns the same object until the entry changes, so
+    "the same objects" means "the same content". The memo keeps its inputs referenced, so that an
+    object's id is never reused by another while it is remembered. Bounded, per process.
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self._entries: LRUCache = LRUCache(size)
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, inputs: tuple, build: Callable[[], T]) -> T:
+        with self._lock:
+            known = self._entries.get(key)
+        if known is not None and len(known[0]) == len(inputs) and all(a is b for a, b in zip(known[0], inputs)):
+            return known[1]
+        value = build()
+        with self._lock:
+            self._entries[key] = (inputs, value)
+        return value
+
+
+_DERIVED = IdentityMemo()
 
 
 def every_item(fetch: Callable[[int], Page[T]]) -> list[T]:

@@ -2,7 +2,8 @@
 
 The cookie holds who the person is (user id, customer id, name, email), the user's session
 version, a random session id, and when they signed in and were last seen. Loading the user
-reads only the cookie plus ``services.sessions`` (cached), never the database per request.
+reads the cookie plus one check in ``services.sessions`` (one Redis round trip that also reads the
+page's cache entries, or one keyed lookup), never an ORM query.
 Signing in clears the session first, so nothing from before (including the CSRF token)
 survives it: the cookie value is new and a replayed pre-login cookie is anonymous.
 """
@@ -119,10 +120,11 @@ def _load_user(user_id: str) -> SessionUser | None:
         return _load_handoff_user(user_id)
     try:
         uid, version, session_id = int(user_id), int(session[VERSION]), str(session[SESSION_ID])
+        customer_id = str(session[CUSTOMER])
     except (KeyError, TypeError, ValueError):
         session.clear()
         return None
-    if not session_store().is_valid(uid, version, session_id):
+    if not session_store().check(uid, version, session_id, customer_id, prefetch=_page_reads(customer_id)):
         # Signed out (here or elsewhere), reset, or disabled: this cookie is dead for good.
         session.clear()
         return None
@@ -132,10 +134,19 @@ def _load_user(user_id: str) -> SessionUser | None:
 def _load_handoff_user(user_id: str) -> SessionUser | None:
     customer_id, session_id = session.get(CUSTOMER), session.get(SESSION_ID)
     if (session.get(VIA) != "handoff" or not customer_id or not session_id
-            or user_id != HANDOFF_ID_PREFIX + str(customer_id) or session_store().is_revoked(str(session_id))):
+            or user_id != HANDOFF_ID_PREFIX + str(customer_id)
+            or not session_store().check(0, None, str(session_id), str(customer_id),
+                                         prefetch=_page_reads(str(customer_id)))):
         session.clear()
         return None
     return _session_user(0)
+
+
+def _page_reads(customer_id: str):
+    """The cache entries this request's page will read (``views/pipeline.page_reads``), lazily."""
+    from views.pipeline import page_reads
+
+    return lambda: page_reads(customer_id)
 
 
 def init_auth_session(app: Flask, settings: Settings) -> None:

@@ -79,20 +79,23 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-# -- reads (fresh: an edit form starts from Zoho's current values) -------------------------------------------
+# -- reads ------------------------------------------------------------------------------------------------
 
 
 def profile(ctx: CustomerContext) -> Profile:
+    """The profile page, through the read model's cache like every page: invalidated by every write
+    and webhook, and servable as of its last read while Zoho is down. Saving re-reads Zoho first."""
     from services import accounts
 
-    customer = ctx.zoho.customers.get(ctx.customer_id)
-    people = contacts(ctx)
+    customer = ctx.billing.customer()
+    people = ctx.billing.contact_persons()
     access = accounts.portal_access(ctx.customer_id, [p.email for p in people if p.email])
     return Profile(customer, tax_id_of(ctx, customer), ctx.settings.PROFILE_TAX_ID_FIELD,
                    tuple(ContactAccess(p, access.get((p.email or "").lower())) for p in people))
 
 
 def contacts(ctx: CustomerContext) -> tuple[ContactPerson, ...]:
+    """Fresh from Zoho: what a change to a contact person is checked against."""
     return tuple(c for c in ctx.zoho.contactpersons.list(ctx.customer_id) if c.customer_id in (None, ctx.customer_id))
 
 

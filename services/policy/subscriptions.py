@@ -234,3 +234,9 @@ def is_offerable(item) -> bool:
 
 def is_recurring_addon(addon) -> bool:
     return (addon.type or RECURRING) == RECURRING
+
+
+def opens_portal(sub: Subscription) -> bool:
+    """A subscription Zoho has activated (paid and running): its customer is invited to the portal
+    when it starts (services/webhooks.py). Trials and future starts wait for their activation."""
+    return status_of(sub) in (LIVE, NON_RENEWING)
