@@ -1,0 +1,143 @@
+"""Which language a request is answered in, and the switcher that lets a person choose.
+
+The locale is decided once per request (Flask-Babel asks ``request_locale`` the first time a message
+or a format needs it), in this order:
+
+1. **The person's own choice.** A signed-in portal user's saved choice (``portal_users.
+   preferred_language``, carried in the session cookie from sign-in on, so that no request queries
+   for it), else the choice this browser made (the ``portal_language`` cookie: a signed-out
+   visitor, a handoff session, support staff).
+2. **The customer's language in Zoho** (``language_code``, set by the merchant), when it is one the
+   portal speaks; only on a customer's own session, never for support staff viewing an account:
+   they read the pages in their own choice or their browser's language, and may switch to the
+   customer's language to see exactly what the customer sees.
+3. **The browser's** ``Accept-Language``, best match (``pt`` is ``pt_PT``, ``de-AT`` is ``de``).
+4. English.
+
+An email is written in its recipient's language instead (``services.account_mail``).
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, current_app, flash, g, redirect, request, session
+from flask_babel import Babel
+
+from extensions import db
+from services.safe_redirect import safe_next
+from services.texts import (DEFAULT_LOCALE, LANGUAGE_NAMES, SUPPORTED_LOCALES, current_locale, html_lang,
+                            supported_locale)
+from services.texts import layout as words
+from views.pipeline import Audience, PipelineBlueprint, current_actor
+from zoho_client.errors import ZohoError
+
+log = logging.getLogger(__name__)
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+LANGUAGE_COOKIE = "portal_language"
+from views.auth_session import LANGUAGE as SESSION_LANGUAGE  # noqa: E402  the portal user's saved choice
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+bp = PipelineBlueprint("language", __name__, audience=Audience.EVERYONE)
+
+
+class CatalogsNotCompiled(RuntimeError):
+    """A supported language has no compiled catalog: its pages would silently be English."""
+
+
+def missing_catalogs() -> list[str]:
+    """The supported languages (English aside) whose compiled catalog (``messages.mo``) is missing or
+    older than its ``messages.po``."""
+    missing = []
+    for locale in SUPPORTED_LOCALES[1:]:
+        folder = TRANSLATIONS_DIR / locale / "LC_MESSAGES"
+        source, compiled = folder / "messages.po", folder / "messages.mo"
+        if not compiled.exists() or (source.exists() and compiled.stat().st_mtime < source.stat().st_mtime):
+            missing.append(locale)
+    return missing
+
+
+def chosen_locale() -> str | None:
+    """The person's own choice: their saved one when signed in as a portal user, else this browser's."""
+    return supported_locale(session.get(SESSION_LANGUAGE)) or supported_locale(request.cookies.get(LANGUAGE_COOKIE))
+
+
+def _customer_locale() -> str | None:
+    """The customer's language as the merchant set it in Zoho, on the customer's own session."""
+    ctx = g.get("portal")
+    actor = getattr(ctx, "actor", None)
+    if actor is None or actor.is_staff or not hasattr(ctx, "billing"):
+        return None
+    try:
+        return supported_locale(ctx.billing.customer().language_code)
+    except ZohoError as error:
+        # The page itself reports an outage; its words fall back to the browser's language.
+        log.info("customer language unavailable", extra={"error": type(error).__name__})
+        return None
+
+
+def request_locale() -> str:
+    if not request:
+        return DEFAULT_LOCALE
+    return (chosen_locale() or _customer_locale()
+            or request.accept_languages.best_match(SUPPORTED_LOCALES) or DEFAULT_LOCALE)
+
+
+def remember_choice(response, locale: str) -> None:
+    settings = current_app.extensions["settings"]
+    response.set_cookie(LANGUAGE_COOKIE, locale, max_age=COOKIE_MAX_AGE, path="/", httponly=True,
+                        secure=settings.PORTAL_ENV != "development", samesite="Lax")
+
+
+def choose_language(ctx):
+    """The switcher: remember the choice (on the portal user, and in this browser), then back to the
+    page the person was on. An unknown language changes nothing and says so."""
+    back = safe_next(request.form.get("next"), "/")
+    locale = supported_locale(request.form.get("language"))
+    if locale is None or request.form.get("language") not in SUPPORTED_LOCALES:
+        flash(str(words.LANGUAGE_UNKNOWN), "error")
+        return redirect(back, 303)
+    actor = current_actor()
+    if actor is not None and actor.has_portal_account:
+        from db.models import PortalUser
+
+        user = db.session.get(PortalUser, actor.portal_user_id)
+        if user is not None:
+            user.preferred_language = locale
+        session[SESSION_LANGUAGE] = locale
+    response = redirect(back, 303)
+    remember_choice(response, locale)
+    return response
+
+
+bp.add_url_rule("/language", view_func=choose_language, methods=["POST"])
+
+
+def init_language(app: Flask) -> None:
+    """Flask-Babel with the portal's catalogs, and what every template needs to name its language."""
+    missing = missing_catalogs()
+    if missing:
+        raise CatalogsNotCompiled(
+            f"The translations of {', '.join(missing)} are not compiled: run scripts/install.sh "
+            f"(it runs `pybabel compile -d translations`).")
+    # Flask-Babel adds Jinja's i18n extension with new-style gettext: `_("…", name=value)` escapes
+    # the values it fills in, and `{% trans %}` blocks are marked for extraction.
+    Babel(app, locale_selector=request_locale, default_translation_directories=str(TRANSLATIONS_DIR))
+
+    @app.context_processor
+    def language_in_templates() -> dict:
+        locale = current_locale()
+        return {
+            "html_lang": html_lang(locale),
+            "current_language": locale,
+            "languages": [(code, LANGUAGE_NAMES[code]) for code in SUPPORTED_LOCALES],
+        }
+
+    @app.after_request
+    def content_language(response):
+        if request and response.mimetype == "text/html":
+            response.headers.setdefault("Content-Language", html_lang(current_locale()))
+            response.vary.add("Accept-Language")
+            response.vary.add("Cookie")
+        return response
