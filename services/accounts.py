@@ -89,11 +89,11 @@ def normalise_email(raw: str) -> str:
     """Lower-cased, IDNA-normalised address; raises InvalidEmail. One address, one login."""
     raw = (raw or "").strip()
     if not raw or len(raw) > EMAIL_MAX_LENGTH:
-        raise InvalidEmail("Enter a valid email address.")
+        raise InvalidEmail(_("Enter a valid email address."))
     try:
         valid = validate_email(raw, check_deliverability=False)
     except EmailNotValidError:
-        raise InvalidEmail("Enter a valid email address.") from None
+        raise InvalidEmail(_("Enter a valid email address.")) from None
     return valid.normalized.lower()
 
 

@@ -36,12 +36,12 @@ class RequestContext:
         self.audit = audit
         self._locale = locale
         self.actor = actor
+        self.outcome: str | None = None
+        self.outcome_details: dict[str, Any] = {}
 
     @property
     def locale(self) -> str:
         return self._locale() if callable(self._locale) else self._locale
-        self.outcome: str | None = None
-        self.outcome_details: dict[str, Any] = {}
 
     def report(self, outcome: str, **details: Any) -> None:
         """How a write ended (``succeeded``, ``declined``…) and what its audit event adds: ids and

@@ -84,6 +84,19 @@ def request_locale() -> str:
             or request.accept_languages.best_match(SUPPORTED_LOCALES) or DEFAULT_LOCALE)
 
 
+def language_choices() -> list[tuple[str, str, bool]]:
+    """(code, the language's name in itself, whether it is the page's) for each supported language."""
+    current = current_locale()
+    return [(code, LANGUAGE_NAMES[code], code == current) for code in SUPPORTED_LOCALES]
+
+
+def language_next() -> str:
+    """Where the switcher comes back to: this page (with its query) when it was a GET, else its path."""
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    return request.path
+
+
 def remember_choice(response, locale: str) -> None:
     settings = current_app.extensions["settings"]
     response.set_cookie(LANGUAGE_COOKIE, locale, max_age=COOKIE_MAX_AGE, path="/", httponly=True,
@@ -127,12 +140,10 @@ def init_language(app: Flask) -> None:
 
     @app.context_processor
     def language_in_templates() -> dict:
-        locale = current_locale()
-        return {
-            "html_lang": html_lang(locale),
-            "current_language": locale,
-            "languages": [(code, LANGUAGE_NAMES[code]) for code in SUPPORTED_LOCALES],
-        }
+        return {"html_lang": html_lang(current_locale())}
+
+    # Functions, not context values: the switcher is a macro, and imported macros see globals only.
+    app.jinja_env.globals.update(language_choices=language_choices, language_next=language_next)
 
     @app.after_request
     def content_language(response):

@@ -33,15 +33,24 @@ def _(message: str, **values: Any) -> str:
 
 
 class LazyText(LazyString):
-    """A constant translated each time it is shown, in the language of that moment."""
+    """Words written each time they are shown, in the language of that moment: a translated constant,
+    or a message with its values (which may be lazy too, such as an amount formatted when shown)."""
 
     def __html__(self) -> Markup:
         # Text, not markup: a template (or a flashed message stored in the session) escapes it.
         return escape(str(self))
 
+    def __reduce__(self):
+        # The shared cache pickles what it stores (Redis): the message and values, never a translation.
+        return (_rebuild_lazy, (self._func, self._args, self._kwargs))
 
-def _l(message: str) -> LazyText:
-    return LazyText(gettext, message)
+
+def _rebuild_lazy(func, args, kwargs) -> LazyText:
+    return LazyText(func, *args, **kwargs)
+
+
+def _l(message: str, **values: Any) -> LazyText:
+    return LazyText(gettext, message, **values)
 
 
 def ngettext(singular: str, plural: str, count: int, **values: Any) -> str:

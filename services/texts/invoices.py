@@ -95,7 +95,7 @@ def page_number(number: int) -> str:
 
 def statement_line(kind: str, number: str | None) -> str:
     label = _STATEMENT_KINDS[kind]
-    return _("%(document)s %(number)s", document=label, number=number) if number else label
+    return _("%(document)s %(number)s", document=label, number=number) if number else str(label)
 
 
 def balance(amount: Money | None, locale: str | None = None) -> str:

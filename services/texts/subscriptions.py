@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from services.formatting import format_date, format_money
-from services.texts import _, _l, ngettext
+from services.texts import LazyText, _, _l, ngettext
 from zoho_client.models import Money
 
 # Status badges (the policy picks one by the subscription's state).
@@ -234,33 +234,34 @@ def reactivated(next_bill: date | None) -> str:
     return _("Your subscription is active again. The next bill is on %(day)s.",
              day=_day(next_bill, _("the end of the current term")))
 
-# Changes waiting for the end of the term.
+# Changes waiting for the end of the term. They are kept in the read model's cache, which every
+# language shares: so they stay lazy (``_l`` with values, the amount formatted when shown).
 CHANGE_CANCELS = _l("The subscription cancels at the end of the current term")
 CHANGE_SCHEDULED = _l("A change to the subscription is scheduled")
 
 
-def change_plan(current: str, new: str) -> str:
-    return _("Plan changes from %(current)s to %(new)s", current=current, new=new)
+def change_plan(current: str, new: str) -> LazyText:
+    return _l("Plan changes from %(current)s to %(new)s", current=current, new=new)
 
 
-def change_quantity(current, new) -> str:
-    return _("Quantity changes from %(current)s to %(new)s", current=current, new=new)
+def change_quantity(current, new) -> LazyText:
+    return _l("Quantity changes from %(current)s to %(new)s", current=current, new=new)
 
 
-def change_addon_added(name: str) -> str:
-    return _("Add-on %(name)s is added", name=name)
+def change_addon_added(name: str) -> LazyText:
+    return _l("Add-on %(name)s is added", name=name)
 
 
-def change_addon_removed(name: str) -> str:
-    return _("Add-on %(name)s is removed", name=name)
+def change_addon_removed(name: str) -> LazyText:
+    return _l("Add-on %(name)s is removed", name=name)
 
 
-def change_addon_quantity(name: str, current, new) -> str:
-    return _("Add-on %(name)s quantity changes from %(current)s to %(new)s", name=name, current=current, new=new)
+def change_addon_quantity(name: str, current, new) -> LazyText:
+    return _l("Add-on %(name)s quantity changes from %(current)s to %(new)s", name=name, current=current, new=new)
 
 
-def change_price(amount: Money) -> str:
-    return _("The price becomes %(amount)s", amount=format_money(amount))
+def change_price(amount: Money) -> LazyText:
+    return _l("The price becomes %(amount)s", amount=LazyText(format_money, amount))
 
 PAY_ON_SECURE_PAGE = _l("Enter a card on the secure payment page")
 CHOOSE_A_REASON = _l("Choose a reason")

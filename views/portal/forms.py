@@ -42,7 +42,7 @@ def plan_choice_form(addon_codes, formdata=None, *, csrf: bool = True) -> PlanCh
 
     for code in addon_codes:
         setattr(Form, ADDON_PREFIX + code, IntegerField(code, default=0, validators=[
-            Optional(), NumberRange(0, 10_000, "Enter a quantity between 0 and 10,000.")]))
+            Optional(), NumberRange(0, 10_000, _l("Enter a quantity between 0 and 10,000."))]))
     kwargs = {} if csrf else {"meta": {"csrf": False}}
     if formdata is not None:
         kwargs["formdata"] = formdata
