@@ -206,6 +206,10 @@ class CustomerBilling:
     def customer(self) -> Customer:
         return self._load(self._customer_spec())
 
+    def cached_customer(self) -> Customer | None:
+        """The customer's record if the cache holds it fresh, else None; never calls Zoho."""
+        return self._cache.peek(self._customer_spec()[0])
+
     def contact_persons(self) -> tuple[ContactPerson, ...]:
         """The customer's contact persons (the profile page)."""
         def load() -> tuple[ContactPerson, ...]:

@@ -83,6 +83,7 @@ def start_session(user: PortalUser, access: Access, *, signed_in_at: int | None 
     if user.preferred_language:
         session[LANGUAGE] = user.preferred_language  # views/language.py: no query per request for it
     login_user(_session_user(user.id))
+    _learn_customer_language(access.customer_id)
 
 
 def current_access() -> Access | None:
@@ -101,6 +102,13 @@ def start_handoff_session(customer_id: str, display_name: str, email: str) -> No
         SESSION_ID: secrets.token_urlsafe(24), SIGNED_IN_AT: now, SEEN_AT: now, VIA: "handoff",
     })
     login_user(_session_user(0))
+    _learn_customer_language(customer_id)
+
+
+def _learn_customer_language(customer_id: str) -> None:
+    from views.language import learn_customer_language  # views/language.py imports this module
+
+    learn_customer_language(customer_id)
 
 
 def end_session() -> None:

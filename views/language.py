@@ -10,7 +10,9 @@ or a format needs it), in this order:
 2. **The customer's language in Zoho** (``language_code``, set by the merchant), when it is one the
    portal speaks; only on a customer's own session, never for support staff viewing an account:
    they read the pages in their own choice or their browser's language, and may switch to the
-   customer's language to see exactly what the customer sees.
+   customer's language to see exactly what the customer sees. It is learnt when the session starts
+   (through the read model's cache: the record Home reads next) and remembered in the session, so
+   that deciding a page's language never costs a call to Zoho of its own.
 3. **The browser's** ``Accept-Language``, best match (``pt`` is ``pt_PT``, ``de-AT`` is ``de``).
 4. English.
 
@@ -18,7 +20,6 @@ An email is written in its recipient's language instead (``services.account_mail
 """
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from flask import Flask, current_app, flash, g, redirect, request, session
@@ -29,14 +30,13 @@ from services.safe_redirect import safe_next
 from services.texts import (DEFAULT_LOCALE, LANGUAGE_NAMES, SUPPORTED_LOCALES, current_locale, html_lang,
                             supported_locale)
 from services.texts import layout as words
+from views.auth_session import LANGUAGE as SESSION_LANGUAGE  # the portal user's saved choice
 from views.pipeline import Audience, PipelineBlueprint, current_actor
 from zoho_client.errors import ZohoError
 
-log = logging.getLogger(__name__)
-
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 LANGUAGE_COOKIE = "portal_language"
-from views.auth_session import LANGUAGE as SESSION_LANGUAGE  # noqa: E402  the portal user's saved choice
+CUSTOMER_LANGUAGE = "clang"  # session key: the customer's language in Zoho ("" for none), once known
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
 bp = PipelineBlueprint("language", __name__, audience=Audience.EVERYONE)
@@ -64,17 +64,34 @@ def chosen_locale() -> str | None:
 
 
 def _customer_locale() -> str | None:
-    """The customer's language as the merchant set it in Zoho, on the customer's own session."""
+    """The customer's language as the merchant set it in Zoho, on the customer's own session: the
+    one this session learnt, else the one of the customer's record in the cache (then remembered)."""
     ctx = g.get("portal")
     actor = getattr(ctx, "actor", None)
     if actor is None or actor.is_staff or not hasattr(ctx, "billing"):
         return None
-    try:
-        return supported_locale(ctx.billing.customer().language_code)
-    except ZohoError as error:
-        # The page itself reports an outage; its words fall back to the browser's language.
-        log.info("customer language unavailable", extra={"error": type(error).__name__})
+    if CUSTOMER_LANGUAGE in session:
+        return supported_locale(session[CUSTOMER_LANGUAGE])
+    customer = ctx.billing.cached_customer()
+    if customer is None:
         return None
+    session[CUSTOMER_LANGUAGE] = customer.language_code or ""
+    return supported_locale(customer.language_code)
+
+
+def learn_customer_language(customer_id: str) -> None:
+    """At the start of a customer's session, their language in Zoho, remembered in the session: read
+    through the read model's cache (the record Home reads next), so that every page of the session,
+    whichever comes first, is in it."""
+    from services.billing import CustomerBilling
+
+    runtime = current_app.extensions["billing"]
+    billing = CustomerBilling(customer_id, current_app.extensions["zoho"], runtime.cache, runtime.fanout)
+    try:
+        customer = billing.customer()
+    except ZohoError:
+        return  # learnt later, from the cached record, once a page has loaded it
+    session[CUSTOMER_LANGUAGE] = customer.language_code or ""
 
 
 def request_locale() -> str:
