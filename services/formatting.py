@@ -63,7 +63,7 @@ def format_percent(value: Decimal | int | float | None, locale: str | None = Non
     """A percentage given as the number before the sign (``8.1`` → ``8.1%``, ``8,1 %``)."""
     if value is None:
         return MISSING
-    return babel_format_percent(Decimal(str(value)) / 100, format="#,##0.##%", locale=locale or current_locale())
+    return babel_format_percent(Decimal(str(value)) / 100, locale=locale or current_locale(), decimal_quantization=False)
 
 
 def format_date(value: date | datetime | None, locale: str | None = None, format: str = "medium") -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.formatting import format_date, format_money
+from services.formatting import format_date, format_money, format_number, format_percent
 from services.texts import LazyText, _, _l, ngettext
 from zoho_client.models import Money
 
@@ -200,9 +200,9 @@ def retention_sentence(coupon, currency: str | None) -> str:
     """``coupon`` is the catalog's coupon: its discount and for how many bills it applies."""
     value = coupon.discount_value
     if (coupon.discount_by or "").lower().startswith("percent"):
-        off = _("%(percent)s%% off", percent=f"{value.normalize():f}")
+        off = _("%(percent)s off", percent=format_percent(value))  # 10%, 10 %: the locale's way
     else:
-        off = _("%(amount)s off", amount=format_money(Money(value, currency)) if currency else f"{value:,.2f}")
+        off = _("%(amount)s off", amount=format_money(Money(value, currency)) if currency else format_number(value))
     kind = (coupon.type or "").lower()
     if kind == "forever":
         span = _("every bill from now on")
