@@ -73,8 +73,11 @@ def register_extensions(app: Flask, settings: Settings) -> None:
     from services.mail import init_mail
     from services.ratelimits import init_throttles
     from services.sessions import init_sessions
+    from services.shared_redis import init_shared_redis
+    from services.webhooks import init_webhooks
     from services.zoho import init_zoho
 
+    init_shared_redis(app, settings)  # first: the cache, sessions, token and back-off share its pool
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     csrf.init_app(app)
@@ -86,17 +89,20 @@ def register_extensions(app: Flask, settings: Settings) -> None:
     init_mail(app, settings)
     init_throttles(app, settings)
     init_sessions(app, settings)
+    init_webhooks(app, settings)
 
 
 def register_blueprints(app: Flask) -> None:
-    from views import auth, handoff, health
+    from views import auth, handoff, health, metrics, webhooks
     from views.portal.blueprint import bp as portal
     from views.staff.blueprint import bp as staff, staff_auth
 
     app.register_blueprint(health.bp)
+    app.register_blueprint(metrics.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(portal)
     app.register_blueprint(handoff.bp)
+    app.register_blueprint(webhooks.bp)
     app.register_blueprint(staff_auth)
     app.register_blueprint(staff)
 
@@ -110,6 +116,13 @@ def register_request_hooks(app: Flask) -> None:
     from views.staff_session import init_staff_session
 
     settings = app.extensions["settings"]
+    if settings.TRUSTED_PROXY_COUNT:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Behind N load balancers or proxies: the client's address (per-IP limits, the audit log)
+        # and scheme come from the last N X-Forwarded-For/-Proto entries; never trusted otherwise.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.TRUSTED_PROXY_COUNT,
+                                x_proto=settings.TRUSTED_PROXY_COUNT)
     init_request_id(app)
     init_http_security(app, settings)
     init_auth_session(app, settings)
@@ -128,9 +141,11 @@ def register_commands(app: Flask) -> None:
     from views import handoff  # noqa: F401  defines `flask portal handoff-url` on portal_cli
     from views.accounts_cli import register_account_commands
     from views.doctor_cli import doctor_command
+    from views.operations_cli import register_operations_commands
     from views.staff_cli import staff_cli
 
     register_account_commands(portal_cli)
+    register_operations_commands(portal_cli)
     portal_cli.add_command(doctor_command)
     portal_cli.add_command(staff_cli)
     app.cli.add_command(portal_cli)

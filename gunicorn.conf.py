@@ -1,9 +1,19 @@
 """gunicorn reads this file from the working directory on its own.
 
+Workers are threaded (``gthread``): a page that waits for Zoho holds one thread, not the worker, so
+``/healthz`` and pages served from the cache keep answering while Zoho hangs (each page's Zoho calls
+end within ZOHO_PAGE_BUDGET_SECONDS). ``-k`` and ``--threads`` on the command line still win.
+
 Each worker checks the database schema once after loading the app and refuses to serve an
-outdated one: exit status 4 makes gunicorn stop instead of rebooting the worker in a loop.
+outdated one: exit status 4 makes gunicorn stop instead of rebooting the worker in a loop. It then
+takes up webhook events a worker before it left half done (``services/webhooks.py``).
+
+With ``METRICS_TOKEN`` set, the workers of this host share one prometheus-client multiprocess
+directory, so that ``/metrics`` on any worker reports the whole host.
 """
+import os
 import sys
+import tempfile
 
 from gunicorn.glogging import Logger
 
@@ -24,6 +34,21 @@ class AppWritesTheAccessLog(Logger):
 
 
 logger_class = AppWritesTheAccessLog
+worker_class = "gthread"
+threads = 16
+
+
+def on_starting(server):
+    if os.environ.get("METRICS_TOKEN") and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Read by prometheus-client when the workers import it (after the fork: the app is not preloaded).
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="portal-metrics-")
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
 
 
 def post_worker_init(worker):
@@ -39,3 +64,4 @@ def post_worker_init(worker):
         if not schema_is_current(db.engine, MIGRATIONS_DIR):
             print(OUTDATED_MESSAGE, file=sys.stderr, flush=True)
             sys.exit(APP_LOAD_ERROR)
+    app.extensions["webhooks"].wake()

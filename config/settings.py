@@ -46,6 +46,15 @@ class Settings(BaseSettings):
     ZOHO_ORG_ID: str
     ZOHO_WEBHOOK_SECRET: str | None = None
     ZOHO_TIMEOUT_SECONDS: float = Field(default=10.0, gt=0, le=60)
+    # Each page's upstream budget: after it, last-good data or the calm page (never a hung worker).
+    ZOHO_PAGE_BUDGET_SECONDS: float = Field(default=3.0, gt=0, le=60)
+    # The longest a 429's Retry-After (or an open breaker) stops every worker calling Zoho.
+    ZOHO_BACKOFF_MAX_SECONDS: float = Field(default=30.0, gt=0, le=600)
+    # Zoho's per-organization allowance, for the budget on /metrics (a warning is logged at 80 %).
+    ZOHO_RATE_LIMIT_PER_MINUTE: int = Field(default=100, ge=1)
+    ZOHO_RATE_LIMIT_PER_DAY: int = Field(default=5000, ge=1)
+    # On a subscription's activation, invite the customer to the portal (once) if nobody has a login yet.
+    AUTO_INVITE: bool = True
 
     HANDOFF_ISSUER: str | None = None
     HANDOFF_AUDIENCE: str | None = None
@@ -76,9 +85,6 @@ class Settings(BaseSettings):
     # Customer accounts: sessions, password policy, lockout and rate limits.
     SESSION_IDLE_MINUTES: int = Field(default=30, ge=1, le=24 * 60)
     SESSION_ABSOLUTE_HOURS: int = Field(default=12, ge=1, le=24 * 30)
-    # How long a worker trusts its cached copy of a user's session version (sign-out, reset and
-    # disable reach other workers within this window; at once when REDIS_URL is set).
-    SESSION_VERSION_CACHE_SECONDS: int = Field(default=10, ge=0, le=300)
     PASSWORD_MIN_LENGTH: int = Field(default=12, ge=8, le=64)
     LOGIN_MAX_FAILURES: int = Field(default=10, ge=3, le=100)  # per account, then a lockout
     LOGIN_LOCKOUT_MINUTES: int = Field(default=15, ge=1, le=24 * 60)
@@ -101,7 +107,16 @@ class Settings(BaseSettings):
     CANCEL_OPTIONS: str = "end_of_term"  # end_of_term, immediately, or both (comma-separated)
     DOWNGRADE_AT_END_OF_TERM: bool = True
     RETENTION_COUPON_CODE: str | None = None
+    # Offers that depend on the reason given for cancelling: "reason=COUPON;reason=COUPON", each reason
+    # being a cancellation reason's label (any case) as Zoho lists it; RETENTION_COUPON_CODE stays the
+    # offer for every other reason (and the one shown before a reason is chosen).
+    RETENTION_OFFERS: str = ""
     PROFILE_TAX_ID_FIELD: str = "VAT ID"
+
+    # Operations: /metrics is off unless METRICS_TOKEN is set (then it needs "Authorization: Bearer
+    # <token>"); behind N proxies that set X-Forwarded-For/-Proto, TRUSTED_PROXY_COUNT=N.
+    METRICS_TOKEN: str | None = None
+    TRUSTED_PROXY_COUNT: int = Field(default=0, ge=0, le=5)
 
     LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     LOG_FORMAT: Literal["json", "text"] = "json"
@@ -139,6 +154,15 @@ class Settings(BaseSettings):
             raise ValueError("use end_of_term, immediately, or both (comma-separated)")
         return ",".join(dict.fromkeys(names))
 
+    @field_validator("RETENTION_OFFERS")
+    @classmethod
+    def _reason_offers(cls, value: str) -> str:
+        for entry in filter(None, (part.strip() for part in value.split(";"))):
+            reason, _, code = entry.rpartition("=")
+            if not reason.strip() or not code.strip():
+                raise ValueError('use "reason=COUPON;reason=COUPON" (a cancellation reason\'s label and a coupon code)')
+        return value
+
     @model_validator(mode="after")
     def _handoff_rotation_has_an_end(self) -> "Settings":
         previous = self.HANDOFF_PREVIOUS_SECRET or self.HANDOFF_PREVIOUS_PUBLIC_KEY
@@ -168,6 +192,8 @@ class Settings(BaseSettings):
             raise ValueError("HANDOFF_SECRET: an HS256 secret must be at least 32 bytes")
         if self.HANDOFF_PREVIOUS_SECRET is not None and len(self.HANDOFF_PREVIOUS_SECRET.encode()) < 32:
             raise ValueError("HANDOFF_PREVIOUS_SECRET: an HS256 secret must be at least 32 bytes")
+        if self.METRICS_TOKEN is not None and len(self.METRICS_TOKEN) < 16:
+            raise ValueError("METRICS_TOKEN: production needs a random token of at least 16 characters")
         return self
 
     @property
@@ -181,6 +207,15 @@ class Settings(BaseSettings):
     @property
     def cancel_options(self) -> tuple[str, ...]:
         return tuple(self.CANCEL_OPTIONS.split(","))
+
+    @property
+    def retention_offers(self) -> dict[str, str]:
+        """Cancellation reason label (case-folded) → the coupon offered to a customer who gives it."""
+        offers = {}
+        for entry in filter(None, (part.strip() for part in self.RETENTION_OFFERS.split(";"))):
+            reason, _, code = entry.rpartition("=")
+            offers[reason.strip().casefold()] = code.strip()
+        return offers
 
     @property
     def is_production(self) -> bool:

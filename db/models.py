@@ -1,11 +1,11 @@
-"""The portal's tables. Only the portal's own facts: who may sign in for which Zoho customer,
+"""The portal's tables. Only the portal's own facts: who may sign in, for which Zoho customers,
 their one-time links, the sessions they ended, and what happened (the audit log)."""
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Integer, String, event
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.types import UTCDateTime, utcnow
@@ -16,7 +16,13 @@ TOKEN_PURPOSES = ("invitation", "reset")
 
 
 class PortalUser(db.Model):
-    """One person with a login for one Zoho customer (its primary email or a contact person)."""
+    """One person's login (one email address, one password). Which Zoho customers it opens is in
+    ``PortalMembership``: a person may be a contact of several customers (an accountant serving
+    several companies). ``customer_id``, ``contact_person_id`` and ``display_name`` are those of the
+    customer the login was first made for; access is never decided on them.
+
+    ``status``: ``pending`` until a password is set (the first invitation accepted), ``active``,
+    or ``disabled`` (by an operator: no sign-in at all)."""
 
     __tablename__ = "portal_users"
     __table_args__ = (
@@ -57,8 +63,38 @@ class PortalUser(db.Model):
         return f"<PortalUser {self.id} {self.status}>"
 
 
+MEMBERSHIP_STATUSES = ("pending", "active", "disabled")
+
+
+class PortalMembership(db.Model):
+    """A login's access to one Zoho customer: ``pending`` (invited), ``active``, or ``disabled``
+    (the contact person was removed, or an operator switched it off). One customer's invitation only
+    ever creates or refreshes that customer's membership; another customer's is never touched."""
+
+    __tablename__ = "portal_memberships"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'active', 'disabled')", name="status"),
+        UniqueConstraint("user_id", "customer_id", name="uq_portal_memberships_user_customer"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("portal_users.id", ondelete="CASCADE"), index=True)
+    customer_id: Mapped[str] = mapped_column(String(64), index=True)
+    contact_person_id: Mapped[str | None] = mapped_column(String(64))
+    display_name: Mapped[str] = mapped_column(String(200))  # the person, as this customer's Zoho record names them
+    customer_name: Mapped[str] = mapped_column(String(200))  # for the account picker, without a Zoho call
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<PortalMembership {self.id} user {self.user_id} {self.status}>"
+
+
 class OneTimeToken(db.Model):
-    """An invitation or reset link. Only the SHA-256 of the random token is stored."""
+    """An invitation or reset link. Only the SHA-256 of the random token is stored. An invitation
+    names the membership (the customer) it is for."""
 
     __tablename__ = "one_time_tokens"
     __table_args__ = (
@@ -72,6 +108,7 @@ class OneTimeToken(db.Model):
     # The user's session_version when the link was sent: a password change (or anything else
     # that bumps it) makes every earlier link useless.
     issued_for_version: Mapped[int] = mapped_column(Integer)
+    membership_id: Mapped[int | None] = mapped_column(ForeignKey("portal_memberships.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -96,6 +96,7 @@ echo "==> Writing the demo's configuration to $config"
     "HANDOFF_PRODUCT_NAME=Demo product" \
     "HANDOFF_SECRET=${HANDOFF_SECRET:-$(random_secret 32)}" \
     "HANDOFF_RETURN_URLS=http://127.0.0.1:$product_port/" \
+    "ZOHO_WEBHOOK_SECRET=${ZOHO_WEBHOOK_SECRET:-$(random_secret 32)}" \
     "PORTAL_PORT=$portal_port" "SANDBOX_PORT=$sandbox_port" "MAIL_PORT=$mail_port" "PRODUCT_PORT=$product_port"
   do
     echo "${pair%%=*}=\"${pair#*=}\""
@@ -119,7 +120,9 @@ else
 fi
 
 echo "==> Starting the Zoho Billing sandbox, the mail catcher and the demo product"
-.venv/bin/python -m zoho_sandbox --host 127.0.0.1 --port "$sandbox_port" --seed demo >"$run_dir/sandbox.log" 2>&1 &
+# Like Zoho's webhook settings: every event is delivered, signed, to the demo portal.
+.venv/bin/python -m zoho_sandbox --host 127.0.0.1 --port "$sandbox_port" --seed demo \
+  --webhook-url "$PORTAL_BASE_URL/webhooks/zoho" --webhook-secret "$ZOHO_WEBHOOK_SECRET" >"$run_dir/sandbox.log" 2>&1 &
 pids+=($!)
 wait_until_ready "${pids[-1]}" sandbox "$run_dir/sandbox.log" "$sandbox_port"
 # The catcher prints who each message is for and its links on this console.
@@ -135,7 +138,7 @@ echo "==> Bringing the database schema up to date"
 .venv/bin/flask db upgrade >"$run_dir/migrate.log" 2>&1 || { cat "$run_dir/migrate.log"; exit 1; }
 
 echo "==> Starting the portal (gunicorn; one log line per request below)"
-.venv/bin/gunicorn --workers 2 --threads 4 --bind "127.0.0.1:$portal_port" --log-level warning 'app:create_app()' &
+.venv/bin/gunicorn --workers 2 --bind "127.0.0.1:$portal_port" --log-level warning 'app:create_app()' &
 pids+=($!)
 wait_until_ready "${pids[-1]}" portal "this console" "$portal_port" /healthz
 
@@ -152,6 +155,16 @@ echo "    The sandbox's control API is under /__sandbox/ (see the README); its c
 echo
 echo "==> Sign-ins for every demo customer"
 LOG_LEVEL=WARNING .venv/bin/flask portal create-demo-users | sed 's/^./    &/'
+
+echo
+echo "==> Journeys to try (docs/sandbox-seed.md)"
+echo "    trial to paid ................. hello@freshstart.example (no card yet), buchhaltung@mueller-soehne.example (subscribed)"
+echo "    failed payment ................ owner@kowalski-bakery.example (retrying), accounts@brightside-dental.example (overdue)"
+echo "    scheduled cancellation ........ athina@parthenon-design.example"
+echo "    scheduled downgrade ........... hello@seasideyoga.example"
+echo "    pay one or pay all by card .... accounts@harbourlights.example"
+echo "    plan change in EUR and INR .... finanzen@cafe-zuerich.example, accounts@priya-consulting.example"
+echo "    one sign-in, two companies .... jordan@ledgerlight.example"
 
 echo
 echo "==> \"Manage subscription\" from the product: a handoff link (works once, within 60 seconds)"

@@ -19,7 +19,7 @@ def link(path: str, raw_token: str) -> str:
     return f"{base}{path}?token={raw_token}"
 
 
-def _render(kind: str, user: PortalUser, subject: str, **context) -> OutgoingMail:
+def _render(kind: str, user: PortalUser, subject: str, *, person_name: str | None = None, **context) -> OutgoingMail:
     org = directory.organization()
     company = (org.name if org else None) or FALLBACK_COMPANY
     return render_mail(
@@ -28,16 +28,19 @@ def _render(kind: str, user: PortalUser, subject: str, **context) -> OutgoingMai
         subject=subject.format(company=company),
         org=org,
         company_name=company,
-        person_name=user.display_name,
+        person_name=person_name or user.display_name,
         portal_url=current_app.extensions["settings"].PORTAL_BASE_URL + "/",
         **context,
     )
 
 
-def invitation(user: PortalUser, url: str, expires_at: datetime, customer_name: str) -> OutgoingMail:
+def invitation(user: PortalUser, url: str, expires_at: datetime, customer_name: str, *, person_name: str,
+               has_login: bool) -> OutgoingMail:
+    """``has_login``: the person already signs in to the portal (for another account), so accepting
+    adds this one to what their sign-in opens, with no new password."""
     return _render(
-        "invitation", user, "Your {company} billing portal invitation",
-        link=url, expires_at=expires_at, customer_name=customer_name,
+        "invitation", user, "Your {company} billing portal invitation", person_name=person_name,
+        link=url, expires_at=expires_at, customer_name=customer_name, has_login=has_login,
     )
 
 

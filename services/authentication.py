@@ -98,6 +98,12 @@ def complete_sign_in(user: PortalUser, context: AuditContext, *, method: str) ->
                  customer_id=user.customer_id, details={"method": method})
 
 
+def record_no_account(user: PortalUser, context: AuditContext) -> None:
+    """The password was right, but the login opens no customer's account any more."""
+    audit.record("login_failure", context, actor="anonymous", portal_user_id=user.id,
+                 details={"reason": "no_active_membership"})
+
+
 def sign_out(user_id: int, customer_id: str, session_id: str, context: AuditContext) -> None:
     """End this one session: its cookie, even if copied, is refused from now on."""
     session_store().revoke(session_id, user_id)

@@ -30,14 +30,18 @@ also what Home's totals and the ownership check read.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Callable, Iterable, TypeVar
 
+from cachetools import LRUCache
+
 from zoho_client.errors import ZohoNotFound
 from zoho_client.models import (
     Card,
+    ContactPerson,
     CreditNote,
     Customer,
     Invoice,
@@ -47,7 +51,7 @@ from zoho_client.models import (
     Subscription,
     Transaction,
 )
-from zoho_client.pagination import MAX_PER_PAGE, Page, iterate_pages
+from zoho_client.pagination import MAX_PER_PAGE, Page, ZohoPageCapReached, iterate_pages
 
 from services.billing_models import (
     CardNotice,
@@ -67,13 +71,14 @@ from services.billing_models import (
     Summary,
     TrialNotice,
 )
-from services.cache import BillingCache, begin_request, build_cache
+from services.cache import BillingCache, begin_request, build_cache, end_request
 from services.fanout import FanOut
 from services.ownership import NotOwned, require_customer, require_listed
 from services.texts import cards as card_words
 from services.policy import cards as card_policy, invoices as invoice_policy, subscriptions as subscription_policy
 from services.invoice_zip import build_invoice_zip
 from services.statement import build_statement
+from services.receipt_pdf import render_receipt_pdf
 from services.statement_pdf import render_statement_pdf
 from services.subscription_changes import describe_changes
 
@@ -106,8 +111,12 @@ class BillingRuntime:
 
 def init_billing(app, settings) -> None:
     """Build the app's cache and fan-out pool, and reset the per-request "as of" notice each request."""
-    app.extensions["billing"] = BillingRuntime(cache=build_cache(settings), fanout=FanOut())
+    from services.cache_sync import DatabaseBus
+
+    cache = build_cache(settings, redis_client=app.extensions.get("redis"), bus=DatabaseBus())
+    app.extensions["billing"] = BillingRuntime(cache=cache, fanout=FanOut())
     app.before_request(begin_request)
+    app.teardown_request(end_request)
 
 
 def _today_utc() -> date:
@@ -132,24 +141,45 @@ class CustomerBilling:
 
     # Home
 
-    def summary(self) -> Summary:
-        """Home: outstanding, credits, last payment, billing and vendor details, trials, expiring cards.
-
-        Six independent calls run concurrently: a cold Home costs about one Zoho round trip.
-        """
-        got = self._gather({
+    def _summary_specs(self) -> dict[str, tuple]:
+        return {
             "customer": self._customer_spec(),
             "organization": self._organization_spec(),
             "index": self._invoice_chunk_spec("all", "date", "desc", 1),
             "payments": self._payment_transactions_spec(),
             "subscriptions": self._subscriptions_spec(),
             "cards": self._cards_spec(),
-        })
-        customer: Customer = got["customer"]
+        }
+
+    def summary_keys(self) -> list:
+        """The cache entries Home's summary reads (the page header's organization among them)."""
+        return [key for key, _ in self._summary_specs().values()]
+
+    def home_keys(self) -> list:
+        """Everything Home reads: the summary, and the details of the running subscriptions (as far
+        as this process's latest copy of the list tells; a guess that is wrong costs a round trip)."""
+        listed = self._cache.hint(self._subscriptions_spec()[0]) or ()
+        return self.summary_keys() + [self._cache.key(self.customer_id, "subscriptions", "detail", s.subscription_id)
+                                      for s in listed if subscription_policy.is_running(s)]
+
+    def summary(self) -> Summary:
+        """Home: outstanding, credits, last payment, billing and vendor details, trials.
+
+        Six independent calls run concurrently: a cold Home costs about one Zoho round trip. A warm
+        Home whose cached inputs are the very same objects as last time reuses the summary built from
+        them (``_DERIVED``): the cache hands out immutable values, so equal identity is equal content.
+        """
+        got = self._gather(self._summary_specs())
         index = self._invoice_index(first_chunk=got["index"])
+        today = self._today()
+        inputs = (got["customer"], got["organization"], index, got["payments"], got["subscriptions"], got["cards"])
+        return _DERIVED.get(("summary", self.customer_id, today), inputs,
+                            lambda: self._build_summary(got, index, today))
+
+    def _build_summary(self, got: dict, index: InvoiceIndex, today: date) -> Summary:
+        customer: Customer = got["customer"]
         payments = got["payments"]
         subscriptions = got["subscriptions"]
-        today = self._today()
         currency = customer.currency_code or ""
         credits = customer.unused_credits
         return Summary(
@@ -161,7 +191,6 @@ class CustomerBilling:
             last_payment=self._payment_row(payments[0], index, currency) if payments else None,
             tax_id=tax_id_of(customer),
             trials=trials_of(subscriptions, today),
-            expiring_cards=expiring_cards(got["cards"], subscriptions, today),
             subscriptions=subscriptions,
             card_on_file=card_policy.card_on_file(got["cards"]),
         )
@@ -175,6 +204,14 @@ class CustomerBilling:
 
     def customer(self) -> Customer:
         return self._load(self._customer_spec())
+
+    def contact_persons(self) -> tuple[ContactPerson, ...]:
+        """The customer's contact persons (the profile page)."""
+        def load() -> tuple[ContactPerson, ...]:
+            return tuple(c for c in self._zoho.contactpersons.list(self.customer_id)
+                         if c.customer_id in (None, self.customer_id))
+
+        return self._cached(("contactpersons",), load)
 
     def organization(self) -> Organization:
         return self._load(self._organization_spec())
@@ -250,6 +287,12 @@ class CustomerBilling:
         got = self._gather({"customer": self._customer_spec(), "organization": self._organization_spec()})
         return Receipt(payment=payment, customer=got["customer"], organization=got["organization"])
 
+    def receipt_pdf(self, payment_id: str) -> tuple[str, bytes]:
+        """``(filename, pdf bytes)`` of a payment's receipt, written on request; never stored."""
+        found = self.receipt(payment_id)
+        name = f"receipt-{found.payment.date.isoformat() if found.payment.date else payment_id}"
+        return f"{name}.pdf", render_receipt_pdf(found.payment, found.customer, found.organization)
+
     # credit notes
 
     def credit_notes(self) -> CreditNoteListing:
@@ -300,8 +343,10 @@ class CustomerBilling:
             })
             found: Subscription = got["subscription"]
             require_customer("subscription", subscription_id, found.customer_id, self.customer_id)
-            return SubscriptionDetail(subscription=found, scheduled_changes=describe_changes(found, got["scheduled"]),
-                                      card=found.card, has_scheduled_change=got["scheduled"] is not None)
+            future: Subscription | None = got["scheduled"]
+            return SubscriptionDetail(subscription=found, scheduled_changes=describe_changes(found, future),
+                                      card=found.card, has_scheduled_change=future is not None,
+                                      next_amount=future.amount if future is not None else None)
 
         return self._cached(("subscriptions", "detail", subscription_id), load)
 
@@ -412,12 +457,13 @@ class CustomerBilling:
         return self._cache.key(self.customer_id, "cards"), load
 
     def _invoice_index(self, first_chunk: Page[Invoice] | None = None) -> InvoiceIndex:
-        def chunk(number: int) -> Page[Invoice]:
-            if number == 1 and first_chunk is not None:
-                return first_chunk
-            return self._invoice_chunk("all", "date", "desc", number)
-
-        return InvoiceIndex(tuple(_invoice_row(i) for i in every_item(chunk)))
+        chunks = [first_chunk if first_chunk is not None else self._invoice_chunk("all", "date", "desc", 1)]
+        while chunks[-1].has_more_page:
+            if len(chunks) >= PAGE_CAP:
+                raise ZohoPageCapReached(f"Zoho list has more than {PAGE_CAP} pages")
+            chunks.append(self._invoice_chunk("all", "date", "desc", len(chunks) + 1))
+        return _DERIVED.get(("invoice_index", self.customer_id), tuple(chunks), lambda: InvoiceIndex(
+            tuple(_invoice_row(i) for chunk in chunks for i in chunk.items)))
 
     def _require_invoice(self, invoice_id: str) -> InvoiceRow:
         if isinstance(invoice_id, str):
@@ -458,6 +504,32 @@ class CustomerBilling:
 
 
 # -- pure helpers (tested on their own) ------------------------------------------------------------------
+
+
+class IdentityMemo:
+    """Values derived from cached inputs, reused while the very same input objects come back.
+
+    The cache hands out immutable values and returns the same object until the entry changes, so
+    "the same objects" means "the same content". The memo keeps its inputs referenced, so that an
+    object's id is never reused by another while it is remembered. Bounded, per process.
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self._entries: LRUCache = LRUCache(size)
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, inputs: tuple, build: Callable[[], T]) -> T:
+        with self._lock:
+            known = self._entries.get(key)
+        if known is not None and len(known[0]) == len(inputs) and all(a is b for a, b in zip(known[0], inputs)):
+            return known[1]
+        value = build()
+        with self._lock:
+            self._entries[key] = (inputs, value)
+        return value
+
+
+_DERIVED = IdentityMemo()
 
 
 def every_item(fetch: Callable[[int], Page[T]]) -> list[T]:
@@ -510,21 +582,25 @@ def trials_of(subscriptions: Iterable[Subscription], today: date) -> tuple[Trial
     )
 
 
-def expiring_cards(cards: Iterable[Card], subscriptions: Iterable[Subscription], today: date) -> tuple[CardNotice, ...]:
-    """Cards that expire within the warning window (or have expired), tied to a running subscription to update."""
-    running = [s for s in subscriptions if subscription_policy.is_running(s)]
-    if not running:
-        return ()  # a card no subscription charges cannot fail a payment
-    target = running[0].subscription_id
-    notices = []
-    for card in card_policy.expiring(cards, today):
-        expires_on = card_policy.expires_on(card)
-        notices.append(CardNotice(
-            subscription_id=target, card_id=card.card_id, last_four_digits=card.last_four_digits,
-            expiry_month=card.expiry_month, expiry_year=card.expiry_year, expires_on=expires_on,
-            expired=expires_on < today, expiry_text=card_words.expiry_text(expires_on, today),
-        ))
-    return tuple(notices)
+def expiring_cards(subscriptions: Iterable[Subscription], today: date) -> tuple[CardNotice, ...]:
+    """The cards that running subscriptions charge, when they expire within the warning window (or
+    have expired): one notice per card, tied to the first subscription it pays. ``subscriptions`` are
+    full subscriptions (list rows leave the card out). A card nothing charges cannot fail a payment,
+    and a card replaced on its subscription is no longer the one charged: neither is warned about."""
+    notices: dict[str, CardNotice] = {}
+    for sub in subscriptions:
+        if not (subscription_policy.is_running(sub) and subscription_policy.charges_card(sub)):
+            continue
+        card = sub.card
+        ends = card_policy.expires_on(card)
+        if card.card_id in notices or not card_policy.expires_soon(card, today):
+            continue
+        notices[card.card_id] = CardNotice(
+            subscription_id=sub.subscription_id, card_id=card.card_id, last_four_digits=card.last_four_digits,
+            expiry_month=card.expiry_month, expiry_year=card.expiry_year, expires_on=ends,
+            expired=ends < today, expiry_text=card_words.expiry_text(ends, today),
+        )
+    return tuple(notices.values())
 
 
 def credit_note_view(note: CreditNote) -> CreditNoteView:

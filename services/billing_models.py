@@ -137,8 +137,7 @@ class Summary:
     no_credit: Money | None  # zero in the customer's currency, when there is no credit
     last_payment: PaymentRow | None
     tax_id: str | None
-    trials: tuple[TrialNotice, ...]
-    expiring_cards: tuple[CardNotice, ...]
+    trials: tuple[TrialNotice, ...]  # every trial (list rows: whether it has a card is on its detail)
     subscriptions: tuple[Subscription, ...]
     card_on_file: Card | None
 
@@ -173,6 +172,8 @@ class CreditNoteListing:
 class ScheduledChange:
     description: str  # "Plan changes from Pro to Team", "Quantity changes from 5 to 8"…
     effective_on: date | None
+    cancels: bool = False  # the subscription ends (rather than changes) on that day
+    is_price: bool = False  # what the next term will cost (the overview says it as the next bill)
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,7 @@ class SubscriptionDetail:
     scheduled_changes: tuple[ScheduledChange, ...]
     card: CardSummary | Card | None  # the card the subscription charges, if any
     has_scheduled_change: bool = False  # a plan or add-on change waits for the end of the term
+    next_amount: Money | None = None  # one term after the scheduled change (None: none scheduled)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextvars
 import dataclasses
 import enum
+import functools
 import logging
 import threading
 import time
@@ -32,8 +33,10 @@ from decimal import Decimal
 from typing import Any, Callable, TypeVar
 from urllib.parse import quote
 
+from zoho_client import deadline
 from zoho_client.errors import ZohoBadResponse, ZohoRateLimited, ZohoTimeout, ZohoUnavailable
 
+from services import metrics
 from services.cache_backends import BackendUnavailable, MemoryBackend, Stored
 
 log = logging.getLogger(__name__)
@@ -42,6 +45,7 @@ T = TypeVar("T")
 
 # The failures that mean "Zoho cannot answer right now": worth serving last-good data for.
 UNAVAILABLE_ERRORS = (ZohoUnavailable, ZohoRateLimited, ZohoBadResponse)
+_UNKNOWN = object()  # not read ahead: ask the backend
 
 DEFAULT_TTL_SECONDS = 60
 ORG_TTL_SECONDS = 600
@@ -66,9 +70,7 @@ class CacheKey:
     parts: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        scope = f"cust:{_part(self.customer_id)}" if self.customer_id is not None else "org"
-        tail = "".join(":" + _part(p) for p in self.parts)
-        return f"{_part(self.org_id)}:{scope}:{_part(self.resource)}{tail}"
+        return _name_of(self)
 
     @property
     def owner_prefix(self) -> str:
@@ -77,9 +79,23 @@ class CacheKey:
         return f"{_part(self.org_id)}:{scope}:"
 
 
+@functools.lru_cache(maxsize=65_536)
+def _name_of(key: CacheKey) -> str:
+    # Memoized: a warm page names the same few keys on every request.
+    scope = f"cust:{_part(key.customer_id)}" if key.customer_id is not None else "org"
+    tail = "".join(":" + _part(p) for p in key.parts)
+    return f"{_part(key.org_id)}:{scope}:{_part(key.resource)}{tail}"
+
+
+@functools.lru_cache(maxsize=65_536)
+def _quoted(value: str) -> str:
+    return quote(value, safe="")
+
+
 def _part(value: Any) -> str:
     # Percent-encoding ":" keeps "a:b" + "c" and "a" + "b:c" apart: no two keys can collide.
-    return quote(str(value), safe="")
+    # (Memoized: a warm page builds the same few keys on every request.)
+    return _quoted(str(value))
 
 
 def _require_id(name: str, value: Any) -> str:
@@ -141,9 +157,21 @@ class _StaleNotice:
 _notice: contextvars.ContextVar[_StaleNotice | None] = contextvars.ContextVar("billing_stale_notice", default=None)
 
 
+# Values a request read ahead in the round trip of its session check (``BillingCache.queue_prefetch``):
+# name -> Stored, or None for a known miss. Shared with the threads the request fans out to.
+_prefetched: contextvars.ContextVar[dict | None] = contextvars.ContextVar("billing_prefetched", default=None)
+
+
 def begin_request() -> None:
     """Start a fresh "as of" record; the app calls it before every request (worker threads are reused)."""
     _notice.set(_StaleNotice())
+    _prefetched.set(None)
+
+
+def end_request(_exc: BaseException | None = None) -> None:
+    """Forget what the request read ahead once it is over: the thread may next serve another app's
+    request or run code outside any request (a CLI command, a test), which must read the backend."""
+    _prefetched.set(None)
 
 
 def stale_as_of() -> datetime | None:
@@ -178,6 +206,7 @@ class BillingCache:
         wait_timeout: float = 30.0,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
+        bus=None,
     ) -> None:
         self.org_id = _require_id("org id", org_id)
         self.ttl = ttl
@@ -193,8 +222,10 @@ class BillingCache:
         self._primary_down_until: float | None = None
         self._lock = threading.Lock()
         self._flights: dict[str, Future] = {}
-        # Bumped by invalidation, so that a load that started before a write does not store old data.
-        self._generations: dict[str, int] = {}
+        # Without a shared cache: how invalidations reach the other workers (``services/cache_sync.py``)
+        # and the generation of each owner this process last saw there.
+        self._bus = bus
+        self._seen: dict[str, int] = {}
 
     # keys
 
@@ -213,9 +244,13 @@ class BillingCache:
         name = str(key)
         if ttl is None:
             ttl = self.org_ttl if key.customer_id is None else self.ttl
-        hit = self._with_backend(lambda b: b.get(name))
+        hit = self._read_ahead(name)
+        if hit is _UNKNOWN:
+            hit = self._with_backend(lambda b: b.get(name))
         if hit is not None:
+            metrics.cache("hit")
             return hit.value
+        metrics.cache("miss")
 
         with self._lock:
             flight = self._flights.get(name)
@@ -231,8 +266,11 @@ class BillingCache:
             finally:
                 with self._lock:
                     self._flights.pop(name, None)
+        else:
+            metrics.single_flight_wait("process")
         try:
-            return flight.result(timeout=self.wait_timeout)
+            # Within a page's upstream budget, nobody waits longer than the budget for another's load.
+            return flight.result(timeout=deadline.bounded(self.wait_timeout))
         except FutureTimeout:
             error = ZohoTimeout("waited too long for another request loading the same data")
             return self._stale_or_raise(name, error)
@@ -241,17 +279,64 @@ class BillingCache:
 
     def peek(self, key: CacheKey):
         """The fresh value for ``key`` if one is cached, else None; never loads (templates use it)."""
-        hit = self._with_backend(lambda b: b.get(str(key)))
-        return hit.value if hit is not None else None
+        return self.peek_many([key])[0]
 
     def peek_many(self, keys: list[CacheKey]) -> list:
         """Fresh values for several keys in one backend round trip (None for each miss).
 
-        A warm page reads everything it needs with this, without handing work to other threads.
+        A warm page reads everything it needs with this, without handing work to other threads;
+        what the request read ahead with its session check costs no round trip at all.
         """
         names = [str(k) for k in keys]
-        hits = self._with_backend(lambda b: b.get_many(names))
-        return [hit.value if hit is not None else None for hit in hits]
+        found = [self._read_ahead(name) for name in names]
+        unknown = [i for i, hit in enumerate(found) if hit is _UNKNOWN]
+        if unknown:
+            hits = self._with_backend(lambda b: b.get_many([names[i] for i in unknown]))
+            for i, hit in zip(unknown, hits):
+                found[i] = hit
+        values = [hit.value if hit is not None else None for hit in found]
+        metrics.cache("hit", sum(v is not None for v in values))
+        return values
+
+    # reading ahead (one round trip for a signed-in page: services/sessions.py)
+
+    def queue_prefetch(self, pipe, keys: list[CacheKey]):
+        """Queue the reads of ``keys`` on a Redis pipeline that carries other commands too.
+
+        Returns ``accept(results)`` to call with the pipeline's results from these commands on, or
+        None when the cache is not (currently) Redis: then the page reads as usual.
+        """
+        backend = self._current_backend()
+        queue = getattr(backend, "queue_heads", None)
+        if queue is None or not keys:
+            return None
+        names = [str(k) for k in keys]
+        finish = queue(pipe, names)
+
+        def accept(results: list) -> None:
+            try:
+                found = finish(results)
+            except BackendUnavailable:
+                return  # the page reads (and falls back) as usual
+            prefetched = _prefetched.get()
+            if prefetched is None:
+                prefetched = {}
+                _prefetched.set(prefetched)
+            prefetched.update(zip(names, found))
+
+        return accept
+
+    def hint(self, key: CacheKey):
+        """This process's latest copy of ``key``'s value (maybe outdated, never loads, never a round
+        trip): for guessing which other keys a page will read, never for showing."""
+        stored = self._current_backend().hint(str(key))
+        return stored.value if stored is not None else None
+
+    def _read_ahead(self, name: str):
+        prefetched = _prefetched.get()
+        if prefetched is None or name not in prefetched:
+            return _UNKNOWN
+        return prefetched[name]
 
     def _load_as_leader(self, key: CacheKey, name: str, loader: Callable[[], T], ttl: float) -> T:
         # Another leader may have stored the value between our miss and our taking the flight.
@@ -262,9 +347,10 @@ class BillingCache:
         if lock is not None:
             return self._load(key, name, loader, ttl, lock)
         # Another worker holds the cluster lock: poll until its value lands, or it fails or gives up.
-        deadline = self._clock() + self.wait_timeout
+        metrics.single_flight_wait("cluster")
+        deadline_at = self._clock() + deadline.bounded(self.wait_timeout)
         delay = 0.005
-        while self._clock() < deadline:
+        while self._clock() < deadline_at:
             time.sleep(delay)
             delay = min(delay * 2, 0.05)
             hit = self._with_backend(lambda b: b.get(name))
@@ -285,12 +371,13 @@ class BillingCache:
             hit = self._with_backend(lambda b: b.get(name))
             if hit is not None:
                 return hit.value
-            generation = self._generation(key)
+            generation = self._with_backend(lambda b: b.generation(key.owner_prefix))
             value = loader()
             ensure_immutable(value)
-            if generation == self._generation(key) and ttl > 0:
+            if ttl > 0:
                 stored = Stored(value, self._wall_clock())
-                self._with_backend(lambda b: b.put(name, key.owner_prefix, stored, ttl, self.stale_max_seconds))
+                self._with_backend(lambda b: b.put(name, key.owner_prefix, stored, ttl, self.stale_max_seconds,
+                                                   generation))
             return value
         except UNAVAILABLE_ERRORS:
             # Workers polling for this key give up at once instead of each retrying Zoho in turn.
@@ -304,39 +391,58 @@ class BillingCache:
         if stale is not None and self._wall_clock() - stale.stored_at <= self.stale_max_seconds:
             _record_stale(datetime.fromtimestamp(stale.stored_at, timezone.utc))
             log.info("serving last-good billing data", extra={"zoho_error": type(error).__name__})
+            metrics.cache("stale")
             return stale.value
         raise error
 
     # invalidation (the write side and webhooks call these)
 
     def invalidate_customer(self, customer_id: str) -> None:
-        """Drop every fresh entry of this customer; last-good copies stay for outages (labelled "as of")."""
-        key = self.key(customer_id, "*")
-        self._bump(key)
-        self._with_backend(lambda b: b.drop(key.owner_prefix, None), everywhere=True)
+        """Drop every fresh entry of this customer, in every worker; last-good copies stay for
+        outages (labelled "as of")."""
+        self._invalidate(self.key(customer_id, "*"), None)
 
     def invalidate(self, customer_id: str, resource: str) -> None:
         """Drop this customer's fresh entries of one resource (``"invoices"``, ``"subscriptions"``…)."""
-        key = self.key(customer_id, resource)
-        self._bump(key)
-        self._with_backend(lambda b: b.drop(key.owner_prefix, _part(resource)), everywhere=True)
+        self._invalidate(self.key(customer_id, resource), _part(resource))
 
     def forget(self, key: CacheKey) -> None:
         """Drop one fresh entry (e.g. an id set that may be missing a just-created object)."""
+        self._discard_read_ahead()
         self._with_backend(lambda b: b.delete(str(key)), everywhere=True)
 
     def invalidate_org(self, resource: str) -> None:
-        key = self.org_key(resource)
-        self._bump(key)
-        self._with_backend(lambda b: b.drop(key.owner_prefix, _part(resource)), everywhere=True)
+        self._invalidate(self.org_key(resource), _part(resource))
 
-    def _generation(self, key: CacheKey) -> int:
-        with self._lock:
-            return self._generations.get(key.owner_prefix, 0)
+    def _invalidate(self, key: CacheKey, resource: str | None) -> None:
+        self._discard_read_ahead()
+        self._with_backend(lambda b: b.drop(key.owner_prefix, resource), everywhere=True)
+        if self._bus is not None:
+            # Workers with caches of their own drop theirs on the owner's next request.
+            self._bus.publish(key.owner_prefix)
 
-    def _bump(self, key: CacheKey) -> None:
-        with self._lock:
-            self._generations[key.owner_prefix] = self._generations.get(key.owner_prefix, 0) + 1
+    def _discard_read_ahead(self) -> None:
+        # What this request read ahead may be what was just invalidated.
+        if _prefetched.get() is not None:
+            _prefetched.set(None)
+
+    # keeping in step with other workers (without a shared cache)
+
+    def owner_scopes(self, customer_id: str) -> tuple[str, str]:
+        """The generation scopes a customer's pages depend on: the customer's, and the organization's."""
+        return self.key(customer_id, "*").owner_prefix, self.org_key("*").owner_prefix
+
+    def observe(self, generations: dict[str, int]) -> None:
+        """The current generation of some owners (read with the request's session check): drop this
+        process's copies of an owner whose generation moved since this process last looked."""
+        for scope, generation in generations.items():
+            with self._lock:
+                seen = self._seen.get(scope)
+                if seen == generation:
+                    continue
+                self._seen[scope] = generation
+            # Also the first time: copies may predate an invalidation this process never saw.
+            self._with_backend(lambda b: b.drop(scope, None))
 
     # backend selection
 
@@ -375,16 +481,19 @@ class BillingCache:
         self._with_backend(lambda b: b.clear(), everywhere=True)
 
 
-def build_cache(settings, *, redis_client=None) -> BillingCache:
-    """The app's cache from Settings: Redis when ``REDIS_URL`` is set, else in-process."""
+def build_cache(settings, *, redis_client=None, bus=None) -> BillingCache:
+    """The app's cache from Settings: Redis when ``REDIS_URL`` is set, else in-process (with ``bus``
+    telling the other workers about invalidations)."""
     backend = None
     if settings.REDIS_URL or redis_client is not None:
         from services.cache_redis import RedisBackend
 
         backend = RedisBackend.from_url(settings.REDIS_URL) if redis_client is None else RedisBackend(redis_client)
+        bus = None  # one shared cache: an invalidation reaches every worker by itself
     return BillingCache(
         settings.ZOHO_ORG_ID,
         ttl=settings.CACHE_TTL_SECONDS,
         stale_max_seconds=settings.STALE_MAX_SECONDS,
         backend=backend,
+        bus=bus,
     )

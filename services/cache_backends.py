@@ -4,6 +4,10 @@ A backend stores two things per key: the fresh value (expiring after its TTL) an
 value with the moment it was fetched (kept for ``stale_max_seconds``, for outages). It also offers
 the cluster-wide load lock that makes single-flight hold across processes; in one process the
 cache's own per-key future already does that, so the in-process backend's lock always succeeds.
+
+Each owner (a customer, or the organization) has a *generation*, bumped by every ``drop``: a load
+reads it before calling Zoho and ``put`` stores its answer only if it has not moved, so that a load
+that started before an invalidation (here or, with Redis, in any worker) never stores older data.
 """
 from __future__ import annotations
 
@@ -52,11 +56,15 @@ class MemoryBackend:
         self._fresh: TLRUCache = TLRUCache(fresh_max_entries, ttu=lambda _k, entry, now: now + entry.ttl, timer=clock)
         # An LRU of last-good values: bounded by count, and aged by the cache on read.
         self._stale: LRUCache = LRUCache(stale_max_entries)
+        self._generations: LRUCache = LRUCache(fresh_max_entries)
 
     def get(self, name: str) -> Stored | None:
         with self._lock:
             entry = self._fresh.get(name)
         return entry.stored if entry is not None else None
+
+    def hint(self, name: str) -> Stored | None:
+        return self.get(name)
 
     def get_many(self, names: list[str]) -> list[Stored | None]:
         with self._lock:
@@ -67,14 +75,23 @@ class MemoryBackend:
         with self._lock:
             return self._stale.get(name)
 
-    def put(self, name: str, owner_prefix: str, stored: Stored, ttl: float, stale_ttl: float) -> None:
+    def generation(self, owner_prefix: str) -> int:
         with self._lock:
+            return self._generations.get(owner_prefix, 0)
+
+    def put(self, name: str, owner_prefix: str, stored: Stored, ttl: float, stale_ttl: float,
+            generation: int | None = None) -> bool:
+        with self._lock:
+            if generation is not None and self._generations.get(owner_prefix, 0) != generation:
+                return False  # invalidated while this value was being loaded
             self._fresh[name] = _Fresh(stored, ttl)
             if stale_ttl > 0:
                 self._stale[name] = stored
+            return True
 
     def drop(self, owner_prefix: str, resource: str | None) -> None:
         with self._lock:
+            self._generations[owner_prefix] = self._generations.get(owner_prefix, 0) + 1
             for name in [n for n in self._fresh.keys() if _resource_matches(n, owner_prefix, resource)]:
                 self._fresh.pop(name, None)
 
@@ -98,6 +115,8 @@ class MemoryBackend:
 
     def clear(self) -> None:
         with self._lock:
+            for owner in list(self._generations.keys()):
+                self._generations[owner] += 1
             self._fresh.clear()
             self._stale.clear()
 

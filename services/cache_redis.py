@@ -6,6 +6,12 @@ trusted infrastructure of the portal (the same trust as its database); nothing a
 ever unpickled. Single-flight across processes is a ``SET NX PX`` lock per key; the holder releases
 it with a compare-and-delete, so a lock that outlived its holder is never deleted by someone else.
 Every Redis failure becomes ``BackendUnavailable`` and the cache falls back to in-process.
+
+A warm read moves a few bytes, not the value: each stored value starts with a random 8-byte tag,
+and a worker that has already decoded the value under that tag reads only the tag
+(``GETRANGE``), then fetches in full only what another worker stored since. Invalidation bumps the
+owner's generation key, and ``put`` is a compare-and-set on it (a Lua script), so a load that
+started before an invalidation anywhere never stores its older answer.
 """
 from __future__ import annotations
 
@@ -18,7 +24,9 @@ from cachetools import LRUCache
 
 from services.cache_backends import BackendUnavailable, Stored
 
-FORMAT_VERSION = b"pbc1:"
+FORMAT_VERSION = b"pbc2:"
+TAG_BYTES = 8
+HEAD = len(FORMAT_VERSION) + TAG_BYTES  # what a warm read fetches of each value
 NAMESPACE = "portal:billing:"
 FAILED_MARK_MS = 2000
 # Decoded values kept per process, reused while Redis holds the very same bytes: a warm page then
@@ -30,12 +38,22 @@ SOCKET_TIMEOUT_SECONDS = 0.5
 _RELEASE = """
 if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end
 """
+# KEYS: generation, fresh, stale, index. ARGV: expected generation, value, fresh ms, stale ms, name, index ms.
+_PUT = """
+if (redis.call('get', KEYS[1]) or '0') ~= ARGV[1] then return 0 end
+redis.call('set', KEYS[2], ARGV[2], 'PX', ARGV[3])
+if tonumber(ARGV[4]) > 0 then redis.call('set', KEYS[3], ARGV[2], 'PX', ARGV[4]) end
+redis.call('sadd', KEYS[4], ARGV[5])
+redis.call('pexpire', KEYS[4], ARGV[6])
+return 1
+"""
 
 
 class RedisBackend:
     def __init__(self, client: redis.Redis) -> None:
         self._redis = client
         self._release = client.register_script(_RELEASE)
+        self._put = client.register_script(_PUT)
         self._decoded: LRUCache = LRUCache(DECODED_ENTRIES)
         self._decoded_lock = threading.Lock()
 
@@ -63,6 +81,10 @@ class RedisBackend:
         return f"{NAMESPACE}failed:{name}"
 
     @staticmethod
+    def _generation(owner_prefix: str) -> str:
+        return f"{NAMESPACE}gen:{owner_prefix}"
+
+    @staticmethod
     def _index(owner_prefix: str) -> str:
         # One set per customer naming its fresh keys, so invalidation never scans the keyspace.
         return f"{NAMESPACE}index:{owner_prefix}"
@@ -71,64 +93,103 @@ class RedisBackend:
 
     @staticmethod
     def _encode(stored: Stored) -> bytes:
-        return FORMAT_VERSION + pickle.dumps((stored.stored_at, stored.value), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps((stored.stored_at, stored.value), protocol=pickle.HIGHEST_PROTOCOL)
+        return FORMAT_VERSION + secrets.token_bytes(TAG_BYTES) + payload
 
     @staticmethod
     def _unpickle(raw: bytes | None) -> Stored | None:
-        if raw is None or not raw.startswith(FORMAT_VERSION):
+        if raw is None or len(raw) < HEAD or not raw.startswith(FORMAT_VERSION):
             return None
         try:
-            stored_at, value = pickle.loads(raw[len(FORMAT_VERSION):])
+            stored_at, value = pickle.loads(raw[HEAD:])
         except Exception:  # a model class renamed or removed since it was stored: a miss
             return None
         return Stored(value, stored_at)
 
-    def _decode(self, name: str, raw: bytes | None) -> Stored | None:
-        if raw is None:
+    def _known(self, name: str, head: bytes | None) -> Stored | None:
+        """The value decoded earlier under this very tag, if this process has it."""
+        if not head or len(head) < HEAD:
             return None
         with self._decoded_lock:
             known = self._decoded.get(name)
-        if known is not None and known[0] == raw:
-            return known[1]
+        return known[1] if known is not None and known[0] == head[:HEAD] else None
+
+    def _decode(self, name: str, raw: bytes | None) -> Stored | None:
+        if raw is None:
+            return None
+        known = self._known(name, raw)
+        if known is not None:
+            return known
         stored = self._unpickle(raw)
         if stored is not None:
             with self._decoded_lock:
-                self._decoded[name] = (raw, stored)
+                self._decoded[name] = (raw[:HEAD], stored)
         return stored
 
     # the backend contract
 
+    def hint(self, name: str) -> Stored | None:
+        """What this process last decoded for ``name``, without asking Redis: possibly outdated, so
+        only ever a guess at which keys a page will read, never a value to show."""
+        with self._decoded_lock:
+            known = self._decoded.get(name)
+        return known[1] if known is not None else None
+
     def get(self, name: str) -> Stored | None:
-        return self._decode(name, self._call(self._redis.get, self._fresh(name)))
+        return self.get_many([name])[0]
 
     def get_many(self, names: list[str]) -> list[Stored | None]:
         if not names:
             return []
-        raws = self._call(self._redis.mget, [self._fresh(n) for n in names])
-        return [self._decode(n, raw) for n, raw in zip(names, raws)]
+        pipe = self._redis.pipeline(transaction=False)
+        finish = self.queue_heads(pipe, names)
+        return finish(self._call(pipe.execute))
+
+    def queue_heads(self, pipe, names: list[str]):
+        """Queue the tag reads of ``names`` on ``pipe`` (another user's pipeline may carry them:
+        the session check's, for one round trip per page). Returns ``finish(results)``, which takes
+        the pipeline's results from here on and returns a ``Stored`` or None per name, fetching in full
+        (one more round trip) only the values this process has not decoded yet."""
+        for name in names:
+            pipe.getrange(self._fresh(name), 0, HEAD - 1)
+
+        def finish(results: list) -> list[Stored | None]:
+            heads = results[-len(names):] if names else []
+            found = [self._known(name, head) for name, head in zip(names, heads)]
+            unknown = [i for i, (head, hit) in enumerate(zip(heads, found)) if head and hit is None]
+            if unknown:
+                raws = self._call(self._redis.mget, [self._fresh(names[i]) for i in unknown])
+                for i, raw in zip(unknown, raws):
+                    found[i] = self._decode(names[i], raw)
+            return found
+
+        return finish
 
     def get_stale(self, name: str) -> Stored | None:
         return self._unpickle(self._call(self._redis.get, self._stale(name)))
 
-    def put(self, name: str, owner_prefix: str, stored: Stored, ttl: float, stale_ttl: float) -> None:
+    def generation(self, owner_prefix: str) -> int:
+        return int(self._call(self._redis.get, self._generation(owner_prefix)) or 0)
+
+    def put(self, name: str, owner_prefix: str, stored: Stored, ttl: float, stale_ttl: float,
+            generation: int | None = None) -> bool:
         raw = self._encode(stored)
-        index = self._index(owner_prefix)
-
-        def write():
-            pipe = self._redis.pipeline(transaction=False)
-            pipe.set(self._fresh(name), raw, px=max(1, int(ttl * 1000)))
-            if stale_ttl > 0:
-                pipe.set(self._stale(name), raw, px=max(1, int(stale_ttl * 1000)))
-            pipe.sadd(index, name)
-            pipe.pexpire(index, max(1, int(max(ttl, stale_ttl) * 1000)))
-            pipe.execute()
-
-        self._call(write)
+        keys = [self._generation(owner_prefix), self._fresh(name), self._stale(name), self._index(owner_prefix)]
+        expected = str(generation if generation is not None else self.generation(owner_prefix))
+        args = [expected, raw, max(1, int(ttl * 1000)), int(stale_ttl * 1000) if stale_ttl > 0 else 0, name,
+                max(1, int(max(ttl, stale_ttl) * 1000))]
+        stored_it = bool(self._call(self._put, keys=keys, args=args))
+        if stored_it:
+            with self._decoded_lock:
+                self._decoded[name] = (raw[:HEAD], stored)
+        return stored_it
 
     def drop(self, owner_prefix: str, resource: str | None) -> None:
         index = self._index(owner_prefix)
 
         def drop():
+            # The generation first: a load in flight anywhere can no longer store its older answer.
+            self._redis.incr(self._generation(owner_prefix))
             names = [n.decode() for n in self._redis.smembers(index)]
             doomed = [n for n in names
                       if resource is None or n[len(owner_prefix):].split(":", 1)[0] == resource]

@@ -5,8 +5,10 @@ what it found, and what to do about a problem. ``CHECKS`` is the list the comman
 a new concern (say, asking Zoho where its webhooks point) is one more function added there.
 
 The checks probe the real services the way the portal uses them, but change nothing: no mail is
-sent, nothing is written to the database or to Redis, and the Zoho access token the check
-obtains is revoked again (Zoho caps the live tokens of a refresh token). The Zoho check talks
+sent, nothing of the portal's is written to the database or to Redis, and the Zoho access token the
+Zoho check obtains is revoked again (Zoho caps the live tokens of a refresh token). The webhook
+deliveries check reads Zoho's events with the portal's shared access token (the one every worker
+uses, refreshed only if there is none). The Zoho check talks
 HTTP itself rather than through the client: retries and the circuit breaker would blur the one
 answer it wants to report, and the client keeps the granted scope to itself.
 """
@@ -250,7 +252,7 @@ def check_smtp(settings: Settings) -> Check:
 def check_redis(settings: Settings) -> Check:
     name = "redis"
     if not settings.REDIS_URL:
-        found = "REDIS_URL unset: cache, rate limits and session checks are per process"
+        found = "REDIS_URL unset: the database shares sessions, lockouts, the Zoho token and invalidations; caches are per process"
         if settings.is_production:
             return warn(name, found, "with more than one worker or host, set REDIS_URL so that they share them")
         return ok(name, found)
@@ -282,6 +284,8 @@ def check_webhooks(settings: Settings) -> Check:
     if len(settings.ZOHO_WEBHOOK_SECRET) < 32:
         return warn(name, "ZOHO_WEBHOOK_SECRET is shorter than 32 characters",
                     "set a long random secret, the same in Zoho's webhook settings and here")
+    if _is_loopback(settings.ZOHO_API_BASE) and _is_loopback(settings.PORTAL_BASE_URL):
+        return ok(name, f"secret set; the sandbox on this machine delivers to {settings.PORTAL_BASE_URL}/webhooks/zoho")
     if not _reachable_from_outside(settings.PORTAL_BASE_URL):
         return warn(name, f"Zoho cannot reach PORTAL_BASE_URL {settings.PORTAL_BASE_URL} (only a sandbox on this "
                     "network can)", "set PORTAL_BASE_URL to the portal's public https:// address")
@@ -309,6 +313,12 @@ def check_handoff(settings: Settings) -> Check:
     return ok(name, found)
 
 
+def check_webhook_deliveries(settings: Settings) -> Check:
+    from services.webhooks_check import check_webhook_deliveries as check
+
+    return check(settings)
+
+
 CHECKS: list[Callable[[Settings], Check]] = [
     check_configuration,
     check_database,
@@ -316,6 +326,7 @@ CHECKS: list[Callable[[Settings], Check]] = [
     check_smtp,
     check_redis,
     check_webhooks,
+    check_webhook_deliveries,
     check_handoff,
 ]
 

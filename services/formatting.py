@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import get_timezone_name
 from babel.numbers import format_currency
 
 from zoho_client.models import Money
@@ -65,6 +66,18 @@ def format_datetime(value: datetime | None, time_zone: str | None = None, locale
     return babel_format_datetime(value, format=format, tzinfo=_zone(time_zone), locale=locale)
 
 
+def format_moment(value: datetime | None, time_zone: str | None = None, locale: str = DEFAULT_LOCALE) -> str:
+    """A moment as a customer reads it, with the zone it is told in: ``Nov 30, 2026, 5:30 AM Australian
+    Western Time`` (``… UTC`` when the organization's zone is unknown)."""
+    if value is None:
+        return MISSING
+    zone = _zone(time_zone)
+    shown = format_datetime(value, time_zone, locale, "MMM d, y, h:mm a")
+    if zone is timezone.utc:
+        return f"{shown} UTC"
+    return f"{shown} {get_timezone_name(value.astimezone(zone), 'long', locale=locale)}"
+
+
 def register_template_filters(app) -> None:
     """Jinja filters for every template. The org's time zone comes from the cached organization
     profile when it is cached (a filter never calls Zoho), else UTC."""
@@ -82,3 +95,4 @@ def register_template_filters(app) -> None:
     app.add_template_filter(lambda d, fmt="medium", loc=None: format_date(d, loc or locale, fmt), "date")
     app.add_template_filter(
         lambda dt, fmt="medium", loc=None: format_datetime(dt, org_time_zone(), loc or locale, fmt), "datetime")
+    app.add_template_filter(lambda dt, loc=None: format_moment(dt, org_time_zone(), loc or locale), "moment")

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from db.models import PortalUser
+from db.models import PortalMembership, PortalUser
 from db.staff import Impersonation
 from db.types import utcnow
 from extensions import db
@@ -106,7 +106,9 @@ def _is_staff_account(customer, emails: set[str]) -> bool:
     """A customer whose own email, or one of whose portal users' email, is a staff account's."""
     if (customer.email or "").lower() in emails:
         return True
-    people = db.session.scalars(select(func.lower(PortalUser.email)).where(PortalUser.customer_id == customer.customer_id))
+    people = db.session.scalars(select(func.lower(PortalUser.email)).join(
+        PortalMembership, PortalMembership.user_id == PortalUser.id).where(
+        PortalMembership.customer_id == customer.customer_id))
     return any(email in emails for email in people)
 
 

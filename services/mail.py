@@ -16,11 +16,9 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from flask import Flask, current_app, render_template
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from config.settings import Settings
-from extensions import db
+from services.after_commit import after_commit
 
 log = logging.getLogger(__name__)
 SMTP_TIMEOUT_SECONDS = 10
@@ -114,23 +112,10 @@ def send_after_commit(mail: OutgoingMail) -> Future:
     whose row was rolled back, while the view keeps the request's one commit point.
     """
     outcome: Future = Future()
-    db.session.info.setdefault(_OUTBOX, []).append((get_mailer(), mail, outcome))
+    mailer = get_mailer()
+    after_commit(lambda: _chain(mailer.send(mail), outcome),
+                 lambda: outcome.set_exception(MailNotSent("the transaction rolled back")))
     return outcome
-
-
-_OUTBOX = "portal_outbox"
-
-
-@event.listens_for(Session, "after_commit")
-def _send_outbox(session: Session) -> None:
-    for mailer, mail, outcome in session.info.pop(_OUTBOX, []):
-        _chain(mailer.send(mail), outcome)
-
-
-@event.listens_for(Session, "after_rollback")
-def _drop_outbox(session: Session) -> None:
-    for _mailer, _mail, outcome in session.info.pop(_OUTBOX, []):
-        outcome.set_exception(MailNotSent("the transaction rolled back"))
 
 
 def _chain(inner: Future, outer: Future) -> None:

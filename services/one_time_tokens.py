@@ -35,10 +35,13 @@ def token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode("ascii")).hexdigest()
 
 
-def issue(user: PortalUser, purpose: str, *, now: datetime | None = None) -> IssuedToken:
-    """A new link for ``user``; any earlier unused link of the same purpose stops working."""
+def issue(user: PortalUser, purpose: str, *, membership_id: int | None = None,
+          now: datetime | None = None) -> IssuedToken:
+    """A new link for ``user`` (an invitation: for ``membership_id``, one customer's access); any
+    earlier unused link of the same purpose (and the same membership) stops working. An invitation
+    from one customer never retires another customer's."""
     now = now or utcnow()
-    _retire_unused(user.id, purpose, now)
+    _retire_unused(user.id, purpose, now, membership_id=membership_id)
     raw = secrets.token_urlsafe(32)
     expires_at = now + TTL_BY_PURPOSE[purpose]
     db.session.add(
@@ -47,6 +50,7 @@ def issue(user: PortalUser, purpose: str, *, now: datetime | None = None) -> Iss
             purpose=purpose,
             token_hash=token_hash(raw),
             issued_for_version=user.session_version,
+            membership_id=membership_id,
             created_at=now,
             expires_at=expires_at,
         )
@@ -100,6 +104,14 @@ def retire_all(user_id: int, *, now: datetime | None = None) -> None:
         _retire_unused(user_id, purpose, now or utcnow())
 
 
+def retire_membership(membership_id: int, *, now: datetime | None = None) -> None:
+    """Kill the outstanding invitation links of one customer's access (it was switched off)."""
+    db.session.execute(
+        update(OneTimeToken).where(OneTimeToken.membership_id == membership_id, OneTimeToken.used_at.is_(None))
+        .values(used_at=now or utcnow()).execution_options(synchronize_session=False)
+    )
+
+
 def count_recent(user_id: int, purpose: str, since: datetime) -> int:
     return db.session.execute(
         select(func.count()).select_from(OneTimeToken).where(
@@ -108,10 +120,10 @@ def count_recent(user_id: int, purpose: str, since: datetime) -> int:
     ).scalar_one()
 
 
-def _retire_unused(user_id: int, purpose: str, now: datetime) -> None:
+def _retire_unused(user_id: int, purpose: str, now: datetime, *, membership_id: int | None = None) -> None:
+    conditions = [OneTimeToken.user_id == user_id, OneTimeToken.purpose == purpose, OneTimeToken.used_at.is_(None)]
+    if membership_id is not None:
+        conditions.append(OneTimeToken.membership_id == membership_id)
     db.session.execute(
-        update(OneTimeToken)
-        .where(OneTimeToken.user_id == user_id, OneTimeToken.purpose == purpose, OneTimeToken.used_at.is_(None))
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
+        update(OneTimeToken).where(*conditions).values(used_at=now).execution_options(synchronize_session=False)
     )

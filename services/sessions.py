@@ -1,15 +1,19 @@
-"""Which signed session cookies are still good, answered without a database query per request.
+"""Which signed session cookies are still good, on every worker and host at once.
 
 A session cookie carries the user's id, the user's *session version* at sign-in and a random
 session id. It is good while (1) the version still matches the user's current one (bumped by
 "sign out everywhere", password reset or change, and disable) and (2) that one session id was
-not signed out on its own.
+not signed out on its own. Every signed-in request asks, and the answer is never older than the
+last commit: a copied cookie replayed right after the sign-out answer is refused on any worker.
 
-Both facts are cached (recipes.md P1: the signed-in path must not pay a query per request):
-- without ``REDIS_URL``, in this process for ``SESSION_VERSION_CACHE_SECONDS``. The process that
-  makes a change updates its own cache at once; *other* workers notice within that window.
-- with ``REDIS_URL``, in Redis, shared by every worker and host, so a change is seen at once.
-The database stays the source of truth: a cache miss reads it.
+- **With ``REDIS_URL``**: the version and the revocation live in Redis, written before the change's
+  answer; one pipelined round trip per request also carries the page's cache reads
+  (``BillingCache.queue_prefetch``). A missing version is read from the database and put back.
+  If Redis fails, the database answers (the source of truth).
+- **Without**: one keyed lookup per request, a single prepared ``SELECT`` over three small indexed
+  tables on a connection this thread keeps (no ORM, no pool checkout): the user's version and
+  status, whether the session was signed out, and the generations of the customer's cached data
+  (``services/cache_sync.py``), which keep each worker's own cache in step with the others'.
 """
 from __future__ import annotations
 
@@ -17,11 +21,12 @@ import hashlib
 import logging
 import threading
 from datetime import datetime, timedelta
+from typing import Callable
 
-from cachetools import TTLCache
 from flask import Flask, current_app
 from redis.exceptions import RedisError
-from sqlalchemy import delete
+from sqlalchemy import create_engine, delete
+from sqlalchemy.pool import NullPool
 
 from config.settings import Settings
 from db.models import PortalUser, RevokedSession
@@ -31,49 +36,126 @@ from extensions import db
 REDIS_PREFIX = "portal:session:"
 log = logging.getLogger(__name__)
 
+# 'active' is the portal account's own status (db/models.py), not one of Zoho's.
+_CHECK = """SELECT
+  (SELECT CASE WHEN status = 'active' THEN session_version ELSE 0 END FROM portal_users WHERE id = {p}),
+  (SELECT 1 FROM revoked_sessions WHERE session_hash = {p}),
+  (SELECT generation FROM cache_generations WHERE scope = {p}),
+  (SELECT generation FROM cache_generations WHERE scope = {p})"""
+
 
 def session_hash(session_id: str) -> str:
     return hashlib.sha256(session_id.encode("ascii")).hexdigest()
 
 
+class KeyedReader:
+    """One ``SELECT`` of a few keyed rows, on a DBAPI connection each thread keeps open.
+
+    A signed-in request pays a statement, not a pool checkout, a transaction and ORM loading.
+    Connections read in autocommit, so each statement sees the last commit of every worker.
+    """
+
+    def __init__(self, database_url: str) -> None:
+        self._engine = create_engine(database_url, poolclass=NullPool)
+        self.dialect = self._engine.dialect.name
+        self._local = threading.local()
+        self.statement = _CHECK.format(p="?" if self.dialect == "sqlite" else "%s")
+
+    def row(self, params: tuple) -> tuple:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._engine.raw_connection()
+            if self.dialect != "sqlite":
+                connection.driver_connection.autocommit = True
+            self._local.connection = connection
+        try:
+            cursor = connection.cursor()
+            cursor.execute(self.statement, params)
+            found = cursor.fetchone()
+            cursor.close()
+            return found
+        except Exception:
+            self._local.connection = None  # a broken connection is opened anew next time
+            try:
+                connection.invalidate()
+            except Exception:  # noqa: BLE001  already gone
+                pass
+            raise
+
+
 class SessionStore:
-    def __init__(self, settings: Settings, redis_client=None) -> None:
+    def __init__(self, settings: Settings, redis_client=None, cache=None) -> None:
         self._redis = redis_client
         self._lifetime = timedelta(hours=settings.SESSION_ABSOLUTE_HOURS)
-        ttl = max(settings.SESSION_VERSION_CACHE_SECONDS, 0.001)
-        self._versions: TTLCache = TTLCache(maxsize=100_000, ttl=ttl)
-        self._revoked: TTLCache = TTLCache(maxsize=100_000, ttl=ttl)
-        self._lock = threading.Lock()
+        self._reader = KeyedReader(settings.DATABASE_URL)
+        self._cache = cache
 
     # -- reading (every signed-in request) --------------------------------------------------
-    def is_valid(self, user_id: int, version: int, session_id: str) -> bool:
-        return self.current_version(user_id) == version and not self.is_revoked(session_id)
+    def check(self, user_id: int, version: int | None, session_id: str, customer_id: str,
+              prefetch: Callable[[], list] | None = None) -> bool:
+        """Is this session good? ``user_id`` 0 is a handoff session (no version, only revocation).
 
-    def current_version(self, user_id: int) -> int | None:
-        """The user's version, or None for a user who may not have a session (gone, not active)."""
-        key = f"v:{user_id}"
-        cached = self._cached(self._versions, key)
-        if cached is not None:
-            return cached or None  # 0 stands for "no valid sessions"
-        user = db.session.get(PortalUser, user_id)
-        version = user.session_version if user is not None and user.status == "active" else 0
-        self._store(self._versions, key, version, only_if_absent=True)
-        return version or None
+        ``prefetch`` names the cache entries the page will read: with Redis they ride along."""
+        digest = session_hash(session_id)
+        if self._redis is not None:
+            answer = self._check_redis(user_id, version, digest, prefetch)
+            if answer is not None:
+                return answer
+        return self._check_database(user_id, version, digest, customer_id)
 
-    def is_revoked(self, session_id: str) -> bool:
-        key = f"r:{session_hash(session_id)}"
-        cached = self._cached(self._revoked, key)
-        if cached is not None:
-            return bool(cached)
-        revoked = db.session.get(RevokedSession, session_hash(session_id)) is not None
-        self._store(self._revoked, key, int(revoked), only_if_absent=True)
-        return revoked
+    def is_valid(self, user_id: int, version: int, session_id: str, customer_id: str = "-") -> bool:
+        return self.check(user_id, version, session_id, customer_id)
+
+    def is_revoked(self, session_id: str, customer_id: str = "-") -> bool:
+        return not self.check(0, None, session_id, customer_id)
+
+    def _check_redis(self, user_id: int, version: int | None, digest: str, prefetch) -> bool | None:
+        pipe = self._redis.pipeline(transaction=False)
+        version_key, revoked_key = f"{REDIS_PREFIX}v:{user_id}", f"{REDIS_PREFIX}r:{digest}"
+        pipe.get(version_key)
+        pipe.get(revoked_key)
+        keys = prefetch() if prefetch is not None and self._cache is not None else []
+        accept = self._cache.queue_prefetch(pipe, keys) if keys else None
+        try:
+            results = pipe.execute()
+        except RedisError:
+            # Redis down: the database answers (the source of truth) until it is back, rather
+            # than a per-process copy being trusted or the request failing.
+            log.warning("session cache unavailable; reading the database")
+            return None
+        if accept is not None:
+            accept(results[2:])
+        current, revoked = results[0], results[1]
+        if revoked is not None and int(revoked):
+            return False
+        if user_id == 0:
+            if revoked is None:
+                return None  # not known to Redis yet: the database says
+            return True
+        if current is None or revoked is None:
+            return None
+        return int(current) == version
+
+    def _check_database(self, user_id: int, version: int | None, digest: str, customer_id: str) -> bool:
+        scopes = self._cache.owner_scopes(customer_id) if self._cache is not None else ("-", "-")
+        current, revoked, customer_generation, org_generation = self._reader.row(
+            (user_id, digest, scopes[0], scopes[1]))
+        if self._cache is not None and self._redis is None:
+            self._cache.observe({scopes[0]: customer_generation or 0, scopes[1]: org_generation or 0})
+        if self._redis is not None:
+            # Put the answers back for the next request (only fills: a change writes them itself).
+            self._store(f"r:{digest}", int(bool(revoked)), only_if_absent=True)
+            if user_id:
+                self._store(f"v:{user_id}", current or 0, only_if_absent=True)
+        if revoked:
+            return False
+        return user_id == 0 or (bool(current) and current == version)
 
     # -- changing (sign-out, reset, disable) ---------------------------------------------------
     def user_changed(self, user: PortalUser) -> None:
         """Publish the user's new version (or their disabling) to every worker's checks."""
         version = user.session_version if user.status == "active" else 0
-        self._store(self._versions, f"v:{user.id}", version)
+        self._store(f"v:{user.id}", version)
 
     def revoke(self, session_id: str, user_id: int, *, now: datetime | None = None) -> None:
         now = now or utcnow()
@@ -82,50 +164,27 @@ class SessionStore:
         db.session.execute(delete(RevokedSession).where(RevokedSession.expires_at < now))
         if db.session.get(RevokedSession, digest) is None:
             db.session.add(RevokedSession(session_hash=digest, user_id=user_id, expires_at=now + self._lifetime))
-        self._store(self._revoked, f"r:{digest}", 1)
+        self._store(f"r:{digest}", 1)
 
-    # -- the two cache backends -----------------------------------------------------------------
-    def _cached(self, local: TTLCache, key: str) -> int | None:
-        if self._redis is not None:
-            try:
-                value = self._redis.get(REDIS_PREFIX + key)
-            except RedisError:
-                # Redis down: answer from the database (the source of truth) on every request
-                # until it is back, rather than trusting a per-process copy or failing.
-                log.warning("session cache unavailable; reading the database", extra={"cache_key": key[:2]})
-                return None
-            return None if value is None else int(value)
-        with self._lock:
-            return local.get(key)
-
-    def _store(self, local: TTLCache, key: str, value: int, *, only_if_absent: bool = False) -> None:
-        if self._redis is not None:
-            ttl = int(self._lifetime.total_seconds())
-            try:
-                self._redis.set(REDIS_PREFIX + key, value, ex=ttl, nx=only_if_absent)
-            except RedisError:
-                if only_if_absent:
-                    return  # only a cache fill: the database answered already
-                # A sign-out or reset that other workers cannot see must not look done: fail
-                # (the request rolls back and says so) rather than keep a copied cookie alive.
-                log.error("session change not published: shared cache unavailable")
-                raise
-            return
-        with self._lock:
-            if only_if_absent and key in local:
-                return
-            local[key] = value
+    def _store(self, key: str, value: int, *, only_if_absent: bool = False) -> None:
+        if self._redis is None:
+            return  # the database row (committed with the request) is what every worker reads
+        ttl = int(self._lifetime.total_seconds())
+        try:
+            self._redis.set(REDIS_PREFIX + key, value, ex=ttl, nx=only_if_absent)
+        except RedisError:
+            if only_if_absent:
+                return  # only a cache fill: the database answered already
+            # A sign-out or reset that other workers cannot see must not look done: fail
+            # (the request rolls back and says so) rather than keep a copied cookie alive.
+            log.error("session change not published: shared cache unavailable")
+            raise
 
 
 def init_sessions(app: Flask, settings: Settings) -> None:
-    redis_client = None
-    if settings.REDIS_URL:
-        import redis
-
-        redis_client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2)
-    app.extensions["session_store"] = SessionStore(settings, redis_client)
+    app.extensions["session_store"] = SessionStore(settings, app.extensions.get("redis"),
+                                                   app.extensions["billing"].cache)
 
 
 def session_store() -> SessionStore:
     return current_app.extensions["session_store"]
-

@@ -12,13 +12,16 @@ from fpdf import FPDF
 
 from services.billing_models import CurrencyStatement, Statement
 from services.formatting import format_date, format_money
+from services.texts import invoices as invoice_words
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 REGULAR, BOLD = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
 COLUMNS = (("Date", 28), ("Transaction", 62), ("Charged", 32), ("Paid or credited", 34), ("Balance", 34))
 
 
-class _StatementPDF(FPDF):
+class DocumentPDF(FPDF):
+    """An A4 page in the portal's PDF style (statements, receipts): a Unicode font when there is one."""
+
     def __init__(self, unicode_font: bool) -> None:
         super().__init__(format="A4")
         self.unicode_font = unicode_font
@@ -42,18 +45,18 @@ class _StatementPDF(FPDF):
         self.cell(0, 6, self.safe(f"Page {self.page_no()}"), align="R")
 
 
-def _fonts_available() -> bool:
+def fonts_available() -> bool:
     return REGULAR.is_file() and BOLD.is_file()
 
 
-def _address_lines(address) -> list[str]:
+def address_lines(address) -> list[str]:
     if address is None:
         return []
     city = " ".join(p for p in (address.city, address.state, address.zip) if p)
     return [line for line in (address.attention, address.street, address.street2, city, address.country) if line]
 
 
-def _section(pdf: _StatementPDF, section: CurrencyStatement, statement: Statement, locale: str) -> None:
+def _section(pdf: DocumentPDF, section: CurrencyStatement, statement: Statement, locale: str) -> None:
     money = lambda m: format_money(m, locale) if m is not None else ""  # noqa: E731
     pdf.use(11, bold=True)
     pdf.cell(0, 8, pdf.safe(f"Amounts in {section.currency}"), new_x="LMARGIN", new_y="NEXT")
@@ -70,10 +73,10 @@ def _section(pdf: _StatementPDF, section: CurrencyStatement, statement: Statemen
             pdf.cell(width, 6, pdf.safe(value), align="L" if title in ("Date", "Transaction") else "R")
         pdf.ln()
 
-    row(statement.start, "Opening balance", "", "", money(section.opening_balance), bold=True)
+    row(statement.start, "Opening balance", "", "", invoice_words.balance(section.opening_balance, locale), bold=True)
     for line in section.lines:
-        row(line.date, line.description, money(line.charge), money(line.payment), money(line.balance))
-    row(statement.end, "Closing balance", "", "", money(section.closing_balance), bold=True)
+        row(line.date, line.description, money(line.charge), money(line.payment), invoice_words.balance(line.balance, locale))
+    row(statement.end, "Closing balance", "", "", invoice_words.balance(section.closing_balance, locale), bold=True)
     pdf.ln(2)
     pdf.use(9)
     pdf.cell(0, 6, pdf.safe(f"Invoiced {money(section.invoiced)} · paid {money(section.paid)} · "
@@ -82,7 +85,7 @@ def _section(pdf: _StatementPDF, section: CurrencyStatement, statement: Statemen
 
 
 def render_statement_pdf(statement: Statement, customer, organization, locale: str = "en_US") -> bytes:
-    pdf = _StatementPDF(unicode_font=_fonts_available())
+    pdf = DocumentPDF(unicode_font=fonts_available())
     pdf.set_title("Statement of account")
     pdf.add_page()
     pdf.use(16, bold=True)
@@ -96,14 +99,14 @@ def render_statement_pdf(statement: Statement, customer, organization, locale: s
     pdf.use(10, bold=True)
     pdf.cell(95, 6, pdf.safe(organization.name or ""), new_x="LMARGIN", new_y="NEXT")
     pdf.use(9)
-    for line in _address_lines(organization.address) + [x for x in (organization.email, organization.phone) if x]:
+    for line in address_lines(organization.address) + [x for x in (organization.email, organization.phone) if x]:
         pdf.cell(95, 5, pdf.safe(line), new_x="LMARGIN", new_y="NEXT")
     left_bottom = pdf.get_y()
     pdf.set_xy(110, top)
     pdf.use(10, bold=True)
     pdf.cell(90, 6, pdf.safe(customer.company_name or customer.display_name or ""), new_x="LEFT", new_y="NEXT")
     pdf.use(9)
-    for line in _address_lines(customer.billing_address) + ([customer.email] if customer.email else []):
+    for line in address_lines(customer.billing_address) + ([customer.email] if customer.email else []):
         pdf.cell(90, 5, pdf.safe(line), new_x="LEFT", new_y="NEXT")
     pdf.set_xy(pdf.l_margin, max(left_bottom, pdf.get_y()) + 6)
 

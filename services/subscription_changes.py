@@ -16,7 +16,7 @@ def describe_changes(current: Subscription, future: Subscription | None) -> tupl
     changes: list[ScheduledChange] = []
     when = current.current_term_ends_at
     if subscription_policy.is_cancellation_scheduled(current):
-        changes.append(ScheduledChange(words.CHANGE_CANCELS, subscription_policy.ends_on(current)))
+        changes.append(ScheduledChange(words.CHANGE_CANCELS, subscription_policy.ends_on(current), cancels=True))
     if future is None:
         return tuple(changes)
     now_plan, next_plan = current.plan, future.plan
@@ -36,7 +36,7 @@ def describe_changes(current: Subscription, future: Subscription | None) -> tupl
             changes.append(ScheduledChange(words.change_addon_quantity(
                 next_addons[code].name or code, now_addons[code].quantity, next_addons[code].quantity), when))
     if future.amount is not None and (current.amount is None or future.amount.amount != current.amount.amount):
-        changes.append(ScheduledChange(words.change_price(future.amount), when))
+        changes.append(ScheduledChange(words.change_price(future.amount), when, is_price=True))
     if not changes:
         changes.append(ScheduledChange(words.CHANGE_SCHEDULED, when))
     return tuple(changes)

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from db.models import PortalUser
+from db.models import PortalMembership, PortalUser
 from extensions import db
 from services import accounts, audit, two_factor
 from services.accounts import AccountError
@@ -107,8 +107,12 @@ def overview(ctx: StaffContext, customer_id: str) -> Overview:
 
 
 def _people(customer, contacts) -> tuple[Person, ...]:
-    users = {u.email: u for u in db.session.scalars(select(PortalUser).where(
-        PortalUser.customer_id == customer.customer_id))}
+    """The customer's Zoho people and everyone with portal access to this customer (a login may open
+    several customers: its access here is this customer's membership)."""
+    rows = db.session.execute(select(PortalUser, PortalMembership).join(
+        PortalMembership, PortalMembership.user_id == PortalUser.id).where(
+        PortalMembership.customer_id == customer.customer_id))
+    users = {user.email: (user, membership) for user, membership in rows}
     known: dict[str, str] = {}
     if customer.email:
         known[customer.email.lower()] = _join(customer.first_name, customer.last_name) or customer.display_name or ""
@@ -117,21 +121,21 @@ def _people(customer, contacts) -> tuple[Person, ...]:
             known.setdefault(contact.email.lower(), _join(contact.first_name, contact.last_name))
     people = []
     for email in dict.fromkeys([*known, *users]):
-        user = users.get(email)
-        people.append(Person(email=email, name=(user.display_name if user else known.get(email)) or email,
-                             state=_state(user), user_id=user.id if user else None,
+        user, membership = users.get(email, (None, None))
+        people.append(Person(email=email, name=(membership.display_name if membership else known.get(email)) or email,
+                             state=_state(user, membership), user_id=user.id if user else None,
                              last_sign_in=user.last_login_at if user else None,
                              two_factor=bool(user and user.has_two_factor)))
     return tuple(people)
 
 
-def _state(user: PortalUser | None) -> str:
-    if user is None:
+def _state(user: PortalUser | None, membership: PortalMembership | None) -> str:
+    if user is None or membership is None:
         return "not invited"
-    if user.status == "pending":
-        return "invited"
-    if user.status == "disabled":
+    if user.status == accounts.DISABLED or membership.status == accounts.DISABLED:
         return "disabled"
+    if membership.status == accounts.PENDING:
+        return "invited"
     return "active" if throttles().login_failures.allowed(account_key(user.email)) else "locked"
 
 
@@ -143,8 +147,9 @@ def _join(*parts: str | None) -> str:
 
 
 def _person(customer_id: str, user_id: int) -> PortalUser:
+    """A portal user with access (of any state) to this customer; anyone else is not found here."""
     user = db.session.get(PortalUser, user_id)
-    if user is None or user.customer_id != customer_id:
+    if user is None or accounts.membership_of(user, customer_id) is None:
         raise AccountError(words.PERSON_NOT_FOUND)
     return user
 
@@ -152,14 +157,20 @@ def _person(customer_id: str, user_id: int) -> PortalUser:
 def invite(ctx: StaffContext, customer_id: str, email: str) -> str:
     """Invite (or invite again) one of the customer's Zoho people; the address the mail went to."""
     invitation = accounts.invite(email, ctx.audit, actor=ctx.staff.audit_name, customer_id=customer_id)
-    if invitation.user.customer_id != customer_id:
+    if invitation.membership.customer_id != customer_id:
         raise AccountError(words.PERSON_NOT_FOUND)
     return invitation.user.email
 
 
 def disable(ctx: StaffContext, customer_id: str, user_id: int) -> str:
+    """Switch off the person's access to this customer; a login that opens no other customer is
+    disabled altogether (its sessions end and its links stop working)."""
     user = _person(customer_id, user_id)
-    accounts.disable_user(user.email, ctx.audit, actor=ctx.staff.audit_name)
+    elsewhere = [m for m in accounts.memberships(user) if m.customer_id != customer_id and m.status != accounts.DISABLED]
+    if elsewhere:
+        accounts.disable_membership(user.email, customer_id, ctx.audit, actor=ctx.staff.audit_name)
+    else:
+        accounts.disable_user(user.email, ctx.audit, actor=ctx.staff.audit_name)
     return user.email
 
 
@@ -172,7 +183,7 @@ def reset_two_factor(ctx: StaffContext, customer_id: str, user_id: int) -> str:
     db.session.flush()
     session_store().user_changed(user)
     audit.record("totp_reset_by_staff", ctx.audit, actor=ctx.staff.audit_name, portal_user_id=user.id,
-                 customer_id=user.customer_id)
+                 customer_id=customer_id)
     return user.email
 
 
@@ -180,6 +191,6 @@ def unlock(ctx: StaffContext, customer_id: str, user_id: int) -> str:
     user = _person(customer_id, user_id)
     throttles().login_failures.clear(account_key(user.email))
     audit.record("login_unlocked_by_staff", ctx.audit, actor=ctx.staff.audit_name, portal_user_id=user.id,
-                 customer_id=user.customer_id)
+                 customer_id=customer_id)
     return user.email
 

@@ -60,45 +60,82 @@ def invite_command(email: str, customer_id: str | None) -> None:
 @click.command("disable-user", cls=NeedsConfiguration)
 @with_appcontext
 @click.argument("email")
-def disable_user_command(email: str) -> None:
-    """Disable the portal account EMAIL: its sessions end and its links stop working."""
-    user = in_one_transaction(lambda: accounts.disable_user(email, AuditContext.cli(), actor=CLI_ACTOR))
-    click.echo(f"Disabled {user.email}.")
+@click.option("--customer", "customer_id", help="Switch off this one customer's access only (a Zoho customer id).")
+def disable_user_command(email: str, customer_id: str | None) -> None:
+    """Disable the portal account EMAIL (or only its access to one customer): its sessions end and its
+    links stop working."""
+    def disable():
+        if not customer_id:
+            return accounts.disable_user(email, AuditContext.cli(), actor=CLI_ACTOR)
+        membership = accounts.disable_membership(accounts.normalise_email(email), customer_id, AuditContext.cli(),
+                                                 actor=CLI_ACTOR)
+        if membership is None:
+            raise AccountError("This address has no portal access to that customer.")
+        return membership
+
+    in_one_transaction(disable)
+    click.echo(f"Disabled {accounts.normalise_email(email)}{f' for customer {customer_id}' if customer_id else ''}.")
 
 
 @click.command("create-demo-users", cls=NeedsConfiguration)
 @with_appcontext
 def create_demo_users_command() -> None:
-    """Sign-ins for every demo customer (a customer Zoho lists as inactive gets none), plus one pending invitation."""
+    """Sign-ins for every demo customer (a customer Zoho lists as inactive gets none), one for a
+    contact person of several customers (who picks the account after signing in), plus one pending
+    invitation."""
     context = AuditContext.cli()
     customers = list(get_zoho().customers.iter_all())  # unfiltered: Zoho lists every customer
-    click.echo(f"{'Email':<38} {'Password':<22} Customer")
+    click.echo(f"{'Email':<38} {'Password':<24} Customer")
     primary_emails = set()
     admitted = []
     for customer in customers:
         name = customer.display_name or customer.company_name or customer.customer_id
         if not customer.email:
-            click.echo(f"{'(no email in Zoho)':<38} {NO_SIGN_IN:<22} {name}")
+            click.echo(f"{'(no email in Zoho)':<38} {NO_SIGN_IN:<24} {name}")
             continue
         email = accounts.normalise_email(customer.email)
         primary_emails.add(email)
         invitee = find_invitee(email, customer_id=customer.customer_id)
         if invitee is None:  # the portal admits active customers only
-            click.echo(f"{email:<38} {NO_SIGN_IN:<22} {name} ({customer.status or 'not active'} in Zoho: no sign-in)")
+            click.echo(f"{email:<38} {NO_SIGN_IN:<24} {name} ({customer.status or 'not active'} in Zoho: no sign-in)")
             continue
         password = demo_password(email)
         accounts.ensure_active_user(invitee, password, context, actor=CLI_ACTOR)
         admitted.append(customer)
-        click.echo(f"{email:<38} {password:<22} {invitee.customer_name}")
+        click.echo(f"{email:<38} {password:<24} {invitee.customer_name}")
     db.session.commit()
 
-    invitation = _invite_one_contact_person(admitted, primary_emails, context)
+    shared = _shared_contact_persons(admitted, primary_emails)
+    if shared:
+        click.echo("\nOne sign-in for several customers (the person picks the account after signing in):")
+    for email, customer_ids in shared.items():
+        names = []
+        for customer_id in customer_ids:
+            invitee = find_invitee(email, customer_id=customer_id)
+            accounts.ensure_active_user(invitee, demo_password(email), context, actor=CLI_ACTOR)
+            names.append(invitee.customer_name)
+        click.echo(f"{email:<38} {demo_password(email):<24} {' and '.join(names)}")
+    db.session.commit()
+
+    invitation = _invite_one_contact_person(admitted, primary_emails | set(shared), context)
     if invitation is None:
         click.echo("\nNo contact person is left to invite.")
         return
     _wait_for_mail(invitation)
     click.echo(f"\nPending invitation for {invitation.user.email} ({invitation.user.display_name}):")
     click.echo(f"  {invitation.link}")
+
+
+def _shared_contact_persons(customers, primary_emails: set[str]) -> dict[str, list[str]]:
+    """Contact persons' addresses found at several customers (an accountant): address → customer ids."""
+    client = get_zoho()
+    found: dict[str, list[str]] = {}
+    for customer in customers:
+        for contact in client.contactpersons.list(customer.customer_id):
+            email = (contact.email or "").lower()
+            if email and email not in primary_emails:
+                found.setdefault(email, []).append(customer.customer_id)
+    return {email: ids for email, ids in found.items() if len(ids) > 1}
 
 
 def _invite_one_contact_person(customers, primary_emails: set[str], context: AuditContext):

@@ -2,7 +2,8 @@
 
 The cookie holds who the person is (user id, customer id, name, email), the user's session
 version, a random session id, and when they signed in and were last seen. Loading the user
-reads only the cookie plus ``services.sessions`` (cached), never the database per request.
+reads the cookie plus one check in ``services.sessions`` (one Redis round trip that also reads the
+page's cache entries, or one keyed lookup), never an ORM query.
 Signing in clears the session first, so nothing from before (including the CSRF token)
 survives it: the cookie value is new and a replayed pre-login cookie is anonymous.
 """
@@ -19,6 +20,7 @@ from config.settings import Settings
 from db.models import PortalUser
 from extensions import login_manager
 from services import authentication
+from services.accounts import Access
 from services.actors import Actor, ActorKind
 from services.audit import AuditContext
 from services.sessions import session_store
@@ -27,6 +29,7 @@ from services.texts import account as words
 # Session keys (short: they travel in every request's cookie).
 CUSTOMER, NAME, EMAIL, VERSION, SESSION_ID, SIGNED_IN_AT, SEEN_AT = "cid", "nm", "em", "sv", "sid", "iat", "seen"
 PENDING_SECOND_FACTOR = "2fa"
+ACCOUNTS = "acc"  # how many customers' accounts the login opens (several: the header offers to switch)
 # A session started by the product's handoff token (views/handoff.py) has no portal user row:
 # its Flask-Login id is "handoff:<customer_id>", ``user_id`` is 0 and only its session id can be
 # revoked (there is no session version). Idle and absolute timeouts apply as to any session.
@@ -65,16 +68,25 @@ def audit_context() -> AuditContext:
     )
 
 
-def start_session(user: PortalUser) -> None:
-    """Sign ``user`` in on a brand-new session."""
+def start_session(user: PortalUser, access: Access, *, signed_in_at: int | None = None) -> None:
+    """Sign ``user`` in on a brand-new session that opens one customer (``access``). Switching to
+    another of the person's customers keeps the sign-in's time (``signed_in_at``): the session's
+    absolute lifetime counts from the password, not from the switch."""
     session.clear()
     now = int(time.time())
     session.update({
-        CUSTOMER: user.customer_id, NAME: user.display_name, EMAIL: user.email,
+        CUSTOMER: access.customer_id, NAME: access.display_name, EMAIL: user.email,
         VERSION: user.session_version, SESSION_ID: secrets.token_urlsafe(24),
-        SIGNED_IN_AT: now, SEEN_AT: now,
+        SIGNED_IN_AT: signed_in_at or now, SEEN_AT: now,
     })
     login_user(_session_user(user.id))
+
+
+def current_access() -> Access | None:
+    """The customer the signed-in portal user's session opens (None for a handoff or no session)."""
+    if not current_user.is_authenticated or current_user.via_handoff:
+        return None
+    return Access(current_user.customer_id, current_user.display_name)
 
 
 def start_handoff_session(customer_id: str, display_name: str, email: str) -> None:
@@ -108,10 +120,11 @@ def _load_user(user_id: str) -> SessionUser | None:
         return _load_handoff_user(user_id)
     try:
         uid, version, session_id = int(user_id), int(session[VERSION]), str(session[SESSION_ID])
+        customer_id = str(session[CUSTOMER])
     except (KeyError, TypeError, ValueError):
         session.clear()
         return None
-    if not session_store().is_valid(uid, version, session_id):
+    if not session_store().check(uid, version, session_id, customer_id, prefetch=_page_reads(customer_id)):
         # Signed out (here or elsewhere), reset, or disabled: this cookie is dead for good.
         session.clear()
         return None
@@ -121,10 +134,19 @@ def _load_user(user_id: str) -> SessionUser | None:
 def _load_handoff_user(user_id: str) -> SessionUser | None:
     customer_id, session_id = session.get(CUSTOMER), session.get(SESSION_ID)
     if (session.get(VIA) != "handoff" or not customer_id or not session_id
-            or user_id != HANDOFF_ID_PREFIX + str(customer_id) or session_store().is_revoked(str(session_id))):
+            or user_id != HANDOFF_ID_PREFIX + str(customer_id)
+            or not session_store().check(0, None, str(session_id), str(customer_id),
+                                         prefetch=_page_reads(str(customer_id)))):
         session.clear()
         return None
     return _session_user(0)
+
+
+def _page_reads(customer_id: str):
+    """The cache entries this request's page will read (``views/pipeline.page_reads``), lazily."""
+    from views.pipeline import page_reads
+
+    return lambda: page_reads(customer_id)
 
 
 def init_auth_session(app: Flask, settings: Settings) -> None:

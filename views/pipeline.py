@@ -1,8 +1,9 @@
 """The request pipeline: the one path every request of the portal takes, pages and writes alike.
 
 Every route of a ``PipelineBlueprint`` (the customer portal, the sign-in pages, the handoff, the
-staff console) is wrapped by ``_run`` at registration, so no route can step around it. Per request,
-in this order:
+staff console, Zoho's webhooks) is wrapped by ``_run`` at registration, so no route can step around
+it. Zoho's webhooks are a machine audience: no session or actor is looked for and no CSRF token
+asked for (the request's signature is its proof, ``views/webhooks.py``). Per request, in this order:
 
 1. **Who is acting.** The actor sources registered on the app are asked in turn (support staff
    viewing as a customer first, ``views/staff_session.py``; then the customer's own session: a
@@ -14,7 +15,8 @@ in this order:
    ``permission``: no staff member is a GET to the staff sign-in page, or a 403 for anything else.
 2. **The context.** One ``CustomerContext`` (``services/context.py``) per request: the actor and
    their customer, the Zoho client, the cache and the customer's read model, the settings, the
-   organization's time zone, the locale and the audit context. Controllers receive it first.
+   organization's time zone, the locale and the audit context. Controllers receive it first. A GET
+   runs within the page's upstream budget (``ZOHO_PAGE_BUDGET_SECONDS``, ``zoho_client.deadline``).
 3. **Writes.** A POST to a route registered with an ``action`` is a write. The actor's part of the
    policy is asked before the controller runs (support staff viewing may look, never change);
    operations ask the resource's policy for the rest before they call Zoho. Payment routes also
@@ -45,7 +47,7 @@ from typing import Any, Callable
 from flask import Blueprint, Flask, current_app, flash, g, redirect, render_template, request, session, url_for
 from werkzeug.exceptions import HTTPException, NotFound
 
-from extensions import db, login_manager
+from extensions import csrf, db, login_manager
 from services import audit
 from services.actors import Actor, StaffMember
 from services.audit import AuditContext
@@ -56,6 +58,7 @@ from services.policy import staff as staff_policy
 from services.texts import SUPPORTED_LOCALES
 from services.texts import common as words, staff as staff_words
 from views.errors import render_error
+from zoho_client import deadline
 from zoho_client.errors import ZohoBadResponse, ZohoOutcomeUnknown, ZohoRateLimited, ZohoUnavailable
 
 log = logging.getLogger(__name__)
@@ -70,6 +73,7 @@ class Audience(Enum):
     PUBLIC = "public"  # the sign-in pages and the handoff: anyone may come
     CUSTOMER = "customer"  # a customer's own pages: an actor is required
     STAFF = "staff"  # the staff console: a signed-in staff member whose role has the route's permission
+    MACHINE = "machine"  # another system (Zoho's webhooks): no session, no actor, no CSRF token; it proves itself
 
 
 ActorSource = Callable[[], "Actor | None"]
@@ -85,6 +89,12 @@ class Route:
     back: Any  # where a refused or failed request is sent: an endpoint, or a callable of the URL values
     recent_auth: bool  # money moves: a sign-in in the last 15 minutes is required
     permission: staff_policy.Permission | None = None  # STAFF routes: what the staff member's role must allow
+    # The cache entries a GET of this route reads, from the customer's read model: read ahead with
+    # the session check (one Redis round trip for the whole warm page).
+    prefetch: Callable[[Any], list] | None = None
+    # A GET ends its Zoho calls within ZOHO_PAGE_BUDGET_SECONDS (then last-good data or the calm
+    # page); downloads straight from Zoho (PDFs, zips) take as long as they need.
+    upstream_budget: bool = True
 
     def writes(self) -> bool:
         if self.audience is Audience.STAFF:
@@ -95,20 +105,25 @@ class Route:
 class PipelineBlueprint(Blueprint):
     """A blueprint whose every route runs through the pipeline.
 
-    ``add_url_rule`` takes four more keywords: ``action`` (the ``Action`` a POST to the route
-    performs; required for any POST route of the customer portal), ``back``, ``recent_auth`` and
-    ``permission`` (required for every route of the staff console: deny by default).
+    ``add_url_rule`` takes more keywords: ``action`` (the ``Action`` a POST to the route
+    performs; required for any POST route of the customer portal), ``back``, ``recent_auth``,
+    ``permission`` (required for every route of the staff console: deny by default), ``prefetch``
+    and ``upstream_budget``.
     """
 
     def __init__(self, name: str, import_name: str, *, audience: Audience, **kwargs: Any) -> None:
         super().__init__(name, import_name, **kwargs)
         self.audience = audience
         self._views: dict[str, Callable[..., Any]] = {}  # one wrapper per endpoint, however many rules
+        if audience is Audience.MACHINE:
+            csrf.exempt(self)  # a machine has no form token: its request proves itself (a signature)
 
     def add_url_rule(self, rule: str, endpoint: str | None = None, view_func: Callable | None = None,
                      provide_automatic_options: bool | None = None, *, action: Action | None = None,
                      back: Any = None, recent_auth: bool = False,
-                     permission: staff_policy.Permission | None = None, **options: Any) -> None:
+                     permission: staff_policy.Permission | None = None,
+                     prefetch: Callable[[Any], list] | None = None, upstream_budget: bool = True,
+                     **options: Any) -> None:
         if view_func is None:
             raise ValueError(f"{rule}: a pipeline route needs its controller")
         endpoint = endpoint or view_func.__name__
@@ -117,7 +132,8 @@ class PipelineBlueprint(Blueprint):
             raise ValueError(f"{self.name}.{endpoint}: a POST route of the customer portal must name its action")
         if self.audience is Audience.STAFF and permission is None:
             raise ValueError(f"{self.name}.{endpoint}: a route of the staff console must name its permission")
-        route = Route(f"{self.name}.{endpoint}", view_func, self.audience, action, back, recent_auth, permission)
+        route = Route(f"{self.name}.{endpoint}", view_func, self.audience, action, back, recent_auth, permission,
+                      prefetch, upstream_budget)
         view = self._views.get(endpoint)
         if view is None:
             view = self._views[endpoint] = _wrap(route)
@@ -173,6 +189,19 @@ def current_context() -> RequestContext:
     return g.portal
 
 
+def page_reads(customer_id: str) -> list:
+    """The cache entries this request's route will read for ``customer_id`` (its ``prefetch``)."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    route = getattr(view, "route", None)
+    if route is None or route.prefetch is None or request.method not in READ_METHODS:
+        return []
+    from services.billing import CustomerBilling
+
+    runtime = current_app.extensions["billing"]
+    return route.prefetch(CustomerBilling(customer_id, current_app.extensions["zoho"], runtime.cache,
+                                          runtime.fanout))
+
+
 def audit_context() -> AuditContext:
     return AuditContext(ip=request.remote_addr, user_agent=request.headers.get("User-Agent"),
                         request_id=g.get("request_id"))
@@ -191,8 +220,11 @@ def _context(actor: Actor | None, staff: StaffMember | None = None) -> RequestCo
     if actor is None:
         return RequestContext(settings=settings, audit=audit_context(), locale=locale)
     runtime = app.extensions["billing"]
+    # The app's clock (UTC now) is the real one unless a test puts it where the sandbox's clock is.
+    clock = app.extensions.get("clock")
     return CustomerContext(actor=actor, settings=settings, audit=audit_context(), zoho=app.extensions["zoho"],
-                           cache=runtime.cache, fanout=runtime.fanout, locale=locale)
+                           cache=runtime.cache, fanout=runtime.fanout, locale=locale,
+                           **({"clock": clock} if clock is not None else {}))
 
 
 # -- 3 and 4: run the controller, commit once -----------------------------------------------------------
@@ -201,16 +233,18 @@ def _context(actor: Actor | None, staff: StaffMember | None = None) -> RequestCo
 def _run(route: Route, values: dict[str, Any]):
     if route.audience is Audience.STAFF:
         return _run_staff(route, values)
-    actor = current_actor()
+    actor = None if route.audience is Audience.MACHINE else current_actor()
     if route.audience is Audience.CUSTOMER and actor is None:
         exit_url = g.pop("support_view_exit", None)
         response = redirect(exit_url, 303) if exit_url else login_manager.unauthorized()
-        db.session.commit()  # what the session checks recorded on the way (an expired session)
+        _commit()  # what the session checks recorded on the way (an expired session)
         return response
     ctx = _context(actor)
     g.portal = ctx
     writing = route.writes()
     support_view_refused = route.audience is Audience.PUBLIC and actor is not None and actor.is_staff
+    budget = (ctx.settings.ZOHO_PAGE_BUDGET_SECONDS
+              if route.upstream_budget and request.method in READ_METHODS else None)
 
     def run():
         if support_view_refused:
@@ -224,7 +258,8 @@ def _run(route: Route, values: dict[str, Any]):
                 and _needs_recent_auth():
             ctx.report("reauth_required")
             return _reauth_response()
-        return route.controller(ctx, **values)
+        with deadline.budget(budget):
+            return route.controller(ctx, **values)
 
     def failed(error: Exception) -> None:
         if support_view_refused:
@@ -287,8 +322,18 @@ def _commit_once(route: Route, ctx: RequestContext, values: dict[str, Any], writ
             raise
         return answer
     done(response)
-    db.session.commit()
+    _commit()
     return response
+
+
+def _commit() -> None:
+    """The one commit, when there is anything to commit: a warm page that wrote nothing and has
+    nothing waiting for a commit (mail, cache generations) skips the empty transaction."""
+    if not db.session.registry.has():
+        return  # the request never touched the database
+    session = db.session()
+    if session.in_transaction() or session.info:
+        session.commit()
 
 
 def _default_outcome(response) -> str:

@@ -12,6 +12,8 @@ import uuid
 
 from flask import Flask, g, request
 
+from services import metrics
+
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 access_log = logging.getLogger("portal.access")
 
@@ -30,6 +32,9 @@ def init_request_id(app: Flask) -> None:
             response.headers["X-Request-ID"] = request_id
         started = g.get("request_started")
         duration_ms = round((time.perf_counter() - started) * 1000, 1) if started else None
+        if started:
+            route = request.url_rule.endpoint if request.url_rule is not None else "unmatched"
+            metrics.request_done(route, request.method, duration_ms / 1000)
         # The one access line per request (gunicorn's own is off: gunicorn.conf.py). The message
         # carries the fields for text logs, the extras for JSON. The path only, never the query
         # string: handoff, reset and invitation tokens travel there.

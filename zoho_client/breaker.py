@@ -61,7 +61,8 @@ class CircuitBreaker:
             with self._lock:
                 self._probe_out = False
 
-    def record(self, *, success: bool, probe: bool) -> None:
+    def record(self, *, success: bool, probe: bool) -> bool:
+        """Count one attempt's verdict; True when this failure just opened the circuit."""
         with self._lock:
             if probe:
                 self._probe_out = False
@@ -69,8 +70,11 @@ class CircuitBreaker:
                 self._failures = 0
                 if probe or self._state == HALF_OPEN:
                     self._state = CLOSED
-                return
+                return False
             self._failures += 1
             if probe or self._state == HALF_OPEN or self._failures >= self._threshold:
+                opened = self._state != OPEN
                 self._state = OPEN
                 self._opened_at = self._clock()
+                return opened
+            return False

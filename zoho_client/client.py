@@ -16,11 +16,13 @@ from .customers import CustomersResource
 from .events import EventsResource
 from .hostedpages import HostedPagesResource
 from .config import ZohoConfig
-from .http import ZohoHTTP
+from .backoff import Backoff
+from .http import CallObserver, ZohoHTTP
 from .invoices import InvoicesResource
 from .organization import OrganizationResource
 from .payments import PaymentsResource
 from .plans import PlansResource
+from .pricebooks import PriceBooksResource
 from .products import ProductsResource
 from .settings import SettingsResource
 from .subscriptions import SubscriptionsResource
@@ -33,6 +35,8 @@ class ZohoClient(ZohoHTTP):
 
     ``sleep`` and ``clock`` (monotonic) are injectable for tests; ``wall_clock`` dates token expiry,
     which a shared token store compares across processes; ``jitter`` returns a float in [0, 1).
+    ``backoff`` (``zoho_client.backoff``) shares a 429's wait and an open breaker with other
+    processes; ``observer`` is told of every HTTP attempt (method, path template, status).
     """
 
     def __init__(
@@ -45,8 +49,11 @@ class ZohoClient(ZohoHTTP):
         *,
         wall_clock: Callable[[], float] = time.time,
         jitter: Callable[[], float] = random.random,
+        backoff: Backoff | None = None,
+        observer: CallObserver | None = None,
     ) -> None:
-        super().__init__(config, token_store, session, sleep, clock, wall_clock=wall_clock, jitter=jitter)
+        super().__init__(config, token_store, session, sleep, clock, wall_clock=wall_clock, jitter=jitter,
+                         backoff=backoff, observer=observer)
         self.organization = OrganizationResource(self)
         self.customers = CustomersResource(self)
         self.contactpersons = ContactPersonsResource(self)
@@ -55,6 +62,7 @@ class ZohoClient(ZohoHTTP):
         self.plans = PlansResource(self)
         self.addons = AddonsResource(self)
         self.coupons = CouponsResource(self)
+        self.pricebooks = PriceBooksResource(self)
         self.subscriptions = SubscriptionsResource(self)
         self.invoices = InvoicesResource(self)
         self.payments = PaymentsResource(self)

@@ -13,6 +13,8 @@ from typing import Any, Callable, Mapping
 
 import requests
 
+from . import deadline as ambient
+from .backoff import Backoff
 from .breaker import CircuitBreaker
 from .config import ZohoConfig
 from .envelope import decode_envelope, error_for, excerpt, is_json_type
@@ -21,6 +23,7 @@ from .errors import (
     ZohoBadResponse,
     ZohoError,
     ZohoOutcomeUnknown,
+    ZohoRateLimited,
     ZohoTimeout,
 )
 from .metrics import CallCounter
@@ -56,6 +59,11 @@ class _TokenRejected(Exception):
     pass
 
 
+# Called once per HTTP attempt that reached (or tried to reach) Zoho: method, path template, and the
+# HTTP status or the failure's kind ("timeout", "connection"). The portal counts them for /metrics.
+CallObserver = Callable[[str, str, str], None]
+
+
 class ZohoHTTP:
     """The transport half of ``ZohoClient``: everything about one HTTP call to Zoho."""
 
@@ -69,6 +77,8 @@ class ZohoHTTP:
         *,
         wall_clock: Callable[[], float] = time.time,
         jitter: Callable[[], float] = random.random,
+        backoff: Backoff | None = None,
+        observer: CallObserver | None = None,
     ) -> None:
         self.config = config
         self.metrics = CallCounter()
@@ -82,6 +92,10 @@ class ZohoHTTP:
             config, self.token_store, self._session, counter=self.metrics, wall_clock=wall_clock, clock=clock
         )
         self.breaker = CircuitBreaker(config.breaker_threshold, config.breaker_cooldown, clock)
+        # Shared with the other workers when given: a 429 or an open breaker then stops every call of
+        # the deployment, not only this process's, and 429s are never slept on inside a request.
+        self.backoff = backoff
+        self._observer = observer
 
     def close(self) -> None:
         if self._owns_session:
@@ -113,6 +127,10 @@ class ZohoHTTP:
 
         started = self._clock()
         deadline = started + self.config.total_deadline
+        budget = ambient.remaining()
+        if budget is not None:
+            # The page's upstream budget (zoho_client.deadline) ends this call sooner.
+            deadline = min(deadline, started + budget)
         retries = 0
         reauthenticated = False
         status_note = "-"
@@ -149,14 +167,23 @@ class ZohoHTTP:
                     method, path, status_note, elapsed_ms, retries)
 
     def _attempt(self, method, path, url, query, body, accept, token, idempotent, deadline, retries, may_reauth):
-        probe = self.breaker.acquire()
+        shared_probe = self.backoff.before_call() if self.backoff is not None else None
+        try:
+            probe = self.breaker.acquire()
+        except ZohoError:
+            if self.backoff is not None:
+                self.backoff.after_call(shared_probe, reached_zoho=False, healthy=False)
+            raise
         healthy: bool | None = None
+        rate_limited = False
+        seen = "-"
         try:
             self.metrics.increment(method, path)
             try:
                 reply = self._send(method, url, query, body, accept, token, deadline)
             except SendFailure as failure:
                 healthy = False
+                seen = "timeout" if isinstance(failure.error, ZohoTimeout) else "connection"
                 failure.error.__cause__ = failure.__cause__  # keep the transport error for debugging
                 if failure.sent and not idempotent:
                     raise ZohoOutcomeUnknown(
@@ -168,10 +195,14 @@ class ZohoHTTP:
                     raise _RetryLater(failure.error, self._backoff(retries + 1)) from None
                 raise failure.error
             healthy = reply.status < 500
+            seen = str(reply.status)
             result = self._interpret(reply, method, url, accept, idempotent, retries, may_reauth)
             return result, str(reply.status)
         except _TokenRejected:
             healthy = True
+            raise
+        except ZohoRateLimited:
+            rate_limited = True
             raise
         except ZohoBadResponse:
             healthy = False
@@ -179,8 +210,14 @@ class ZohoHTTP:
         finally:
             if healthy is None:
                 self.breaker.release(probe)
-            else:
-                self.breaker.record(success=healthy, probe=probe)
+            elif self.breaker.record(success=healthy, probe=probe) and self.backoff is not None:
+                # The breaker just opened here: every other worker stops calling too.
+                self.backoff.unavailable(self.config.breaker_cooldown)
+            if self.backoff is not None:
+                self.backoff.after_call(shared_probe, reached_zoho=healthy is not None,
+                                        healthy=bool(healthy) and not rate_limited)
+            if self._observer is not None and healthy is not None:
+                self._observer(method, path, seen)
 
     def _interpret(self, reply: Reply, method, url, accept, idempotent, retries, may_reauth):
         status = reply.status
@@ -206,6 +243,11 @@ class ZohoHTTP:
             # because a 401 means Zoho did nothing with the request.
             raise _TokenRejected()
         if status == 429:
+            if self.backoff is not None:
+                # Everyone waits out Retry-After (capped); this request answers at once instead of
+                # sleeping: the page serves last-good data or its calm page.
+                self.backoff.rate_limited(retry_after)
+                raise error
             if retry_after is not None and retry_after > self.config.retry_after_cap:
                 # Never sleep for minutes inside a request: the caller serves stale data instead.
                 raise error

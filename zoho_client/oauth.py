@@ -36,6 +36,9 @@ DEFAULT_EXPIRES_IN = 3600
 # After a failed refresh, threads queued on the lock get the same error for this long instead of each
 # asking the OAuth server again (which would only earn a throttle on top of the failure).
 FAILURE_HOLD_SECONDS = 5.0
+# After Zoho throttled a refresh, nobody sharing the store asks again for this long (Zoho names no
+# time; asking sooner only extends the throttle).
+THROTTLE_HOLD_SECONDS = 60.0
 
 
 class TokenManager:
@@ -89,15 +92,27 @@ class TokenManager:
         return None
 
     def _refresh_unless_just_failed(self, timeout: float | None) -> str:
-        """Refresh (the caller holds the refresh lock), or repeat a refresh failure seconds old."""
+        """Refresh (the caller holds the refresh lock), or repeat a refresh failure seconds old.
+
+        A store shared by several processes may also remember the failure (``hold_failure``), so
+        that the other workers and CLI commands repeat it instead of each asking the OAuth server.
+        """
         if self._last_failure is not None:
             failed_at, error = self._last_failure
             if self._clock() - failed_at < FAILURE_HOLD_SECONDS:
                 raise copy.copy(error)
+        held = getattr(self._store, "held_failure", None)
+        shared = held() if held is not None else None
+        if shared is not None:
+            raise _failure_from(*shared)
         try:
             token = self._refresh(timeout)
         except (ZohoAuthError, ZohoUnavailable) as exc:
             self._last_failure = (self._clock(), exc)
+            hold = getattr(self._store, "hold_failure", None)
+            if hold is not None:
+                kind, seconds = _failure_kind(exc)
+                hold(kind, str(exc.message)[:200], self._now() + seconds)
             raise
         self._last_failure = None
         return token
@@ -175,3 +190,20 @@ def _is_throttle(body: dict) -> bool:
     # made too many requests continuously…"}; only the description tells it apart from a real denial.
     text = f"{body.get('error', '')} {body.get('error_description', '')}".lower()
     return "error" in body and "too many" in text
+
+
+def _failure_kind(error: Exception) -> tuple[str, float]:
+    if isinstance(error, ZohoAuthThrottled):
+        return "throttled", max(error.retry_after or 0.0, THROTTLE_HOLD_SECONDS)
+    if isinstance(error, ZohoAuthError):
+        return "refused", FAILURE_HOLD_SECONDS
+    return "unavailable", FAILURE_HOLD_SECONDS
+
+
+def _failure_from(kind: str, message: str, until: float) -> Exception:
+    """A failure another process recorded, raised here as the same kind of error."""
+    if kind == "throttled":
+        return ZohoAuthThrottled(message, method="POST", url=TOKEN_PATH, retry_after=max(0.0, until - time.time()))
+    if kind == "refused":
+        return ZohoAuthError(message, method="POST", url=TOKEN_PATH)
+    return ZohoUnavailable(message, method="POST", url=TOKEN_PATH)

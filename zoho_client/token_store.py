@@ -2,7 +2,8 @@
 
 Zoho caps how many access tokens one refresh token may mint (about ten per ten minutes), so every
 worker must share one token instead of each refreshing its own. The store is pluggable: in memory for
-one process now; a database- or Redis-backed store implements the same protocol later.
+one process here; the portal's database and Redis stores (``services/zoho_tokens.py``) implement the
+same protocol for every worker, host and CLI command.
 
 ``expires_at`` is wall-clock epoch seconds (not monotonic time) because a shared store is read by other
 processes and hosts.
@@ -13,6 +14,9 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import ContextManager, Iterator, Protocol, runtime_checkable
+
+from . import deadline
+from .errors import ZohoTimeout
 
 
 @dataclass(frozen=True)
@@ -68,5 +72,11 @@ class InMemoryTokenStore:
     def lock(self, name: str) -> Iterator[None]:
         with self._guard:
             named = self._locks.setdefault(name, threading.Lock())
-        with named:
+        # Within a page's budget, wait no longer than the budget for another thread's refresh.
+        wait = deadline.remaining()
+        if not named.acquire(timeout=-1 if wait is None else wait):
+            raise ZohoTimeout("waited too long for another thread refreshing the Zoho access token")
+        try:
             yield
+        finally:
+            named.release()

@@ -463,6 +463,50 @@ class DemoHistory:
             "plan": {"plan_code": "pro-monthly"}, "card_id": cafe_card.card_id,
             "addons": [{"addon_code": "priority-support"}]}, h, "cafe"))
 
+        # 15-17 came later: made today, after everything else, with ids and numbers of their own
+        # (Store.numbered_apart), so that no earlier id, invoice number or test expectation moves.
+        self.at(self.today, self._later_customers)
+
+    def _later_customers(self) -> None:
+        s = self.store
+        with s.numbered_apart():
+            # 15. Harbour Lights Café - a working card and three open invoices raised by hand (one
+            #     overdue): pay one, or pay them all, with the card on file.
+            lights = self.customer(self.days_ago(70), "Harbour Lights Café", "accounts@harbourlights.example", "USD",
+                                   first_name="Mei", last_name="Tanaka", company_name="Harbour Lights Café",
+                                   payment_terms=30, payment_terms_label="Net 30",
+                                   billing_address=address("2 Quay Street", "Auckland", "Auckland", "1010",
+                                                           "New Zealand"))
+            lights_card = new_card(s, lights, "4444", 9, self.today.year + 3, lights.created_time)
+            self.subscribe(lights, {"plan": {"plan_code": "starter-monthly", "exclude_trial": True},
+                                    "card_id": lights_card.card_id}, {}, "lights")
+            for days, name, price in ((45, "Espresso machine service visit", "45"),
+                                      (20, "Barista training workshop (2 people)", "120"),
+                                      (6, "Menu board design", "80")):
+                invoice = billing.create_invoice(
+                    s, lights, [billing.new_item(s, "", name, name, Decimal(price), Decimal(1))], "invoice",
+                    invoice_date=self.days_ago(days))
+                billing.apply_open_credits(s, invoice)
+
+            # 16. Seaside Yoga Studio - live Business with a downgrade to Starter scheduled for the end of
+            #     its term (the overview and the subscription page show it; "Keep my current plan" undoes it).
+            yoga = self.customer(self.days_ago(12), "Seaside Yoga Studio", "hello@seasideyoga.example", "USD",
+                                 first_name="Ana", last_name="Costa", company_name="Seaside Yoga Studio",
+                                 billing_address=address("9 Beach Road", "Cottesloe", "Western Australia", "6011",
+                                                         "Australia"),
+                                 tax_fields={"is_taxable": True})
+            yoga_card = new_card(s, yoga, "4005", 6, self.today.year + 2, yoga.created_time)
+            holder: dict = {}
+            self.subscribe(yoga, {"plan": {"plan_code": "business-monthly", "exclude_trial": True},
+                                  "card_id": yoga_card.card_id}, holder, "yoga")
+            lifecycle.update(s, holder["yoga"], {"plan": {"plan_code": "starter-monthly"}, "end_of_term": True})
+
+            # 17. Jordan Blake, the bookkeeper of both: one email address, a contact person of each
+            #     customer; the demo's sign-in opens either, picked after signing in.
+            for customer in (lights, yoga):
+                new_contact(s, customer, "Jordan", "Blake", "jordan@ledgerlight.example", customer.created_time,
+                            designation="Bookkeeper", department="Finance")
+
 
 # ---- large: 10,000 customers for benchmarks ---------------------------------------------------------
 

@@ -39,6 +39,12 @@ FIRST_TAX_ID = 30001
 # them never shifts an id the demo documents and tests rely on.
 FIRST_ACTIVITY_ID = 800_000_001
 FIRST_LINK_ID = 900_000_001
+# The demo customers added after the demo's ids were fixed take their ids, invoice and credit note
+# numbers from ranges of their own, so that neither the seed's older objects nor what the tests create
+# afterwards (a renewal's invoice, its number) move.
+LATER_DEMO_FIRST_ID = 90_001
+LATER_DEMO_FIRST_INVOICE_NUMBER = 10_001
+LATER_DEMO_FIRST_CREDITNOTE_NUMBER = 10_001
 
 
 def unknown_customer() -> ApiError:
@@ -154,6 +160,18 @@ class Store:
         # 64 hex characters like Zoho's, deterministic for a given seed and call order.
         n = next(self._hostedpage_counter)
         return hashlib.sha256(f"{self.organization.organization_id}:hostedpage:{n}".encode()).hexdigest()
+
+    @contextmanager
+    def numbered_apart(self):
+        """Ids and document numbers from the later demo customers' own ranges while the block runs."""
+        saved = self.ids, self._invoice_numbers, self._creditnote_numbers
+        self.ids = IdGenerator(start=LATER_DEMO_FIRST_ID)
+        self._invoice_numbers = itertools.count(LATER_DEMO_FIRST_INVOICE_NUMBER)
+        self._creditnote_numbers = itertools.count(LATER_DEMO_FIRST_CREDITNOTE_NUMBER)
+        try:
+            yield
+        finally:
+            self.ids, self._invoice_numbers, self._creditnote_numbers = saved
 
     def next_invoice_number(self) -> str:
         return f"INV-{next(self._invoice_numbers):06d}"

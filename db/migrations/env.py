@@ -12,6 +12,7 @@ import db.models  # noqa: F401  (registers the tables on the metadata for autoge
 import db.handoff  # noqa: F401  (used handoff token ids)
 import db.payments  # noqa: F401  (payment intents)
 import db.staff  # noqa: F401  (staff accounts and support views)
+import db.shared  # noqa: F401  (webhook events, the Zoho token, cache generations, throttles)
 
 config = context.config
 logger = logging.getLogger("alembic.env")

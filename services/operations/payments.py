@@ -42,7 +42,7 @@ from services.billing import every_item
 from services.context import CustomerContext
 from services.ownership import require_customer
 from services.policy import Action, ActorRefused
-from services.policy import cards as card_policy, invoices as invoice_policy
+from services.policy import cards as card_policy, invoices as invoice_policy, subscriptions as subscription_policy
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +80,8 @@ class CardOnFile:
     expiry_month: int | None
     expiry_year: int | None
     expires_this_month: bool = False
+    declined: bool = False  # the invoice's subscription failed a payment on this very card
+    subscription_id: str | None = None  # the invoice's subscription: where a new card goes
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,8 @@ def card_for(ctx: CustomerContext, invoice=None) -> CardOnFile | None:
     customer_id = ctx.customer_id
     cards = [c for c in ctx.zoho.cards.list(customer_id) if c.customer_id in (None, customer_id)]
     subscription = None
+    if invoice is not None and not invoice.subscription_ids:
+        invoice = live_invoice(ctx, invoice.invoice_id)  # list rows leave out the subscription
     if invoice is not None and invoice.subscription_ids:
         found = ctx.zoho.subscriptions.get(invoice.subscription_ids[0])
         subscription = found if found.customer_id == customer_id else None
@@ -196,6 +200,8 @@ def card_for(ctx: CustomerContext, invoice=None) -> CardOnFile | None:
         card_id=chosen.card_id, last_four=chosen.last_four_digits or "····",
         expiry_month=chosen.expiry_month, expiry_year=chosen.expiry_year,
         expires_this_month=(chosen.expiry_year, chosen.expiry_month) == (today.year, today.month),
+        declined=subscription_policy.card_was_declined(subscription, chosen.card_id),
+        subscription_id=subscription.subscription_id if subscription is not None else None,
     )
 
 
@@ -234,7 +240,8 @@ def pay_invoice(ctx: CustomerContext, invoice_id: str, *, intent_key: str, shown
         reconciled = _reconcile_earlier(ctx, invoice_id, exclude=intent.intent_key)
         invoice = live_invoice(ctx, invoice_id)
         card = card_for(ctx, invoice)
-        decision = invoice_policy.decide_pay(invoice, ctx.actor, has_card=card is not None)[Action.PAY_INVOICE]
+        decision = invoice_policy.decide_pay(invoice, ctx.actor, has_card=card is not None,
+                                             card_declined=card is not None and card.declined)[Action.PAY_INVOICE]
         if decision.applies and decision.reason is not None:
             raise ActorRefused(decision.reason)
         if not invoice_policy.is_owed(invoice):
@@ -249,6 +256,11 @@ def pay_invoice(ctx: CustomerContext, invoice_id: str, *, intent_key: str, shown
         if card is None:
             intents.finish(intent, "failed", error="no_card")
             return _result(intent, "no_card", shown, number=invoice.invoice_number)
+        if card.declined:
+            # The same card again would be declined again: nothing is sent; a new card is the way on.
+            intents.finish(intent, "failed", error="declined")
+            return replace(_result(intent, "declined", shown, number=invoice.invoice_number),
+                           subscription_id=card.subscription_id)
         live = invoice.balance
         if live != shown or (card_id is not None and card.card_id != card_id):
             # The page showed something else than Zoho has now: ask again with the live values.
@@ -315,8 +327,9 @@ def pay_all(ctx: CustomerContext, *, batch_key: str, shown: list[ShownInvoice], 
     if not started:
         # A new batch asks the policy first: nothing owed, or no card to charge, is a refusal (a 303 back
         # with its sentence), before the form's list is even compared with Zoho's.
-        has_card = card_for(ctx, live[0] if live else None) is not None
-        invoice_policy.decide_pay_all(live, ctx.actor, has_card=has_card).require()
+        card = card_for(ctx, live[0] if live else None)
+        invoice_policy.decide_pay_all(live, ctx.actor, has_card=card is not None,
+                                      card_declined=card is not None and card.declined).require()
     if not shown or len(shown) > 200 or len({s.invoice_id for s in shown}) != len(shown):
         raise InvalidIntent("invoices")
     shown_by_id = {s.invoice_id: s for s in shown}

@@ -39,11 +39,20 @@ FORM_FIELD_OF = {
 
 
 @dataclass(frozen=True)
+class ContactAccess:
+    """A contact person and their portal access to this customer (``access``: None, ``pending``,
+    ``active`` or ``disabled``; another customer's access of the same address is never looked at)."""
+
+    person: ContactPerson
+    access: str | None
+
+
+@dataclass(frozen=True)
 class Profile:
     customer: Customer
     tax_id: str | None
     tax_id_label: str
-    contacts: tuple[ContactPerson, ...]
+    contacts: tuple[ContactAccess, ...]
 
 
 def field_naming(allowed: tuple[str, ...]):
@@ -70,15 +79,23 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-# -- reads (fresh: an edit form starts from Zoho's current values) -------------------------------------------
+# -- reads ------------------------------------------------------------------------------------------------
 
 
 def profile(ctx: CustomerContext) -> Profile:
-    customer = ctx.zoho.customers.get(ctx.customer_id)
-    return Profile(customer, tax_id_of(ctx, customer), ctx.settings.PROFILE_TAX_ID_FIELD, contacts(ctx))
+    """The profile page, through the read model's cache like every page: invalidated by every write
+    and webhook, and servable as of its last read while Zoho is down. Saving re-reads Zoho first."""
+    from services import accounts
+
+    customer = ctx.billing.customer()
+    people = ctx.billing.contact_persons()
+    access = accounts.portal_access(ctx.customer_id, [p.email for p in people if p.email])
+    return Profile(customer, tax_id_of(ctx, customer), ctx.settings.PROFILE_TAX_ID_FIELD,
+                   tuple(ContactAccess(p, access.get((p.email or "").lower())) for p in people))
 
 
 def contacts(ctx: CustomerContext) -> tuple[ContactPerson, ...]:
+    """Fresh from Zoho: what a change to a contact person is checked against."""
     return tuple(c for c in ctx.zoho.contactpersons.list(ctx.customer_id) if c.customer_id in (None, ctx.customer_id))
 
 
@@ -136,25 +153,37 @@ def update_contact(ctx: CustomerContext, contactperson_id: str, values: Mapping[
 
 
 def remove_contact(ctx: CustomerContext, contactperson_id: str) -> ContactPerson:
+    """Remove a contact person; their portal access to this customer ends with it."""
+    from services import accounts
+
     person = contact(ctx, contactperson_id)
     customer_policy.decide(Action.REMOVE_CONTACT_PERSON, ctx.actor).require()
     zoho_write(ctx, lambda: ctx.zoho.contactpersons.delete(ctx.customer_id, contactperson_id))
+    if person.email:
+        accounts.disable_membership(person.email, ctx.customer_id, ctx.audit, actor=ctx.actor.audit_name)
     return person
 
 
 def invite_contact(ctx: CustomerContext, contactperson_id: str):
-    """Invite a contact person to the portal (the accounts service mails the link; the pipeline commits)."""
+    """Invite a contact person to this customer's portal, or send their invitation again (the accounts
+    service mails the link; the pipeline commits). Whatever portal access the address has with
+    another customer is neither changed nor told: the answer is the same for every address."""
     from services import accounts
 
     person = contact(ctx, contactperson_id)
     customer_policy.decide(Action.INVITE_CONTACT_PERSON, ctx.actor).require()
     if not person.email:
         raise ActionRefused(words.NO_EMAIL_TO_INVITE)
+    access = accounts.portal_access(ctx.customer_id, [person.email]).get(person.email.lower())
+    if access == accounts.ACTIVE:
+        raise ActionRefused(words.ALREADY_HAS_ACCESS)
+    if access == accounts.DISABLED:
+        raise ActionRefused(words.ACCESS_SWITCHED_OFF)
     try:
-        return person, accounts.invite(person.email, ctx.audit, actor=ctx.actor.audit_name,
-                                       customer_id=ctx.customer_id)
+        invitation = accounts.invite(person.email, ctx.audit, actor=ctx.actor.audit_name, customer_id=ctx.customer_id)
     except accounts.AccountError as error:
         raise ActionRefused(error.message) from error
+    return person, invitation, access == accounts.PENDING
 
 
 def _changed(current: Customer, body: Mapping[str, Any]) -> set[str]:

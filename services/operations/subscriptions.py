@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any, Collection
 
 from zoho_client.errors import ZohoError, ZohoNotFound, ZohoValidationError
@@ -24,7 +25,7 @@ from services.catalog import PlanOffer
 from services.context import CustomerContext
 from services.operations import zoho_write
 from services.ownership import require_customer, require_listed
-from services.plan_preview import END_OF_TERM, Preview, Selection, catalog_total, estimate
+from services.plan_preview import END_OF_TERM, FirstCharge, Preview, Selection, estimate, first_charge
 from services.policy import Action, ActionRefused, require_actor
 from services.policy import cards as card_policy, subscriptions as policy
 from services.policy.cards import PageOutcome
@@ -61,6 +62,11 @@ class SubscribeContext:
     customer_currency: str | None
     trial_applies: bool  # a first subscription gets the plan's free trial; a return does not
     converts_trial: bool  # True: the trial keeps running and continues on the chosen plan
+    first_charges: dict[str, FirstCharge] = field(default_factory=dict)  # by plan code
+
+    @property
+    def prices_known(self) -> bool:
+        return all(charge.amount is not None for charge in self.first_charges.values())
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,7 @@ class RetentionOffer:
     coupon_code: str
     title: str
     sentence: str
+    reason_id: str | None = None  # the cancellation reason this offer answers (None: any reason)
 
 
 @dataclass(frozen=True)
@@ -128,12 +135,30 @@ def subscribe_context(ctx: CustomerContext, subscription_id: str | None) -> Subs
     sub = subscription(ctx, subscription_id) if subscription_id else None
     if sub is not None:
         policy.decide(sub, Action.SUBSCRIBE, ctx.actor).require_applies()
+    converts = sub is not None and policy.is_trial(sub)
+    trial_applies = not ctx.billing.subscriptions()
+    offers = catalog.offers(ctx)
+    prices = catalog.prices_for(ctx)
+    customer_tax = _customer_tax(ctx)
+    addons = {line.addon_code: catalog.addon(ctx, line.addon_code) for line in sub.addons} if converts else {}
+    coupon = catalog.coupon(ctx, sub.coupon.coupon_code) if converts and sub.coupon else None
+    charges = {offer.plan_code: first_charge(
+        offer.plan, trial=sub if converts else None, prices=prices, addons=addons, coupon=coupon,
+        customer_tax=customer_tax, today=ctx.today(),
+        trial_days=(offer.plan.trial_period or 0) if trial_applies else 0) for offer in offers}
     return SubscribeContext(
-        subscription=sub, plans=catalog.offers(ctx), card=ctx.billing.card_on_file(sub),
-        org_currency=ctx.billing.organization().currency_code, customer_currency=ctx.billing.customer().currency_code,
-        trial_applies=not ctx.billing.subscriptions(),
-        converts_trial=sub is not None and policy.is_trial(sub),
+        subscription=sub, plans=offers, card=ctx.billing.card_on_file(sub),
+        org_currency=ctx.billing.organization().currency_code, customer_currency=prices.currency,
+        trial_applies=trial_applies, converts_trial=converts, first_charges=charges,
     )
+
+
+def _customer_tax(ctx: CustomerContext) -> Decimal | None:
+    """The customer's own tax rate (charged on every line billed to it), 0 when it is not taxed."""
+    customer = ctx.billing.customer()
+    if customer.is_taxable is False:
+        return Decimal(0)
+    return customer.tax_percentage if customer.tax_id else None
 
 
 def subscribe_with_card(ctx: CustomerContext, subscription_id: str | None, plan_code: str) -> ActionResult:
@@ -152,9 +177,7 @@ def subscribe_with_card(ctx: CustomerContext, subscription_id: str | None, plan_
         if sub.plan is None or sub.plan.plan_code != plan.plan_code:
             changes["plan"] = {"plan_code": plan.plan_code}
         updated = zoho_write(ctx, lambda: ctx.zoho.subscriptions.update(sub.subscription_id, **changes))
-        return ActionResult(words.trial_continues(updated.trial_ends_at or updated.next_billing_at, plan.name,
-                                                  card.last_four_digits),
-                            updated.subscription_id, {**details, "mode": "convert_trial"})
+        return ActionResult(_welcome(updated), updated.subscription_id, {**details, "mode": "convert_trial"})
     plan_body: dict[str, Any] = {"plan_code": plan.plan_code}
     if not context.trial_applies:
         plan_body["exclude_trial"] = True
@@ -216,6 +239,9 @@ def finish_checkout(ctx: CustomerContext, hostedpage_id: str, issued_ids: Collec
 
 def _welcome(sub: Subscription) -> str:
     name = (sub.plan.name if sub.plan else None) or sub.plan_name
+    if policy.converts_at_trial_end(sub):
+        return words.trial_continues(sub.trial_ends_at or sub.next_billing_at, name, sub.card.last_four_digits,
+                                     sub.amount)
     if policy.is_trial(sub):
         return words.welcome_trial(name, sub.trial_ends_at)
     if policy.shows_next_bill(sub):
@@ -261,19 +287,13 @@ def preview_change(ctx: CustomerContext, subscription_id: str, selection: Select
     allowed = {a.addon_code: a for a in catalog.addons_for(ctx, plan.plan_code)}
     if any(code not in allowed for code in selection.addon_quantities()):
         raise ActionRefused(words.ADDON_NOT_AVAILABLE, field="addons")
-    current_addons = dict(allowed)
-    for line in sub.addons:
-        if line.addon_code not in current_addons:
-            current_addons[line.addon_code] = catalog.addon(ctx, line.addon_code)
-    current_catalog = None
-    if sub.plan is not None:
-        current_catalog = catalog_total(
-            catalog.plan(ctx, sub.plan.plan_code), sub.plan.quantity or 1, current_addons,
-            {a.addon_code: a.quantity or 0 for a in sub.addons})
-    coupon = catalog.coupon(ctx, sub.coupon.coupon_code) if sub.coupon else None
-    return estimate(sub, plan, current_catalog, allowed, selection, coupon=coupon,
-                    org_currency=ctx.billing.organization().currency_code, today=ctx.today(),
-                    downgrade_at_end_of_term=ctx.settings.DOWNGRADE_AT_END_OF_TERM)
+    customer = ctx.billing.customer()
+    return estimate(
+        sub, plan, selection, current_plan=catalog.plan(ctx, sub.plan.plan_code) if sub.plan else None,
+        prices=catalog.prices_for(ctx), addons=allowed,
+        coupon=catalog.coupon(ctx, sub.coupon.coupon_code) if sub.coupon else None, customer_tax=_customer_tax(ctx),
+        unused_credits=customer.unused_credits, today=ctx.today(),
+        downgrade_at_end_of_term=ctx.settings.DOWNGRADE_AT_END_OF_TERM)
 
 
 def change_plan(ctx: CustomerContext, subscription_id: str, selection: Selection) -> ActionResult:
@@ -291,12 +311,16 @@ def change_plan(ctx: CustomerContext, subscription_id: str, selection: Selection
         addons=addons, end_of_term=at_end))
     details = {"subscription_id": subscription_id, "plan_code": selection.plan_code,
                "quantity": selection.quantity, "addons": dict(selection.addon_quantities()),
-               "timing": preview.timing, "direction": preview.direction}
+               "timing": preview.timing, "direction": preview.direction, "changes_plan": preview.changes_plan,
+               "estimate_invoice": str(preview.invoice_now.amount) if preview.invoice_now else None}
+    invoiced = preview.invoice_now is not None and preview.invoice_now.amount > 0
     if at_end:
-        message = words.change_scheduled(preview.new_plan_name, preview.effective_on)
+        scheduled = words.change_scheduled if preview.changes_plan else words.items_change_scheduled
+        message = scheduled(preview.new_plan_name, preview.effective_on)
+    elif preview.changes_plan:
+        message = words.changed_now(preview.new_plan_name, invoiced=invoiced)
     else:
-        message = words.changed_now(preview.new_plan_name, invoiced=preview.direction == "upgrade"
-                                    and preview.current_amount is not None)
+        message = words.changed_items(preview.new_plan_name, invoiced=invoiced)
     return ActionResult(message, subscription_id, details)
 
 
@@ -350,12 +374,8 @@ def cancel(ctx: CustomerContext, subscription_id: str, option: str, reason_id: s
     if chosen is None:
         raise ActionRefused(words.CHOOSE_WHEN, field="when")
     require_actor(ctx.actor, CANCEL_ACTIONS[chosen.value])
-    reason = None
-    if reason_id:
-        reason = next((m for m in context.reasons if m.churn_message_id == reason_id), None)
-        if reason is None:
-            raise ActionRefused(words.CHOOSE_LISTED_REASON, field="reason")
-    elif context.reason_required:
+    reason = _listed_reason(context.reasons, reason_id)
+    if reason is None and context.reason_required:
         raise ActionRefused(words.REASON_REQUIRED, field="reason")
     text = (reason_text or "").strip()[:REASON_TEXT_MAX]
     at_end = option == "end_of_term"
@@ -378,30 +398,56 @@ def cancel(ctx: CustomerContext, subscription_id: str, option: str, reason_id: s
     return ActionResult(message, subscription_id, details)
 
 
-def retention_offer(ctx: CustomerContext, sub: Subscription) -> RetentionOffer | None:
-    code = ctx.settings.RETENTION_COUPON_CODE
+def _listed_reason(reasons, reason_id: str | None) -> ChurnMessage | None:
+    """The cancellation reason ``reason_id`` names, when it is one Zoho lists (None for no reason)."""
+    if not reason_id:
+        return None
+    reason = next((m for m in reasons if m.churn_message_id == reason_id), None)
+    if reason is None:
+        raise ActionRefused(words.CHOOSE_LISTED_REASON, field="reason")
+    return reason
+
+
+def retention_offer(ctx: CustomerContext, sub: Subscription, reason: ChurnMessage | None = None) -> RetentionOffer | None:
+    """The offer for a customer about to cancel: the one configured for the reason they gave
+    (``RETENTION_OFFERS``), else the one for every reason (``RETENTION_COUPON_CODE``)."""
+    by_reason = ctx.settings.retention_offers.get((reason.label or "").casefold()) if reason else None
+    code = by_reason or ctx.settings.RETENTION_COUPON_CODE
     if not code or not policy.decide(sub, Action.ACCEPT_RETENTION_OFFER, ctx.actor, retention_offer=True).applies:
         return None
     try:
         coupon = catalog.coupon(ctx, code)
     except ZohoNotFound:
-        log.warning("RETENTION_COUPON_CODE names a coupon Zoho does not have")
+        log.warning("a retention offer names a coupon Zoho does not have", extra={"coupon_code": code})
         return None
     except ZohoValidationError:
         return None
     if not policy.is_offerable(coupon) or coupon.discount_value is None:
         return None
-    return RetentionOffer(code, coupon.name or code,
-                          words.retention_sentence(coupon, ctx.billing.organization().currency_code))
+    return RetentionOffer(code, coupon.name or code, words.retention_sentence(coupon, sub.currency_code),
+                          reason.churn_message_id if by_reason else None)
 
 
-def accept_retention(ctx: CustomerContext, subscription_id: str) -> ActionResult:
+def offer_before_cancelling(ctx: CustomerContext, subscription_id: str, reason_id: str | None) -> RetentionOffer | None:
+    """The offer that answers the reason just given, when the page has not shown it yet (the offer
+    for every reason is on the page from the start): the customer sees it before anything changes."""
+    context = cancel_context(ctx, subscription_id)
+    reason = _listed_reason(context.reasons, reason_id)
+    offer = retention_offer(ctx, context.subscription, reason) if reason is not None else None
+    if offer is None or (context.retention is not None and offer.coupon_code == context.retention.coupon_code):
+        return None
+    return offer
+
+
+def accept_retention(ctx: CustomerContext, subscription_id: str, reason_id: str | None = None) -> ActionResult:
     sub = subscription(ctx, subscription_id)
-    offer = retention_offer(ctx, sub)
+    reason = _listed_reason(catalog.churn(ctx).churn_messages, reason_id) if reason_id else None
+    offer = retention_offer(ctx, sub, reason)
     policy.require(sub, Action.ACCEPT_RETENTION_OFFER, ctx.actor, retention_offer=offer is not None)
     zoho_write(ctx, lambda: ctx.zoho.subscriptions.update(subscription_id, coupon_code=offer.coupon_code))
     return ActionResult(words.retention_applied(offer.title), subscription_id,
-                        {"subscription_id": subscription_id, "coupon_code": offer.coupon_code})
+                        {"subscription_id": subscription_id, "coupon_code": offer.coupon_code,
+                         "churn_message_id": reason.churn_message_id if reason else None})
 
 
 # -- keep (undo a scheduled cancellation) and reactivate ------------------------------------------------------

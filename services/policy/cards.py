@@ -76,14 +76,15 @@ def card_on_file(cards: Iterable[Card], subscription: Subscription | None = None
     return max(usable, key=lambda card: (card.created_time is not None, card.created_time or 0))
 
 
+def expires_soon(card, today: date) -> bool:
+    """The card expires within the warning window (or already has)."""
+    ends = expires_on(card)
+    return ends is not None and (ends - today).days <= EXPIRY_WARNING_DAYS
+
+
 def expiring(cards: Iterable[Card], today: date) -> tuple[Card, ...]:
     """Active cards that expire within the warning window (or already have)."""
-    found = []
-    for card in cards:
-        ends = expires_on(card)
-        if is_active(card) and ends is not None and (ends - today).days <= EXPIRY_WARNING_DAYS:
-            found.append(card)
-    return tuple(found)
+    return tuple(card for card in cards if is_active(card) and expires_soon(card, today))
 
 
 def decide_update_card(subscription: Subscription, actor: Actor) -> Decision:

@@ -26,6 +26,13 @@ def decide(action: Action, actor: Actor) -> Decision:
     return _decide(action, actor, True)
 
 
+def decide_invite(actor: Actor, *, has_email: bool, has_access: bool) -> Decision:
+    """Inviting a contact person to the portal: offered to one with an email and no access to this
+    customer yet (a pending invitation can be sent again); never to one who has access or had it
+    switched off."""
+    return _decide(Action.INVITE_CONTACT_PERSON, actor, has_email and not has_access)
+
+
 def status_view(customer) -> StatusView:
     """The customer's own state as the staff console shows it."""
     if is_active(customer):

@@ -60,7 +60,7 @@ _CREDIT_NOTE_VIEWS = {
     "draft": (words.DRAFT, "neutral"),
 }
 _PAYMENT_MODES = {
-    "autotransaction": words.MODE_CARD_AUTOMATIC,
+    "autotransaction": words.MODE_CARD,
     "creditcard": words.MODE_CARD,
     "card": words.MODE_CARD,
     "banktransfer": words.MODE_BANK_TRANSFER,
@@ -119,17 +119,29 @@ def credit_note_counts(note) -> bool:
     return (note.status or "") not in CREDIT_NOTE_VOID_STATES
 
 
-def decide_pay(invoice, actor: Actor, *, has_card: bool) -> dict[Action, Decision]:
-    """Paying one invoice: with the card on file, or on the secure payment page."""
+def decide_pay(invoice, actor: Actor, *, has_card: bool, card_declined: bool = False) -> dict[Action, Decision]:
+    """Paying one invoice: with the card on file, or on the secure payment page. ``card_declined``:
+    the card on file is the one a payment of this invoice's subscription was just declined on, so it
+    is not offered again (a new card is: updating the card pays what is owed)."""
     owed = is_owed(invoice)
+    if not owed:
+        refusal = words.REFUSED_PAY_NOTHING_DUE
+    elif card_declined:
+        refusal = words.REFUSED_PAY_CARD_DECLINED
+    else:
+        refusal = words.REFUSED_PAY_NO_CARD
     return {
-        Action.PAY_INVOICE: _decide(Action.PAY_INVOICE, actor, owed and has_card,
-                                    words.REFUSED_PAY_NO_CARD if owed else words.REFUSED_PAY_NOTHING_DUE),
+        Action.PAY_INVOICE: _decide(Action.PAY_INVOICE, actor, owed and has_card and not card_declined, refusal),
         Action.PAY_ON_PAYMENT_PAGE: _decide(Action.PAY_ON_PAYMENT_PAGE, actor, owed, words.REFUSED_PAY_NOTHING_DUE),
     }
 
 
-def decide_pay_all(invoices: Iterable, actor: Actor, *, has_card: bool) -> Decision:
+def decide_pay_all(invoices: Iterable, actor: Actor, *, has_card: bool, card_declined: bool = False) -> Decision:
     owed = any(is_owed(invoice) for invoice in invoices)
-    refusal = words.REFUSED_PAY_ALL_NO_CARD if owed else words.REFUSED_PAY_ALL_NOTHING_DUE
-    return _decide(Action.PAY_ALL, actor, owed and has_card, refusal)
+    if not owed:
+        refusal = words.REFUSED_PAY_ALL_NOTHING_DUE
+    elif card_declined:
+        refusal = words.REFUSED_PAY_CARD_DECLINED
+    else:
+        refusal = words.REFUSED_PAY_ALL_NO_CARD
+    return _decide(Action.PAY_ALL, actor, owed and has_card and not card_declined, refusal)

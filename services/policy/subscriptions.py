@@ -75,6 +75,11 @@ def has_payment_trouble(sub: Subscription) -> bool:
     return status_of(sub) in PAYMENT_TROUBLE
 
 
+def stopped_for_unpaid_bill(sub: Subscription) -> bool:
+    """Zoho's retries are over: the subscription no longer renews until its invoice is paid."""
+    return status_of(sub) == UNPAID
+
+
 def is_billed_yet(sub: Subscription) -> bool:
     """False while nothing has been charged for it (a trial, or one that starts later)."""
     return status_of(sub) not in NOT_YET_BILLED
@@ -85,9 +90,42 @@ def converts_at_trial_end(sub: Subscription) -> bool:
     return is_trial(sub) and sub.card is not None and sub.auto_collect is not False
 
 
+def needs_card_to_continue(sub: Subscription) -> bool:
+    """A trial that ends without a charge unless the customer subscribes."""
+    return is_trial(sub) and not converts_at_trial_end(sub)
+
+
 def shows_next_bill(sub: Subscription) -> bool:
-    """Whether a next bill is coming: running, not ending with this term."""
-    return status_of(sub) in (RUNNING - {NON_RENEWING}) and sub.next_billing_at is not None
+    """Whether a next bill is coming: running, not ending with this term, not stopped for an unpaid bill."""
+    return status_of(sub) in (RUNNING - {NON_RENEWING, UNPAID}) and sub.next_billing_at is not None
+
+
+def shows_recurring_price(sub: Subscription) -> bool:
+    """An ended subscription bills nothing more: its price is history, not a price per term."""
+    return not is_ended(sub)
+
+
+def charges_card(sub: Subscription) -> bool:
+    """Zoho charges the subscription's bills to its card by itself (else the customer pays each invoice)."""
+    return sub.card is not None and sub.auto_collect is not False
+
+
+def card_was_declined(sub: Subscription | None, card_id: str | None) -> bool:
+    """The card ``card_id`` is the one this subscription's failed payment was declined on."""
+    return (sub is not None and has_payment_trouble(sub) and sub.card is not None
+            and card_id is not None and sub.card.card_id == card_id)
+
+
+def next_bill(sub: Subscription, today: date, amount=None):
+    """(amount, day) of the next charge, or None when none is coming. ``amount``: what the next term
+    costs when a change is scheduled for it (else the subscription's own amount)."""
+    if is_trial(sub):
+        if not converts_at_trial_end(sub):
+            return None
+        return amount or sub.amount, sub.trial_ends_at or sub.next_billing_at
+    if not shows_next_bill(sub) or sub.next_billing_at < today:
+        return None
+    return amount or sub.amount, sub.next_billing_at
 
 
 def ends_on(sub: Subscription) -> date | None:
@@ -106,14 +144,13 @@ def trial_days_left(sub: Subscription, today: date) -> int | None:
 def status_view(sub: Subscription, today: date | None = None) -> StatusView:
     status = status_of(sub)
     if status == TRIAL:
+        if converts_at_trial_end(sub):
+            # Subscribed: the card on file is charged when the trial ends; no trial left to act on.
+            return StatusView(words.SUBSCRIBED, "success", words.sentence_trial_converts(
+                sub.trial_ends_at, sub.amount, sub.card.last_four_digits if sub.card else None))
         days = trial_days_left(sub, today) if today is not None else None
         label = words.trial_days_left(days) if days is not None else words.TRIAL
-        if converts_at_trial_end(sub):
-            sentence = words.sentence_trial_converts(sub.trial_ends_at, sub.amount,
-                                                     sub.card.last_four_digits if sub.card else None)
-        else:
-            sentence = words.sentence_trial(sub.trial_ends_at)
-        return StatusView(label, "info", sentence)
+        return StatusView(label, "info", words.sentence_trial(sub.trial_ends_at))
     if status == LIVE:
         return StatusView(words.ACTIVE, "success", words.sentence_active(sub.next_billing_at))
     if status == FUTURE:
@@ -197,3 +234,9 @@ def is_offerable(item) -> bool:
 
 def is_recurring_addon(addon) -> bool:
     return (addon.type or RECURRING) == RECURRING
+
+
+def opens_portal(sub: Subscription) -> bool:
+    """A subscription Zoho has activated (paid and running): its customer is invited to the portal
+    when it starts (services/webhooks.py). Trials and future starts wait for their activation."""
+    return status_of(sub) in (LIVE, NON_RENEWING)

@@ -1,7 +1,7 @@
 """What people read about their own portal account."""
 from __future__ import annotations
 
-from services.texts import _l
+from services.texts import _, _l
 
 PASSWORD_CHANGED = _l("Your password has been changed. Other devices have been signed out.")
 TWO_FACTOR_OFF = _l("Two-factor authentication is off.")
@@ -11,3 +11,10 @@ PASSWORD_RESET = _l("Your password has been changed. Sign in with your new passw
 WELCOME = _l("Welcome! Your password is set and you are signed in.")
 SESSION_EXPIRED = _l("You were signed out because your session expired. Please sign in again.")
 SIGN_IN_TO_CONTINUE = _l("Please sign in to continue.")
+NO_ACCOUNT_TO_OPEN = _l("Your sign-in no longer opens a billing account. Please contact us if you think this is "
+                        "a mistake.")
+
+
+def invitation_accepted(customer_name: str | None) -> str:
+    return _("Invitation accepted. Sign in with your password to open %(account)s.",
+             account=customer_name or _("the account"))

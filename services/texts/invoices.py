@@ -1,7 +1,11 @@
 """What customers read about invoices, payments and credit notes."""
 from __future__ import annotations
 
-from services.texts import _, _l
+from datetime import date
+
+from services.formatting import DEFAULT_LOCALE, format_money
+from services.texts import _, _l, ngettext
+from zoho_client.models import Money
 
 # Invoice states.
 PAID = _l("Paid")
@@ -24,7 +28,6 @@ CREDIT_AVAILABLE = _l("Available")
 CREDIT_USED = _l("Used")
 
 # How a payment was made.
-MODE_CARD_AUTOMATIC = _l("Card (automatic)")
 MODE_CARD = _l("Card")
 MODE_BANK_TRANSFER = _l("Bank transfer")
 MODE_BANK_REMITTANCE = _l("Bank remittance")
@@ -42,6 +45,8 @@ REFUSED_PAY_NOTHING_DUE = _l("There is nothing left to pay on this invoice.")
 REFUSED_PAY_NO_CARD = _l("There is no card on file. Add a card, or pay on the secure payment page.")
 REFUSED_PAY_ALL_NOTHING_DUE = _l("You have no open invoices to pay.")
 REFUSED_PAY_ALL_NO_CARD = _l("There is no card on file to pay with. Add a card first.")
+REFUSED_PAY_CARD_DECLINED = _l("Your card on file was declined. Update your card, or pay with another card on the "
+                               "secure payment page.")
 
 # The invoice list's tabs, and what each says when it is empty.
 TAB_ALL = _l("All")
@@ -67,3 +72,20 @@ _STATEMENT_KINDS = {"invoice": _l("Invoice"), "payment": _l("Payment"), "credit_
 def statement_line(kind: str, number: str | None) -> str:
     label = _STATEMENT_KINDS[kind]
     return _("%(document)s %(number)s", document=label, number=number) if number else label
+
+
+def balance(amount: Money | None, locale: str = DEFAULT_LOCALE) -> str:
+    """A balance on a statement: what is owed, or ``$10.00 in credit`` when the customer is ahead."""
+    if amount is not None and amount.amount < 0:
+        return _("%(amount)s in credit", amount=format_money(Money(-amount.amount, amount.currency), locale))
+    return format_money(amount, locale)
+
+
+def due_when(due: date, today: date) -> str:
+    """How far a due date is from today (the organization's calendar day)."""
+    days = (due - today).days
+    if days > 0:
+        return ngettext("due in %(count)s day", "due in %(count)s days", days)
+    if days == 0:
+        return _("due today")
+    return ngettext("%(count)s day overdue", "%(count)s days overdue", -days)

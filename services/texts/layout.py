@@ -9,4 +9,7 @@ NAV_INVOICES = _l("Invoices")
 NAV_PAYMENTS = _l("Payments")
 NAV_CREDIT_NOTES = _l("Credit notes")
 NAV_PROFILE = _l("Profile")
+# The same destinations on a phone, where all of them must fit one row.
+NAV_SUBSCRIPTIONS_SHORT = _l("Plans")
+NAV_CREDIT_NOTES_SHORT = _l("Credits")
 NAV_ACTIVITY = _l("Activity")

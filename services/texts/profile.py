@@ -23,3 +23,19 @@ def contact_removed(email: str) -> str:
 
 def invitation_sent(email: str) -> str:
     return _("An invitation to the billing portal has been emailed to %(email)s.", email=email)
+
+
+def invitation_resent(email: str) -> str:
+    return _("The invitation to the billing portal has been emailed to %(email)s again; the earlier link no "
+             "longer works.", email=email)
+
+
+ALREADY_HAS_ACCESS = _l("This person already has access to your billing portal.")
+ACCESS_SWITCHED_OFF = _l("This person's access to your billing portal is switched off.")
+# A contact person's portal access, as the contact list shows it.
+ACCESS_NONE = _l("No portal access")
+ACCESS_INVITED = _l("Invited")
+ACCESS_ACTIVE = _l("Has access")
+ACCESS_DISABLED = _l("Access switched off")
+BUTTON_INVITE = _l("Invite")
+BUTTON_RESEND = _l("Resend invitation")

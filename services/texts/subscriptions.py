@@ -9,10 +9,11 @@ from zoho_client.models import Money
 
 # Status badges (the policy picks one by the subscription's state).
 TRIAL = _l("Free trial")
+SUBSCRIBED = _l("Subscribed")
 ACTIVE = _l("Active")
 STARTS_LATER = _l("Starts later")
 PAYMENT_FAILED = _l("Payment failed")
-UNPAID = _l("Unpaid")
+UNPAID = _l("Payment overdue")
 CANCELLED = _l("Cancelled")
 CANCELLED_UNPAID = _l("Cancelled (unpaid)")
 EXPIRED = _l("Expired")
@@ -34,11 +35,12 @@ def _day(value: date | None, fallback: str) -> str:
 
 # The sentence under a subscription's name.
 def sentence_trial(ends: date | None) -> str:
-    return _("Free trial until %(day)s.", day=_day(ends, _("the end of the trial")))
+    return _("Free trial until %(day)s. Subscribe before then to keep using it.",
+             day=_day(ends, _("the end of the trial")))
 
 
 def sentence_trial_converts(ends: date | None, amount: Money | None, last_four: str | None) -> str:
-    return _("Your free trial runs until %(day)s. Then your card ending %(last_four)s is charged %(amount)s.",
+    return _("Your card ending %(last_four)s will be charged %(amount)s on %(day)s, when your trial ends.",
              day=_day(ends, _("the end of the trial")), last_four=last_four or "····",
              amount=format_money(amount) if amount else _("the plan's price"))
 
@@ -55,9 +57,9 @@ def sentence_future(starts: date | None) -> str:
     return _("Starts on %(day)s.", day=format_date(starts)) if starts else _("Starts later.")
 
 
-SENTENCE_PAYMENT_FAILED = _l("A payment for this subscription failed. Pay the open invoice or update your card "
-                             "to keep it running.")
-SENTENCE_UNPAID = _l("A payment is overdue. Pay the open invoice to keep this subscription running.")
+SENTENCE_PAYMENT_FAILED = _l("Your last payment didn't go through. Update your card or pay now to keep this "
+                             "subscription running.")
+SENTENCE_UNPAID = _l("A payment is overdue, so this subscription won't renew until it is paid.")
 
 
 def sentence_cancelled(on: date | None) -> str:
@@ -133,10 +135,10 @@ def _plan(name: str | None) -> str:
     return name or _("your plan")
 
 
-def trial_continues(day: date | None, plan_name: str | None, last_four: str | None) -> str:
-    return _("Done. Your trial continues until %(day)s; then %(plan)s starts and the card ending %(last_four)s "
-             "is charged.", day=_day(day, _("the end of the trial")), plan=_plan(plan_name),
-             last_four=last_four or "····")
+def trial_continues(day: date | None, plan_name: str | None, last_four: str | None, amount: Money | None) -> str:
+    return _("You're subscribed to %(plan)s. Your card ending %(last_four)s will be charged %(amount)s on %(day)s, "
+             "when your trial ends.", day=_day(day, _("the end of the trial")), plan=_plan(plan_name),
+             last_four=last_four or "····", amount=format_money(amount) if amount else _("the plan's price"))
 
 
 def welcome_trial(plan_name: str | None, ends: date | None) -> str:
@@ -269,6 +271,125 @@ def pay_with_card_on_file(last_four: str | None) -> str:
     return _("The card on file ending %(last_four)s", last_four=last_four or "····")
 
 
+def addon_price(price: Money, unit_name: str | None, interval_unit: str | None) -> str:
+    """``€5.00 per 50 GB, every month``: one unit of an add-on, for each term it is billed."""
+    period = {"monthly": _("every month"), "yearly": _("every year"), "weekly": _("every week")}.get(
+        (interval_unit or "").lower(), "")
+    text = _("%(price)s per %(unit)s", price=format_money(price), unit=unit_name) if unit_name else format_money(price)
+    return f"{text}, {period}" if period else text
+
+
 def available_with(plan_names: list[str]) -> str:
     return _("Available with %(plans)s", plans=", ".join(plan_names))
 ALREADY_SUBSCRIBED = _l("You're already subscribed: here is your subscription.")
+
+
+# The preview of a change (services/plan_preview.py).
+YOUR_CURRENT_PLAN = _l("your current plan")
+PREVIEW_NOTHING_NOW_END_OF_TERM = _l("Nothing is charged or credited now: the change happens when the current term "
+                                     "ends.")
+PREVIEW_NEW_TERM_TODAY = _l("The billing period changes, so a new term starts today and is invoiced in full; "
+                            "the unused part of the current term is credited.")
+
+
+def preview_nothing_now_trial(first_charge: date | None) -> str:
+    if first_charge:
+        return _("Nothing is charged now: the first charge is on %(day)s.", day=format_date(first_charge))
+    return _("Nothing is charged now.")
+
+
+def preview_days_left(remaining: int, term_days: int) -> str:
+    return ngettext("%(count)s day of the current term's %(days)s is left: its unused part is credited and the new "
+                    "price is charged for it.",
+                    "%(count)s days of the current term's %(days)s are left: their unused part is credited and the "
+                    "new price is charged for them.", remaining, days=term_days)
+
+
+def preview_not_priced(currency: str | None) -> str:
+    return _("We can't show the amounts in %(currency)s before you confirm; your invoice will show them.",
+             currency=currency or _("your currency"))
+
+
+def changed_items(plan_name: str, *, invoiced: bool) -> str:
+    message = _("Your %(plan)s subscription has been updated.", plan=plan_name)
+    if invoiced:
+        message += " " + _("We've invoiced the difference for the rest of this term.")
+    return message
+
+
+def items_change_scheduled(plan_name: str, day: date | None) -> str:
+    return _("Your update to %(plan)s is scheduled for %(day)s. Until then nothing changes.", plan=plan_name,
+             day=_day(day, _("the end of the current term")))
+
+
+# A subscription whose payment failed (Home's and the subscription page's banner).
+def payment_failed_headline(amount: Money | None, on: date | None, last_four: str | None) -> str:
+    what = format_money(amount) if amount else _("your last payment")
+    if on and last_four:
+        return _("The payment of %(amount)s on %(day)s didn't go through: your card ending %(last_four)s was "
+                 "declined.", amount=what, day=format_date(on), last_four=last_four)
+    if on:
+        return _("The payment of %(amount)s on %(day)s didn't go through.", amount=what, day=format_date(on))
+    return _("The payment of %(amount)s didn't go through.", amount=what)
+
+
+def payment_failed_next(plan_name: str | None) -> str:
+    return _("We'll try your card again over the next few days. To keep %(plan)s running, update your card or pay "
+             "now.", plan=_plan(plan_name))
+
+
+def payment_overdue_next(plan_name: str | None) -> str:
+    return _("We've stopped retrying, and %(plan)s won't renew until this is paid. Paying now starts it again.",
+             plan=_plan(plan_name))
+
+
+# Home's overview of the subscriptions that have not ended.
+NO_CARD_PAY_BY_INVOICE = _l("No card on file: we email you each invoice to pay.")
+NO_CARD_YET = _l("No card on file yet.")
+
+
+def card_charged(last_four: str | None) -> str:
+    return _("Card ending %(last_four)s", last_four=last_four or "····")
+
+
+def first_bill(amount: Money | None, day: date | None) -> str:
+    return _("First bill %(amount)s on %(day)s", amount=format_money(amount) if amount else _("at the plan's price"),
+             day=_day(day, _("the end of the trial")))
+
+
+def next_bill(amount: Money | None, day: date | None) -> str:
+    return _("Next bill %(amount)s on %(day)s", amount=format_money(amount) if amount else _("at the plan's price"),
+             day=_day(day, _("the end of the current term")))
+
+
+def trial_ends(day: date | None) -> str:
+    return _("Trial ends on %(day)s", day=_day(day, _("the end of the trial")))
+
+
+def ends_without_renewing(day: date | None) -> str:
+    return _("Ends on %(day)s; it won't renew", day=_day(day, _("the end of the term")))
+
+
+# Subscribing: what happens, and when.
+DUE_TODAY_NOTHING = _l("Nothing")
+DUE_TODAY_UNKNOWN = _l("The plan's first term, shown on the secure payment page")
+
+
+def trial_charge_card(amount: Money | None, day: date | None, last_four: str | None) -> str:
+    return _("Your card ending %(last_four)s will be charged %(amount)s on %(day)s, when your trial ends.",
+             last_four=last_four or "····", amount=format_money(amount) if amount else _("the plan's price"),
+             day=_day(day, _("the end of the trial")))
+
+
+def trial_charge_new_card(amount: Money | None, day: date | None) -> str:
+    return _("The card you enter on the secure payment page will be charged %(amount)s on %(day)s, when your trial "
+             "ends.", amount=format_money(amount) if amount else _("the plan's price"),
+             day=_day(day, _("the end of the trial")))
+
+
+def charged_today(amount: Money | None, last_four: str | None) -> str:
+    if last_four:
+        return _("Your card ending %(last_four)s is charged %(amount)s today, and a new term starts.",
+                 last_four=last_four, amount=format_money(amount) if amount else _("the plan's price"))
+    return _("The card you enter on the secure payment page is charged %(amount)s today, and a new term starts.",
+             amount=format_money(amount) if amount else _("the plan's price"))

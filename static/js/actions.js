@@ -13,3 +13,23 @@ document.addEventListener("submit", function (event) {
     });
   }, 0);
 }, true);
+
+// The subscribe page: "What happens" follows the plan and the way to pay the customer picks. The
+// server renders it for the plan and payment chosen first, so without scripts it is right for those.
+function updateWhatHappens(form) {
+  var plan = form.querySelector("input[name=plan_code]:checked");
+  var payment = form.querySelector("input[name=payment]:checked");
+  if (!plan || !plan.hasAttribute("data-due-today")) return;
+  var onFile = payment && payment.value === "card_on_file";
+  var due = form.querySelector("[data-summary=due-today]");
+  var withCard = form.querySelector("[data-summary=with-card-on-file]");
+  var withNew = form.querySelector("[data-summary=with-new-card]");
+  if (due) due.textContent = plan.getAttribute("data-due-today");
+  if (withCard) { withCard.textContent = plan.getAttribute("data-with-card-on-file"); withCard.hidden = !onFile; }
+  if (withNew) { withNew.textContent = plan.getAttribute("data-with-new-card"); withNew.hidden = onFile; }
+}
+document.addEventListener("change", function (event) {
+  var input = event.target;
+  if (input.name !== "plan_code" && input.name !== "payment") return;
+  if (input.form && input.form.querySelector("[data-summary]")) updateWhatHappens(input.form);
+});

@@ -76,7 +76,7 @@ def test_invite_refuses_unknown_invalid_or_inactive(app, mailbox, email, message
 
 def test_invite_refuses_an_already_active_account(app, user, mailbox):
     result = invite(app, user.email)
-    assert result.exit_code != 0 and "already has an active portal account" in result.output
+    assert result.exit_code != 0 and "already has portal access to this account" in result.output
 
 
 def test_reinvite_replaces_the_old_link(app, client, mailbox):

@@ -23,7 +23,7 @@ def test_upgrade_preview_is_an_estimate_then_applies_now(make_app, sandbox_api, 
     preview = _preview(client, sid, plan_code="business-monthly", quantity="1", **{"addon__extra-storage": "2"})
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200
-    assert "Estimate." in html and "Charged now (estimate)" in html and "Next billing date" in html
+    assert "Due today" in html and "Charge for the new plan" in html and "Next bill" in html
     assert "takes effect as soon as you confirm" in html
 
     response = client.post(f"/subscriptions/{sid}/change-plan", data={
@@ -59,7 +59,7 @@ def test_downgrades_apply_now_when_the_company_says_so(make_app, sandbox_api, si
     client = signed_in(ACME, client_app=app)
     sid = sandbox_api.first_subscription(ACME)
     html = _preview(client, sid, plan_code="starter-monthly", quantity="1").get_data(as_text=True)
-    assert "Credited now for unused time (estimate)" in html
+    assert "Credit for the unused part of this term" in html
     client.post(f"/subscriptions/{sid}/change-plan", data={"csrf_token": csrf_of(html),
                                                           "plan_code": "starter-monthly", "quantity": "1"})
     assert sandbox_api.subscription(sid)["plan"]["plan_code"] == "starter-monthly"
@@ -127,33 +127,49 @@ def _plan(code, price, unit="months"):
                           "interval_unit": unit})
 
 
-def test_estimate_prorates_by_days_left():
+def _estimate(sub, plan, quantity=1, currency="USD", price_list=None, **options):
+    from services.catalog import CustomerPrices
     from services.plan_preview import Selection, estimate
 
-    preview = estimate(_sub(), _plan("b", 60), Decimal("30"), {}, Selection("b", 1, ()), coupon=None,
-                       org_currency="USD", today=date(2026, 11, 16), downgrade_at_end_of_term=True)
+    settings = dict(current_plan=_plan("a", 30), prices=CustomerPrices(currency, "USD", price_list), addons={},
+                    coupon=None, customer_tax=None, unused_credits=None, today=date(2026, 11, 16),
+                    downgrade_at_end_of_term=True)
+    settings.update(options)
+    return estimate(sub, plan, Selection(plan.plan_code, quantity, ()), **settings)
+
+
+def test_estimate_prorates_by_days_left():
+    preview = _estimate(_sub(), _plan("b", 60))
     assert (preview.direction, preview.timing) == ("upgrade", "now")
     assert preview.credit_now.amount == Decimal("15.00")  # 15 of 30 days of 30.00
-    assert preview.charge_now.amount == Decimal("30.00")  # 15 of 30 days of 60.00
-    assert preview.net_now.amount == Decimal("15.00") and preview.next_billing_on == date(2026, 12, 1)
-    assert preview.is_estimate
+    assert preview.invoice_now.amount == Decimal("30.00")  # 15 of 30 days of 60.00
+    assert preview.due_now.amount == Decimal("15.00") and preview.next_billing_on == date(2026, 12, 1)
 
 
 def test_estimate_of_a_downgrade_charges_nothing_now_and_a_new_interval_starts_today():
-    from services.plan_preview import Selection, estimate
+    down = _estimate(_sub(), _plan("c", 10))
+    assert (down.timing, down.invoice_now.amount, down.effective_on) == ("end_of_term", 0, date(2026, 12, 1))
+    yearly = _estimate(_sub(), _plan("y", 300, "years"))
+    assert yearly.invoice_now.amount == Decimal("300.00") and yearly.next_billing_on == date(2027, 11, 16)
 
-    down = estimate(_sub(), _plan("c", 10), Decimal("30"), {}, Selection("c", 1, ()), coupon=None,
-                    org_currency="USD", today=date(2026, 11, 16), downgrade_at_end_of_term=True)
-    assert (down.timing, down.charge_now.amount, down.effective_on) == ("end_of_term", 0, date(2026, 12, 1))
-    yearly = estimate(_sub(), _plan("y", 300, "years"), Decimal("30"), {}, Selection("y", 1, ()), coupon=None,
-                      org_currency="USD", today=date(2026, 11, 16), downgrade_at_end_of_term=True)
-    assert yearly.charge_now.amount == Decimal("300.00") and yearly.next_billing_on == date(2027, 11, 16)
+
+def test_a_credit_larger_than_the_charge_stays_on_the_account():
+    down = _estimate(_sub(), _plan("c", 10), downgrade_at_end_of_term=False)
+    assert (down.invoice_now.amount, down.credit_now.amount) == (Decimal("5.00"), Decimal("15.00"))
+    assert down.due_now.amount == 0 and down.credit_left.amount == Decimal("10.00")
 
 
 def test_estimate_says_when_it_cannot_price_another_currency():
-    from services.plan_preview import Selection, estimate
+    preview = _estimate(_sub(currency_code="EUR"), _plan("b", 60), currency="EUR")
+    assert preview.new_amount is None and preview.invoice_now is None and preview.direction == "upgrade"
+    assert any("in EUR" in note for note in preview.notes)
 
-    preview = estimate(_sub(currency_code="EUR"), _plan("b", 60), Decimal("30"), {}, Selection("b", 1, ()),
-                       coupon=None, org_currency="USD", today=date(2026, 11, 16), downgrade_at_end_of_term=True)
-    assert preview.new_amount is None and preview.charge_now is None
-    assert any("billed in EUR" in note for note in preview.notes)
+
+def test_estimate_prices_another_currency_from_its_price_list():
+    from zoho_client.models import PriceBook
+
+    book = PriceBook.from_api({"pricebook_id": "9", "currency_code": "EUR", "pricebook_type": "per_item",
+                               "pricebook_items": [{"product_code": "b", "pricebook_rate": 55}]})
+    preview = _estimate(_sub(currency_code="EUR"), _plan("b", 60), currency="EUR", price_list=book)
+    assert preview.new_amount.amount == Decimal("55.00") and preview.new_amount.currency == "EUR"
+    assert preview.invoice_now.amount == Decimal("27.50")

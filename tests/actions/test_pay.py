@@ -41,7 +41,7 @@ def lone_wolf(signed_in, sandbox):
 
 def test_confirmation_page_shows_live_amount_and_card(lone_wolf):
     html, fields = _confirm(lone_wolf, LONE_WOLF_INVOICE)
-    assert "$19.00" in html and "card ending 1111" in html and "Pay on Zoho's secure page" in html
+    assert "$19.00" in html and "card ending 1111" in html and "Pay with another card" in html
     assert fields["amount"] == "19.00" and fields["currency"] == "USD" and len(fields["intent_key"]) >= 20
 
 
@@ -238,15 +238,22 @@ def test_P43_stale_handoff_session_is_sent_back_to_the_product(app, lone_wolf, s
     assert event[1] == f"handoff:{LONE_WOLF_ID}" and event[4]["outcome"] == "reauth_required"
 
 
-def test_declined_card_gets_a_plain_message_and_a_way_to_update_it(app, signed_in, sandbox):
+def test_a_card_that_was_declined_is_not_offered_again_but_a_new_one_is(app, signed_in, sandbox):
+    """Brightside's renewal was declined on the card ending 0002: paying leads to a new card first
+    (updating it pays the invoice) or another card on the secure page, never that card again; a
+    confirmation forged for it is answered as declined, with nothing sent to Zoho."""
     client = signed_in("accounts@brightside-dental.example")
-    html, fields = _confirm(client, BRIGHTSIDE_INVOICE)
-    assert "card ending 0002" in html
-    declined = client.post(f"/invoices/{BRIGHTSIDE_INVOICE}/pay", data=fields)
+    html = client.get(f"/invoices/{BRIGHTSIDE_INVOICE}/pay").get_data(as_text=True)
+    assert "Your card ending 0002 was declined." in html and 'id="pay-with-card"' not in html
+    assert html.index('data-action="update_card"') < html.index("Pay with another card")
+    forged = {"csrf_token": form_fields(html, f"/invoices/{BRIGHTSIDE_INVOICE}/pay/hosted")["csrf_token"],
+              "intent_key": "f" * 32, "amount": "99.00", "currency": "USD"}
+    declined = client.post(f"/invoices/{BRIGHTSIDE_INVOICE}/pay", data=forged)
     body = declined.get_data(as_text=True)
     assert declined.status_code == 200 and "Your card was declined" in body and "Nothing was charged" in body
-    assert "Update my card" in body and "Pay with another card" in body
-    assert collects(sandbox) == 1
+    assert "Update card" in body and "Pay with another card" in body
+    assert body.index("Update card") < body.index("Pay with another card")  # a new card first
+    assert collects(sandbox) == 0
     assert _intents(app, BRIGHTSIDE_INVOICE) == [("failed", "declined", "99.00")]
     assert audit_events(app, "write.pay_invoice")[-1][4]["outcome"] == "declined"
 

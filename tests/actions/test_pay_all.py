@@ -7,7 +7,7 @@ import pytest
 from tests.support.audit import audit_events
 from tests.support.checkout import add_card, collects
 from tests.support.demo import LONE_WOLF_INVOICE as FIRST, LONE_WOLF_NEXT_INVOICE as SECOND
-from tests.support.forms import form_fields
+from tests.support.forms import csrf_of, form_fields
 
 pytestmark = pytest.mark.both_databases
 
@@ -65,13 +65,18 @@ def test_pay_all_stops_at_the_first_failure_with_a_summary(app, lone_wolf_two_op
     assert _collect_order(sandbox) == [FIRST, SECOND, SECOND]
 
 
-def test_pay_all_decline_stops_and_offers_card_update(app, signed_in, sandbox):
+def test_pay_all_offers_to_update_a_declined_card_and_never_tries_it_again(app, signed_in, sandbox):
+    """Kowalski's renewal was declined on the card ending 0002: pay all leads to a new card, and a
+    forged confirmation for that card is refused before any charge."""
     client = signed_in("owner@kowalski-bakery.example")
-    _, fields = _confirm_all(client)
-    done = client.post("/invoices/pay-all", data=fields)
-    body = done.get_data(as_text=True)
-    assert done.status_code == 200 and "your card was declined" in body and "Update my card" in body
-    assert collects(sandbox) == 1
+    html = client.get("/invoices/pay-all").get_data(as_text=True)
+    assert "Your card ending 0002 was declined." in html and 'data-action="update_card"' in html
+    assert 'action="/invoices/pay-all"' not in html  # no confirmation form for the declined card
+    forged = client.post("/invoices/pay-all", data={"csrf_token": csrf_of(html), "batch_key": "k" * 32,
+                                                    "invoice_id": ["1"], "amount_1": "19.00", "currency_1": "USD"})
+    assert forged.status_code == 303
+    assert "Your card on file was declined" in client.get(forged.headers["Location"]).get_data(as_text=True)
+    assert collects(sandbox) == 0
 
 
 def test_pay_all_list_changed_asks_to_confirm_again(app, lone_wolf_two_open, sandbox):

@@ -76,7 +76,9 @@ def test_a_trial_without_a_card_continues_through_the_hosted_page(make_app, sand
     assert landed.status_code == 303 and landed.headers["Location"].endswith(f"/subscriptions/{trial}")
     now = sandbox_api.subscription(trial)
     assert (now["status"], now["plan"]["plan_code"], now["card"]["last_four_digits"]) == ("trial", "pro-monthly", "1111")
-    assert "free trial" in client.get(landed.headers["Location"]).get_data(as_text=True).lower()
+    page = client.get(landed.headers["Location"]).get_data(as_text=True)
+    assert "Subscribed" in page and "Your card ending 1111 will be charged" in page and "when your trial ends" in page
+    assert 'data-action="subscribe"' not in page
 
     sandbox.advance_clock(days=6)  # the trial ends: the card on file is charged and it goes live
     assert sandbox_api.subscription(trial)["status"] == "live"

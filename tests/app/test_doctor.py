@@ -16,7 +16,7 @@ from app import create_app
 from tests.support.servers import free_port
 from tests.support.settings import portal_settings
 
-CHECK_NAMES = ["configuration", "database", "zoho", "smtp", "redis", "webhooks", "handoff"]
+CHECK_NAMES = ["configuration", "database", "zoho", "smtp", "redis", "webhooks", "webhook-deliveries", "handoff"]
 
 
 @pytest.fixture(scope="module")

@@ -115,8 +115,8 @@ def test_the_check_notices_a_pin_missing_from_the_lock(tmp_path, monkeypatch):
     """The checks above read the files they are given: a list with an unlocked pin fails them."""
     import tests.app.test_requirements_lock as module
 
-    (tmp_path / "requirements.txt").write_text((ROOT / "requirements.txt").read_text() + "prometheus-client==0.21.0\n")
+    (tmp_path / "requirements.txt").write_text((ROOT / "requirements.txt").read_text() + "tabulate==0.9.0\n")
     (tmp_path / "requirements.lock").write_text((ROOT / "requirements.lock").read_text())
     monkeypatch.setattr(module, "ROOT", tmp_path)
-    with pytest.raises(AssertionError, match="prometheus-client==0.21.0 is in requirements.txt but not in"):
+    with pytest.raises(AssertionError, match="tabulate==0.9.0 is in requirements.txt but not in"):
         test_every_top_level_pin_is_locked_at_its_version("requirements.txt", "requirements.lock")

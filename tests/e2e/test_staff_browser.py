@@ -23,7 +23,8 @@ REASON = "Customer asked why the March invoice shows two add-ons"
 # Routes that are not pages one opens: the secure payment page's and checkout's return addresses
 # (they need the query Zoho adds) and the downloads (checked for the record, not for a banner).
 NOT_PAGES = {"portal.hosted_return", "portal.subscribe_return"}
-DOWNLOADS = {"portal.invoice_pdf", "portal.credit_note_pdf", "portal.statement_pdf", "portal.invoices_zip"}
+DOWNLOADS = {"portal.invoice_pdf", "portal.credit_note_pdf", "portal.statement_pdf", "portal.invoices_zip",
+             "portal.payment_receipt_pdf"}
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from db.models import PortalUser
+from db.models import AuditEvent, PortalMembership, PortalUser
 from extensions import db
 from tests.support import handoff_tokens as tokens
 from tests.support.accounts import client_for
@@ -163,8 +163,12 @@ def _sign_in_with_password(app, client, customer_id: str) -> str:
 
     email, password = "owner@acme-studio.example", "a long enough passphrase 42"
     with app.app_context():
-        db.session.add(PortalUser(email=email, customer_id=customer_id, display_name="Olu Owner", status="active",
-                                  password_hash=hash_password(password), session_version=1))
+        user = PortalUser(email=email, customer_id=customer_id, display_name="Olu Owner", status="active",
+                          password_hash=hash_password(password), session_version=1)
+        db.session.add(user)
+        db.session.flush()
+        db.session.add(PortalMembership(user_id=user.id, customer_id=customer_id, display_name="Olu Owner",
+                                        customer_name="B", status="active"))
         db.session.commit()
     page = client.get("/login").get_data(as_text=True)
     csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', page)

@@ -126,9 +126,12 @@ PINNED = {
                 {"update_card", "change_plan", "cancel_at_term_end", "drop_scheduled_change"}),
     "non_renewing": pin({A.CANCEL_NOW, A.UNDO_CANCELLATION, A.ACCEPT_RETENTION_OFFER, A.UPDATE_CARD},
                         {"undo_cancellation", "update_card", "cancel_now"}),
-    "dunning": pin({A.CANCEL_NOW, A.ACCEPT_RETENTION_OFFER, A.UPDATE_CARD}, {"update_card", "cancel_now"},
-                   {"pay_invoice"}),
-    "unpaid": pin({A.CANCEL_NOW, A.UPDATE_CARD}, {"update_card", "cancel_now"}, {"pay_invoice"}),
+    # A failed payment's banner (page and Home): a new card, or paying now on the secure page (the
+    # card the payment was declined on is not offered again).
+    "dunning": pin({A.CANCEL_NOW, A.ACCEPT_RETENTION_OFFER, A.UPDATE_CARD},
+                   {"update_card", "cancel_now", "pay_on_payment_page"}, {"update_card", "pay_on_payment_page"}),
+    "unpaid": pin({A.CANCEL_NOW, A.UPDATE_CARD}, {"update_card", "cancel_now", "pay_on_payment_page"},
+                  {"update_card", "pay_on_payment_page"}),
     "cancelled": pin({A.SUBSCRIBE, A.REACTIVATE}, {"subscribe", "reactivate"}),
     "cancelled_from_dunning": pin({A.SUBSCRIBE, A.REACTIVATE}, {"subscribe", "reactivate"}, {"pay_invoice"}),
     "expired": pin({A.SUBSCRIBE, A.REACTIVATE}, {"subscribe", "reactivate"}),
@@ -330,27 +333,64 @@ def _page_buttons_from_policy(case: Case) -> dict[str, set[Action]]:
     return offered
 
 
+def _owed(case: Case) -> list[Invoice]:
+    """The customer's invoices owed, oldest first, in full (their details name their subscription)."""
+    rows = [Invoice.from_api(row) for row in case.zoho.invoices(case.customer_id)]
+    owed = [Invoice.from_api(case.zoho.invoice(row.invoice_id)) for row in rows if invoice_policy.is_owed(row)]
+    return sorted(owed, key=lambda i: (i.due_date, i.invoice_date))
+
+
+def _pay_button(case: Case, invoice: Invoice, subscriptions: list[Subscription], cards: list[Card]) -> PageButton:
+    """Paying ``invoice``: with the card on file, unless its subscription's payment was declined on that
+    card (then, like without a card, on the secure page)."""
+    actor = case.portal.actor(case.state.email)
+    declined = False
+    for sub in subscriptions:
+        if sub.subscription_id in invoice.subscription_ids:
+            card = card_policy.card_on_file(cards, sub)
+            declined = declined or policy.card_was_declined(sub, card.card_id if card else None)
+    pay = invoice_policy.decide_pay(invoice, actor, has_card=card_policy.card_on_file(cards) is not None,
+                                    card_declined=declined)
+    shown = [pay[a] for a in (A.PAY_INVOICE, A.PAY_ON_PAYMENT_PAGE) if pay[a].applies]
+    chosen = next((d for d in shown if d.allowed), shown[0])
+    return PageButton(chosen.action.value, f"/invoices/{invoice.invoice_id}/pay", chosen.allowed)
+
+
+def _banner_buttons(case: Case, sub: Subscription, owed: list[Invoice], subscriptions, cards) -> set[PageButton]:
+    """A subscription whose payment failed carries a banner: a new card (the cards policy), and paying
+    its oldest open invoice now."""
+    if not policy.has_payment_trouble(sub):
+        return set()
+    found = set()
+    update = card_policy.decide_update_card(sub, case.portal.actor(case.state.email))
+    if update.applies:
+        found.add(PageButton(A.UPDATE_CARD.value, f"/subscriptions/{sub.subscription_id}/card", update.allowed))
+    its_own = [invoice for invoice in owed if invoice.subscription_ids[:1] == (sub.subscription_id,)]
+    if its_own:
+        found.add(_pay_button(case, its_own[0], subscriptions, cards))
+    return found
+
+
 def _home_buttons_from_policy(case: Case) -> set[PageButton]:
     zoho, actor = case.zoho, case.portal.actor(case.state.email)
     subscriptions = [Subscription.from_api(s) for s in zoho.subscriptions(case.customer_id)]
     cards = [Card.from_api(c) for c in zoho.cards(case.customer_id)]
     assert not card_policy.expiring(cards, zoho.today()), "the matrix's customers have no card about to expire"
     expected = set()
+    owed = _owed(case)
     for sub in subscriptions:
         if policy.is_trial(sub):
             decision = policy.decide(sub, A.SUBSCRIBE, actor)
             if decision.applies:
                 expected.add(PageButton(A.SUBSCRIBE.value, f"/subscriptions/{sub.subscription_id}/subscribe",
                                         decision.allowed))
-    owed = [i for i in (Invoice.from_api(row) for row in zoho.invoices(case.customer_id)) if invoice_policy.is_owed(i)]
+        expected |= _banner_buttons(case, sub, owed, subscriptions, cards)
     has_card = card_policy.card_on_file(cards) is not None
     if owed:  # the oldest invoice owed: paid with the card on file, or on the secure page
-        oldest = min(owed, key=lambda i: (i.due_date, i.invoice_date))
-        pay = invoice_policy.decide_pay(oldest, actor, has_card=has_card)
-        shown = [pay[a] for a in (A.PAY_INVOICE, A.PAY_ON_PAYMENT_PAGE) if pay[a].applies]
-        chosen = next((d for d in shown if d.allowed), shown[0])
-        expected.add(PageButton(chosen.action.value, f"/invoices/{oldest.invoice_id}/pay", chosen.allowed))
-    pay_all = invoice_policy.decide_pay_all(owed, actor, has_card=has_card)
+        expected.add(_pay_button(case, owed[0], subscriptions, cards))
+    card = card_policy.card_on_file(cards)
+    declined = card is not None and any(policy.card_was_declined(sub, card.card_id) for sub in subscriptions)
+    pay_all = invoice_policy.decide_pay_all(owed, actor, has_card=has_card, card_declined=declined)
     if pay_all.applies and len(owed) > 1:  # Home offers pay all beside the oldest invoice's button
         expected.add(PageButton(A.PAY_ALL.value, "/invoices/pay-all", pay_all.allowed))
     return expected
@@ -363,6 +403,12 @@ def test_buttons_on_the_subscription_page_and_home_are_what_the_policy_allows(po
     page = client.get(case.page)
     assert page.status_code == 200
     found = action_buttons(page.get_data(as_text=True))
+    subscriptions = [Subscription.from_api(s) for s in case.zoho.subscriptions(case.customer_id)]
+    cards = [Card.from_api(c) for c in case.zoho.cards(case.customer_id)]
+    banner = _banner_buttons(case, Subscription.from_api(case.before), _owed(case), subscriptions, cards)
+    paying = {button for button in found if button.href.startswith("/invoices/")}
+    assert paying == {button for button in banner if button.href.startswith("/invoices/")}
+    found -= paying
     offered = _page_buttons_from_policy(case)
     assert {button.href for button in found} == set(offered), "one button per page the policy offers"
     assert len(found) == len(offered)
@@ -370,7 +416,7 @@ def test_buttons_on_the_subscription_page_and_home_are_what_the_policy_allows(po
         action = Action(button.action)
         assert action in offered[button.href], button
         assert button.enabled == case.decisions[action].allowed, button
-    assert {b.action for b in found} == PINNED[state.name].page
+    assert {b.action for b in found | paying} == PINNED[state.name].page
     allowed = {action for action, decision in case.decisions.items() if decision.allowed}
     assert allowed == PINNED[state.name].allowed
     # The retention offer is made on the cancel page, inside the cancellation.

@@ -172,3 +172,20 @@ def test_twenty_requests_over_two_instances_make_one_upstream_call(redis_client,
         BillingCache(org, backend=RedisBackend(redis_client)).invalidate_customer(customer.customer_id)
     assert {r.invoice_id for r in results} == {invoice_id}
     assert sandbox.calls()["counts"] == {"GET /billing/v1/invoices/{invoice_id}": 1}
+
+
+def test_a_warm_signed_in_home_is_one_redis_round_trip(make_app, signed_in, redis_url, monkeypatch):
+    """The session check and every cache read of a warm Home travel together (one pipeline)."""
+    import redis
+
+    client = signed_in(client_app=make_app(REDIS_URL=redis_url))
+    for _ in range(2):
+        assert client.get("/").status_code == 200  # warm: loaded, and decoded in this process
+    trips = []
+    real_command, real_execute = redis.Redis.execute_command, redis.client.Pipeline.execute
+    monkeypatch.setattr(redis.Redis, "execute_command",
+                        lambda self, *args, **kw: trips.append(args[0]) or real_command(self, *args, **kw))
+    monkeypatch.setattr(redis.client.Pipeline, "execute",
+                        lambda self, *args, **kw: trips.append("pipeline") or real_execute(self, *args, **kw))
+    assert client.get("/").status_code == 200
+    assert trips == ["pipeline"]

@@ -74,7 +74,7 @@ def test_a_trial_label_counts_the_days():
 @pytest.mark.parametrize("status, label, tone", [
     ("live", "Active", "success"),
     ("dunning", "Payment failed", "danger"),
-    ("unpaid", "Unpaid", "danger"),
+    ("unpaid", "Payment overdue", "danger"),
     ("cancelled_from_dunning", "Cancelled (unpaid)", "neutral"),
     ("trial_expired", "Trial ended", "neutral"),
 ])
@@ -91,7 +91,8 @@ def test_a_scheduled_cancellation_says_when():
 
 def test_payment_modes():
     assert invoice_policy.payment_mode_label("banktransfer") == "Bank transfer"
-    assert invoice_policy.payment_mode_label("autotransaction") == "Card (automatic)"
+    # Zoho records any card charge as an "autotransaction", a renewal's or a payment the customer made.
+    assert invoice_policy.payment_mode_label("autotransaction") == "Card"
     assert invoice_policy.payment_mode_label(None) == "Payment"
 
 
@@ -101,20 +102,27 @@ def _card(month, year, status="active"):
 
 
 def test_cards_expiring_within_thirty_days_warn():
+    from zoho_client.models import CardSummary
+
     class Sub:
-        subscription_id, status = "sub1", "live"
+        subscription_id, status, auto_collect = "sub1", "live", True
+
+        def __init__(self, month, year, card_id="card1", status="live"):
+            self.card = CardSummary(card_id, "4242", "test_gateway", month, year)
+            self.status = status
 
     today = date(2026, 11, 25)
-    (notice,) = expiring_cards([_card(11, 2026), _card(3, 2028)], [Sub()], today)
+    (notice,) = expiring_cards([Sub(11, 2026), Sub(3, 2028, "card2")], today)
     assert notice.expires_on == date(2026, 11, 30) and not notice.expired
     assert notice.expiry_text == "at the end of this month" and notice.subscription_id == "sub1"
-    assert expiring_cards([_card(12, 2026)], [Sub()], today) == ()  # 36 days away
-    (soon,) = expiring_cards([_card(2, 2027)], [Sub()], date(2027, 1, 31))
+    assert expiring_cards([Sub(12, 2026)], today) == ()  # 36 days away
+    (soon,) = expiring_cards([Sub(2, 2027)], date(2027, 1, 31))
     assert soon.expiry_text == "at the end of February 2027"
-    assert expiring_cards([_card(1, 2027)], [Sub()], today) == ()  # 67 days away
-    (old,) = expiring_cards([_card(9, 2026)], [Sub()], today)
+    assert expiring_cards([Sub(1, 2027)], today) == ()  # 67 days away
+    (old,) = expiring_cards([Sub(9, 2026)], today)
     assert old.expired
-    assert expiring_cards([_card(11, 2026)], [], today) == ()  # nothing charges it
+    assert expiring_cards([Sub(11, 2026, status="cancelled")], today) == ()  # nothing charges it any more
+    assert len(expiring_cards([Sub(11, 2026), Sub(11, 2026)], today)) == 1  # one notice per card
     assert expires_on(_card(2, 2028)) == date(2028, 2, 29)
 
 

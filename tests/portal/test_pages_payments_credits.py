@@ -41,6 +41,26 @@ def test_the_receipt_names_both_parties_and_the_amount(portal, sandbox_api):
         assert expected in text, expected
 
 
+def test_the_receipt_downloads_as_a_pdf_with_the_payment_and_what_it_paid(portal, sandbox_api):
+    import io
+
+    from pypdf import PdfReader
+
+    client = portal.client_for(PRIYA)
+    payment_id = sandbox_api.transaction_ids(portal.customer(PRIYA).customer_id, "PAYMENT")[0]
+    payment = sandbox_api.get(f"/payments/{payment_id}")["payment"]
+    assert f'href="/payments/{payment_id}/receipt.pdf"' in client.get(f"/payments/{payment_id}/receipt").get_data(
+        as_text=True)
+    response = client.get(f"/payments/{payment_id}/receipt.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"] == f"attachment; filename=receipt-{payment['date']}.pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    for expected in ("Payment receipt", "Priya Sharma Consulting", "Harbourline Software Pty Ltd", "Bank transfer",
+                     payment["invoices"][0]["invoice_number"]):
+        assert expected in text, expected
+    assert "₹" in text  # the amounts in the customer's currency, through the Unicode font
+
+
 def test_no_payments_yet_says_what_to_do(portal):
     text = text_of(portal.client_for(FRESH).get("/payments"))
     assert "No payments yet" in text and "When you pay an invoice" in text

@@ -3,6 +3,7 @@ visible "as of" notice (status 200); with nothing to serve, a calm 503 page. Fau
 into the sandbox over HTTP; each test has its own app, so its cache starts cold."""
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -35,7 +36,9 @@ def first_invoice_id(sandbox_api) -> str:
 ])
 def test_pages_seen_before_an_outage_are_served_with_an_as_of_notice(sandbox, sandbox_api, acme_client, fault):
     invoice_id = first_invoice_id(sandbox_api)
-    pages = ["/", "/invoices", f"/invoices/{invoice_id}", "/payments", "/subscriptions", "/credit-notes"]
+    subscription_id = sandbox_api.subscription_ids(sandbox_api.customer_id(ACME))[0]
+    pages = ["/", "/invoices", f"/invoices/{invoice_id}", "/payments", "/subscriptions",
+             f"/subscriptions/{subscription_id}", "/credit-notes", "/profile", "/statement"]
     for path in pages:
         fresh = acme_client.get(path)
         assert fresh.status_code == 200 and STALE_NOTICE not in fresh.get_data(as_text=True), path
@@ -46,6 +49,8 @@ def test_pages_seen_before_an_outage_are_served_with_an_as_of_notice(sandbox, sa
         html = stale.get_data(as_text=True)
         assert stale.status_code == 200, path
         assert STALE_NOTICE in html and "as of" in html, path
+        notice = html[html.index("as of"):html.index("as of") + 60]
+        assert re.search(r"as of \w+ \d+, \d{4}(,| at) [\d:]+\s[AP]M (UTC|GMT|[+-]\d{4}|[A-Z][A-Za-z ]+ Time)", notice), notice  # the time and its zone
         assert stale.headers["Cache-Control"] == "no-store"
     assert "INV-" in acme_client.get("/invoices").get_data(as_text=True)
 

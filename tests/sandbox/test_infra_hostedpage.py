@@ -145,6 +145,22 @@ def test_cancel_goes_back_with_hostedpage_id(sandbox, auth, shop, page):
     assert hosted_status(sandbox, auth, hosted["hostedpage_id"])["status"] == "cancelled"
 
 
+def test_leaving_after_a_declined_card_cancels_the_page(sandbox, auth, shop, page):
+    """A declined card keeps the page open for another card; the customer who then leaves has
+    cancelled it: the page says cancelled, not failed, and the redirect carries its id."""
+    redirect_url, _ = shop
+    hosted = new_subscription_page(sandbox, auth, redirect_url)
+    page.goto(hosted["url"])
+    fill_card(page, "4000 0000 0000 0002")
+    page.get_by_role("button", name="Pay").click()
+    assert page.get_by_role("alert").get_by_text("Your card was declined.").is_visible()
+    assert hosted_status(sandbox, auth, hosted["hostedpage_id"])["status"] == "failed"
+    page.get_by_role("button", name="Cancel and go back").click()
+    page.wait_for_url("**/billing/done**")
+    assert parse_qs(urlsplit(page.url).query)["hostedpage_id"] == [hosted["hostedpage_id"]]
+    assert hosted_status(sandbox, auth, hosted["hostedpage_id"])["status"] == "cancelled"
+
+
 def test_expiring_test_card_is_saved_with_this_months_expiry(sandbox, auth, shop, page):
     redirect_url, _ = shop
     subscription = first(sandbox, auth, "/subscriptions", "subscriptions", filter_by="SubscriptionStatus.LIVE")

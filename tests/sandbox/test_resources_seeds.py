@@ -87,3 +87,25 @@ def test_large_seed_builds_ten_thousand_customers():
     for _ in range(1000):
         store.run_due_transitions()
     print(f"1000 run_due_transitions with nothing due: {(time.perf_counter() - started) * 1000:.2f} ms")
+
+
+def test_the_later_demo_customers_take_ids_and_numbers_of_their_own(api):
+    """Harbour Lights Café and Seaside Yoga Studio came after the demo's ids were fixed: their ids and
+    document numbers come from ranges of their own, after the demo's history."""
+    def rows(path, key, **params):
+        return api.ok("GET", path, params={"per_page": 200, **params})[key]
+
+    later = {c["email"]: c for c in rows("/customers", "customers")
+             if c["email"] in ("accounts@harbourlights.example", "hello@seasideyoga.example")}
+    assert {c["customer_id"] for c in later.values()} == {"187955000000090001", "187955000000090016"}
+    lights = later["accounts@harbourlights.example"]["customer_id"]
+    invoices = rows("/invoices", "invoices", customer_id=lights)
+    assert all(i["invoice_number"].startswith("INV-0100") for i in invoices)
+    assert sum(1 for i in invoices if i["balance"] > 0) == 3  # the three raised by hand, still open
+    yoga = later["hello@seasideyoga.example"]["customer_id"]
+    (sub,) = rows("/subscriptions", "subscriptions", customer_id=yoga)
+    scheduled = api.ok("GET", f"/subscriptions/{sub['subscription_id']}/scheduledchanges")["subscription"]
+    assert (sub["plan_code"], scheduled["plan"]["plan_code"]) == ("business-monthly", "starter-monthly")
+    people = {p["email"] for c in later.values()
+              for p in api.ok("GET", f"/customers/{c['customer_id']}/contactpersons")["contact_persons"]}
+    assert "jordan@ledgerlight.example" in people

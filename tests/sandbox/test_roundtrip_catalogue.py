@@ -207,3 +207,28 @@ def test_items_in_use_keep_their_product(api):
     unknown = api.call("POST", "/plans", json={"plan_code": "orphan", "name": "x", "recurring_price": 1, "interval": 1,
                                                "product_id": "187955000000000000"})
     assert (unknown.status_code, unknown.json()["code"]) == (400, 2006)
+
+
+def test_price_lists_name_what_customers_in_their_currency_are_billed(api):
+    """Zoho's price lists (``/pricebooks``): one per currency the catalogue is priced in besides the
+    base currency; a customer billed in it names it (``pricebook_id``), and a subscription created for
+    that customer is billed at the list's rates for its plan and addons."""
+    lists = api.ok("GET", "/pricebooks")["pricebooks"]
+    by_currency = {row["currency_code"]: row for row in lists}
+    assert set(by_currency) == {"EUR", "INR"}
+    assert all("pricebook_items" not in row and row["pricebook_type"] == "per_item" for row in lists)
+    eur = api.ok("GET", f"/pricebooks/{by_currency['EUR']['pricebook_id']}")["pricebook"]
+    rates = {item["product_code"]: item["pricebook_rate"] for item in eur["pricebook_items"]}
+    assert rates["business-monthly"] == 92.0 and rates["extra-storage"] == 5.0
+    missing = api.call("GET", "/pricebooks/187955000000040097")  # the base currency has no list
+    assert (missing.status_code, missing.json()["code"]) == (404, 1002)
+
+    customer = api.ok("POST", "/customers", 201, json={"display_name": "Liste GmbH", "email": "liste@example.com",
+                                                       "currency_code": "EUR"})["customer"]
+    assert customer["pricebook_id"] == eur["pricebook_id"]
+    sub = api.ok("POST", "/subscriptions", 201, json={
+        "customer_id": customer["customer_id"], "plan": {"plan_code": "business-monthly", "exclude_trial": True},
+        "addons": [{"addon_code": "extra-storage", "quantity": 3}], "auto_collect": False})["subscription"]
+    assert (sub["plan"]["price"], sub["addons"][0]["price"]) == (rates["business-monthly"], rates["extra-storage"])
+    usd = api.ok("GET", "/customers/187955000000050008")["customer"]
+    assert usd["currency_code"] == "USD" and usd["pricebook_id"] == ""

@@ -14,6 +14,7 @@ from tests.staff.conftest import ACME, ACME_EMAIL, CUSTOMER_PASSWORD
 from tests.support.staff import (
     LINK, StaffHandle, audit_rows, csrf, enrol, make_staff, signed_in_staff, start_view,
 )
+from tests.support.demo import BOOKKEEPER, HARBOUR, SEASIDE
 from tests.support.forms import text_of
 
 NORTHWIND = "187955000000050033"
@@ -36,7 +37,7 @@ def test_search_finds_customers_by_name_email_id_and_company(support_client, que
 def test_search_is_paged_through_zoho(support_client, sandbox):
     import requests
 
-    for n in range(12):  # the demo has 14 customers; a page holds 25
+    for n in range(12):  # the demo has 16 customers; a page holds 25
         requests.post(f"{sandbox.api_base}/customers", headers=sandbox.auth_headers(), timeout=10,
                       json={"display_name": f"Paging Test {n:02d}", "email": f"paging{n}@example.com"}).raise_for_status()
     sandbox.clear_calls()
@@ -154,6 +155,39 @@ def test_a_person_of_another_customer_cannot_be_touched(app, admin_client, custo
     assert "no portal account with this customer" in admin_client.get(response.headers["Location"]).get_data(as_text=True)
     with app.app_context():
         assert db.session.get(PortalUser, user_id).status == "active"
+
+
+def test_a_person_with_access_to_two_customers_is_switched_off_for_the_one_on_the_page(app, admin_client,
+                                                                                         sandbox_api):
+    """The bookkeeper of Harbour Lights Café and Seaside Yoga Studio is listed on both customers' pages;
+    Disable on one switches off that customer's access only, and her sign-in still opens the other."""
+    from services.audit import AuditContext
+    from services.directory import find_invitee
+    from services import accounts as portal_accounts
+    from extensions import db
+
+    lights, yoga = sandbox_api.customer_id(HARBOUR), sandbox_api.customer_id(SEASIDE)
+    with app.app_context():
+        for customer_id in (lights, yoga):
+            portal_accounts.ensure_active_user(find_invitee(BOOKKEEPER, customer_id=customer_id), CUSTOMER_PASSWORD,
+                                               AuditContext.cli(), actor="test")
+        db.session.commit()
+        user_id = portal_accounts.find_user(BOOKKEEPER).id
+
+    def her_row(customer_id: str) -> str:
+        html = admin_client.get(f"/staff/customers/{customer_id}").get_data(as_text=True)
+        return re.search(rf'<td data-label="Person">[^<]*<span[^>]*>{re.escape(BOOKKEEPER)}</span>.*?</tr>',
+                         html, re.S).group(0)
+
+    for customer_id in (lights, yoga):
+        assert "Active" in her_row(customer_id) and f"/people/{user_id}/disable" in her_row(customer_id)
+    token = csrf(admin_client, "/staff/")
+    assert admin_client.post(f"/staff/customers/{lights}/people/{user_id}/disable",
+                             data={"csrf_token": token}).status_code == 303
+    assert "Disabled" in her_row(lights) and "Active" in her_row(yoga)
+    signed_in = app.test_client()
+    assert login(signed_in, BOOKKEEPER, CUSTOMER_PASSWORD).headers["Location"] == "/"  # Seaside only: no picker
+    assert "Seaside Yoga Studio" in signed_in.get("/").get_data(as_text=True)
 
 
 # -- the team ------------------------------------------------------------------------------------------------

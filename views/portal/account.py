@@ -13,13 +13,14 @@ from db.models import PortalUser
 from extensions import db, limiter
 from services import authentication, password_reset, passwords, two_factor
 from services import audit
+from services import accounts
 from services.accounts import AccountError
 from services.context import CustomerContext
 from services.directory import organization
 from services.safe_redirect import safe_next
 from services.texts import account as words, payments as payment_words
 from views.auth_forms import ChangePasswordForm, EmptyForm, PasswordConfirmForm, TotpConfirmForm
-from views.auth_session import current_session_id, end_session, start_session
+from views.auth_session import current_access, current_session_id, end_session, start_session
 from views.pipeline import mark_reauthenticated
 
 
@@ -47,7 +48,9 @@ def _me_if_any(ctx: CustomerContext) -> PortalUser | None:
 def security(ctx: CustomerContext):
     if ctx.actor.via_handoff:
         return _without_account()
-    return render_template("account/security.html", me=_me_if_any(ctx), form=EmptyForm())
+    me = _me_if_any(ctx)
+    return render_template("account/security.html", me=me, form=EmptyForm(),
+                           memberships=accounts.active_memberships(me) if me else ())
 
 
 def change_password(ctx: CustomerContext):
@@ -62,7 +65,8 @@ def change_password(ctx: CustomerContext):
     except AccountError as error:
         ctx.report("refused")
         return render_template("account/password.html", form=form, error=error.message), error.status
-    start_session(user)  # other sessions died with the old version; this one continues on the new one
+    # Other sessions died with the old version; this one continues on the new one, on the same account.
+    start_session(user, current_access())
     flash(words.PASSWORD_CHANGED, "success")
     return redirect(url_for("portal.account_security"), 303)
 

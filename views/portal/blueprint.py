@@ -4,7 +4,8 @@ Each rule names its controller (grouped by resource in this package) and, for a 
 POST, the ``Action`` it performs: the pipeline (``views/pipeline.py``) asks the policy whether the
 actor may perform it, audits it and commits once. ``back`` is where a refused action sends the
 customer (the object's own page); ``recent_auth`` asks for a sign-in in the last 15 minutes before
-money moves.
+money moves. ``prefetch`` names the cache entries a page reads (read ahead with the session check);
+downloads straight from Zoho take ``upstream_budget=False`` (the page budget would cut them short).
 """
 from __future__ import annotations
 
@@ -20,15 +21,15 @@ GET_POST = ("GET", "POST")
 SUBSCRIPTION = "portal.subscription"
 
 # Home and the statement of account
-bp.add_url_rule("/", "home", home.show)
+bp.add_url_rule("/", "home", home.show, prefetch=lambda billing: billing.home_keys())
 bp.add_url_rule("/statement", "statement", statement.show)
-bp.add_url_rule("/statement.pdf", "statement_pdf", statement.pdf)
+bp.add_url_rule("/statement.pdf", "statement_pdf", statement.pdf, upstream_budget=False)
 
 # Invoices
 bp.add_url_rule("/invoices", "invoices", invoices.list_page)
-bp.add_url_rule("/invoices/zip", "invoices_zip", invoices.zip_download)
+bp.add_url_rule("/invoices/zip", "invoices_zip", invoices.zip_download, upstream_budget=False)
 bp.add_url_rule("/invoices/<invoice_id>", "invoice", invoices.show)
-bp.add_url_rule("/invoices/<invoice_id>/pdf", "invoice_pdf", invoices.pdf)
+bp.add_url_rule("/invoices/<invoice_id>/pdf", "invoice_pdf", invoices.pdf, upstream_budget=False)
 
 # Paying invoices
 bp.add_url_rule("/invoices/<invoice_id>/pay", "pay_invoice", payments.pay_invoice, methods=GET_POST,
@@ -44,9 +45,10 @@ bp.add_url_rule("/confirm-password", "confirm_password", account.confirm_passwor
 bp.add_url_rule("/payments", "payments", payments.list_page)
 bp.add_url_rule("/payments/<payment_id>", "payment", payments.show)
 bp.add_url_rule("/payments/<payment_id>/receipt", "payment_receipt", payments.receipt)
+bp.add_url_rule("/payments/<payment_id>/receipt.pdf", "payment_receipt_pdf", payments.receipt_pdf)
 bp.add_url_rule("/credit-notes", "credit_notes", credit_notes.list_page)
 bp.add_url_rule("/credit-notes/<creditnote_id>", "credit_note", credit_notes.show)
-bp.add_url_rule("/credit-notes/<creditnote_id>/pdf", "credit_note_pdf", credit_notes.pdf)
+bp.add_url_rule("/credit-notes/<creditnote_id>/pdf", "credit_note_pdf", credit_notes.pdf, upstream_budget=False)
 
 # Subscriptions
 bp.add_url_rule("/subscriptions", "subscriptions", subscriptions.list_page)

@@ -12,7 +12,8 @@ from typing import Iterable
 from flask import url_for
 
 from services.policy import Action, Decision
-from services.texts import cards as card_words, invoices as invoice_words, subscriptions as subscription_words
+from services.texts import cards as card_words, invoices as invoice_words, profile as profile_words
+from services.texts import subscriptions as subscription_words
 
 # action → (endpoint, label, method): "get" opens the action's page, "post" is a one-click form.
 ACTION_PAGES: dict[Action, tuple[str, str, str]] = {
@@ -31,6 +32,7 @@ ACTION_PAGES: dict[Action, tuple[str, str, str]] = {
     Action.PAY_INVOICE: ("portal.pay_invoice", invoice_words.BUTTON_PAY, "get"),
     Action.PAY_ON_PAYMENT_PAGE: ("portal.pay_invoice", invoice_words.BUTTON_PAY, "get"),
     Action.PAY_ALL: ("portal.pay_all", invoice_words.BUTTON_PAY_ALL, "get"),
+    Action.INVITE_CONTACT_PERSON: ("portal.invite_contact_person", profile_words.BUTTON_INVITE, "post"),
 }
 # The subscription page's buttons, in the order a customer needs them; actions sharing a page share a button.
 SUBSCRIPTION_BUTTONS = (

@@ -7,7 +7,7 @@ what Zoho and the settings offer, so a value outside them fails validation.
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 SHORT = 100
@@ -58,6 +58,7 @@ class CancelForm(FlaskForm):
     reason = SelectField("Reason", choices=[], validate_choice=False)  # the service checks it against Zoho's list
     reason_text = TextAreaField("Anything else you'd like to tell us? (optional)",
                                 validators=[Optional(), Length(max=500, message="Keep it under 500 characters.")])
+    offer_declined = HiddenField()  # "1" once the offer for the reason given was shown and turned down
 
 
 class ProfileForm(FlaskForm):

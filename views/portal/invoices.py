@@ -7,9 +7,9 @@ from flask import Response, render_template, request, url_for
 
 from services.context import CustomerContext
 from services.invoice_zip import NoInvoicesInRange, TooManyInvoices
-from services.policy import Action, invoices as invoice_policy
+from services.policy import Action, invoices as invoice_policy, subscriptions as subscription_policy
 from services.texts import invoices as words
-from views.portal.buttons import button
+from views.portal.buttons import Button, button
 from views.portal.downloads import attachment
 from views.portal.params import Sorting, choice, date_range, page_number, pager
 
@@ -82,16 +82,33 @@ def _invoice_list(ctx: CustomerContext, zip_range, status: int):
 
 
 def pay_all_button(ctx: CustomerContext):
-    """Pay all, when the invoices policy allows it: something is owed and there is a card to charge."""
-    decision = invoice_policy.decide_pay_all(ctx.billing.invoice_index().rows, ctx.actor,
-                                             has_card=ctx.billing.card_on_file() is not None)
+    """Pay all, when the invoices policy allows it: something is owed and there is a card to charge
+    that no subscription's payment was just declined on."""
+    card = ctx.billing.card_on_file()
+    declined = card is not None and any(subscription_policy.card_was_declined(d.subscription, card.card_id)
+                                        for d in ctx.billing.running_subscriptions())
+    decision = invoice_policy.decide_pay_all(ctx.billing.invoice_index().rows, ctx.actor, has_card=card is not None,
+                                             card_declined=declined)
     return button([decision])
+
+
+def pay_button(ctx: CustomerContext, invoice, *, has_card: bool) -> Button | None:
+    """Pay one invoice: with the card on file, or on the secure payment page when there is none, or
+    when the card on file is the one the invoice's subscription was just declined on."""
+    running = {d.subscription.subscription_id: d.subscription for d in ctx.billing.running_subscriptions()}
+    declined = False
+    for subscription_id in invoice.subscription_ids:
+        sub = running.get(subscription_id)
+        card = ctx.billing.card_on_file(sub) if sub is not None else None
+        declined = declined or subscription_policy.card_was_declined(sub, card.card_id if card else None)
+    decisions = invoice_policy.decide_pay(invoice, ctx.actor, has_card=has_card, card_declined=declined)
+    return button([decisions[Action.PAY_INVOICE], decisions[Action.PAY_ON_PAYMENT_PAGE]],
+                  invoice_id=invoice.invoice_id)
 
 
 def show(ctx: CustomerContext, invoice_id: str):
     invoice = ctx.billing.invoice(invoice_id)
-    decisions = invoice_policy.decide_pay(invoice, ctx.actor, has_card=ctx.billing.card_on_file() is not None)
-    pay = button([decisions[Action.PAY_INVOICE], decisions[Action.PAY_ON_PAYMENT_PAGE]], invoice_id=invoice_id)
+    pay = pay_button(ctx, invoice, has_card=ctx.billing.card_on_file() is not None)
     return render_template("portal/invoice.html", invoice=invoice, pay_button=pay)
 
 

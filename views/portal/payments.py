@@ -10,8 +10,11 @@ from flask import flash, render_template, request, url_for
 
 from services.context import CustomerContext
 from services.operations import cards as card_operations, payments as operations
+from services.policy import cards as card_policy
 from services.texts import payments as words
+from views.portal.buttons import button
 from views.portal.cards import send_to_payment_page
+from views.portal.downloads import attachment
 from views.portal.params import page_number, pager
 
 # status → (HTTP status, audit outcome)
@@ -44,6 +47,11 @@ def receipt(ctx: CustomerContext, payment_id: str):
                            organization=found.organization)
 
 
+def receipt_pdf(ctx: CustomerContext, payment_id: str):
+    filename, content = ctx.billing.receipt_pdf(payment_id)
+    return attachment(filename, content, "application/pdf")
+
+
 def _already_paid(invoice_id: str, invoice_number: str | None):
     return render_template("portal/pay_result.html", status="already_paid", invoice_id=invoice_id,
                            invoice_number=invoice_number, result=None), 409
@@ -54,13 +62,22 @@ def _mismatch(invoice_id: str | None):
                            invoice_number=None, result=None), 422
 
 
+def update_card_button(ctx: CustomerContext, card):
+    """A new card for the subscription whose payment was declined on ``card`` (the cards policy decides)."""
+    if card is None or not card.declined or card.subscription_id is None:
+        return None
+    sub = ctx.billing.subscription(card.subscription_id).subscription
+    return button([card_policy.decide_update_card(sub, ctx.actor)], subscription_id=card.subscription_id)
+
+
 def pay_invoice(ctx: CustomerContext, invoice_id: str):
     if request.method == "GET":
         try:
             quote = operations.quote_invoice(ctx, invoice_id)
         except operations.NotPayable as done:
             return _already_paid(invoice_id, done.invoice_number)
-        return render_template("portal/pay_confirm.html", quote=quote, notice=None)
+        return render_template("portal/pay_confirm.html", quote=quote, notice=None,
+                               update_card=update_card_button(ctx, quote.card))
     form = request.form
     try:
         result = operations.pay_invoice(ctx, invoice_id, intent_key=form.get("intent_key", ""),
@@ -74,7 +91,8 @@ def pay_invoice(ctx: CustomerContext, invoice_id: str):
                currency=result.amount.currency if result.amount else None, payment_id=result.payment_id,
                intent=result.intent_key[:8] if result.intent_key else None)
     if result.status == "reconfirm":
-        return render_template("portal/pay_confirm.html", quote=result.quote, notice=result), http_status
+        return render_template("portal/pay_confirm.html", quote=result.quote, notice=result,
+                               update_card=update_card_button(ctx, result.quote.card)), http_status
     return render_template("portal/pay_result.html", status=result.status, invoice_id=invoice_id,
                            invoice_number=result.invoice_number, result=result), http_status
 
@@ -90,7 +108,9 @@ def pay_on_payment_page(ctx: CustomerContext, invoice_id: str):
 
 def pay_all(ctx: CustomerContext):
     if request.method == "GET":
-        return render_template("portal/pay_all.html", quote=operations.quote_all(ctx), changed=False)
+        quote = operations.quote_all(ctx)
+        return render_template("portal/pay_all.html", quote=quote, changed=False,
+                               update_card=update_card_button(ctx, quote.card))
     form = request.form
     shown = [operations.ShownInvoice(invoice_id=i, amount=form.get(f"amount_{i}", ""),
                                      currency=form.get(f"currency_{i}", "")) for i in form.getlist("invoice_id")]
@@ -102,7 +122,8 @@ def pay_all(ctx: CustomerContext):
         return _mismatch(None)
     if result.quote is not None:
         ctx.report("reconfirm")
-        return render_template("portal/pay_all.html", quote=result.quote, changed=True), 409
+        return render_template("portal/pay_all.html", quote=result.quote, changed=True,
+                               update_card=update_card_button(ctx, result.quote.card)), 409
     stopped = result.stopped_at
     ctx.report("succeeded" if stopped is None else RESULT_STATUS[stopped.status][1],
                paid=[r.invoice_id for r in result.paid], stopped_at=stopped.invoice_id if stopped else None)

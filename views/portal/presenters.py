@@ -10,6 +10,7 @@ from flask import Blueprint
 from services.cache import stale_as_of
 from services.policy import Action, StatusView, actor_refusal, invoices as invoice_policy
 from services.policy import subscriptions as subscription_policy
+from services.texts import invoices as invoice_words
 from views.pipeline import current_actor, current_context
 
 
@@ -33,5 +34,6 @@ def register(bp: Blueprint) -> None:
     bp.add_app_template_global(invoice_policy.invoice_status, "invoice_status")
     bp.add_app_template_global(invoice_policy.payment_status, "payment_status")
     bp.add_app_template_global(invoice_policy.credit_note_status, "credit_note_status")
-    bp.add_app_template_global(subscription_policy.shows_next_bill, "shows_next_bill")
+    bp.add_app_template_global(subscription_policy.shows_recurring_price, "shows_recurring_price")
     bp.add_app_template_filter(invoice_policy.payment_mode_label, "payment_mode_label")
+    bp.add_app_template_filter(invoice_words.balance, "balance")

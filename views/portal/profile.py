@@ -5,12 +5,16 @@ person typed kept in the form; nothing is saved unless Zoho accepted it.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import flash, redirect, render_template, request, url_for
 
+from services import accounts
 from services.context import CustomerContext
 from services.operations import profile as operations
-from services.policy import ActionRefused
+from services.policy import ActionRefused, customers as customer_policy
 from services.texts import profile as words
+from views.portal.buttons import Button, button
 from views.portal.forms import ADDRESS_PREFIXES, ContactPersonForm, EmptyForm, ProfileForm
 
 
@@ -43,12 +47,39 @@ def _values(form) -> dict:
     return {field.name: field.data for field in form if field.name != "csrf_token"}
 
 
+@dataclass(frozen=True)
+class ContactRow:
+    person: object  # zoho_client.models.ContactPerson
+    access: str  # the person's portal access to this customer, in words
+    invite: Button | None  # "Invite", or "Resend invitation" while one is pending
+
+
+ACCESS_WORDS = {None: words.ACCESS_NONE, accounts.PENDING: words.ACCESS_INVITED, accounts.ACTIVE: words.ACCESS_ACTIVE,
+                accounts.DISABLED: words.ACCESS_DISABLED}
+
+
+def _contact_rows(ctx: CustomerContext, found: operations.Profile) -> list[ContactRow]:
+    rows = []
+    for item in found.contacts:
+        decision = customer_policy.decide_invite(ctx.actor, has_email=bool(item.person.email),
+                                                 has_access=item.access in (accounts.ACTIVE, accounts.DISABLED))
+        label = words.BUTTON_RESEND if item.access == accounts.PENDING else words.BUTTON_INVITE
+        rows.append(ContactRow(item.person, ACCESS_WORDS.get(item.access, words.ACCESS_NONE),
+                               button([decision], label, contactperson_id=item.person.contactperson_id)))
+    return rows
+
+
+def _page(ctx: CustomerContext, current: operations.Profile, form, error, status: int = 200):
+    return render_template("portal/profile.html", profile=current, contacts=_contact_rows(ctx, current), form=form,
+                           error=error), status
+
+
 def show(ctx: CustomerContext):
     current = operations.profile(ctx)
     form = ProfileForm()
     if request.method == "GET":
         _fill_profile_form(form, current)
-        return render_template("portal/profile.html", profile=current, form=form, error=None, invite_form=EmptyForm())
+        return _page(ctx, current, form, None)
     error = None
     if form.validate():
         try:
@@ -61,8 +92,7 @@ def show(ctx: CustomerContext):
             return redirect(url_for("portal.profile"), 303)
     else:
         ctx.report("invalid_form")
-    return render_template("portal/profile.html", profile=current, form=form, error=error,
-                           invite_form=EmptyForm()), 422
+    return _page(ctx, current, form, error, 422)
 
 
 def add_contact(ctx: CustomerContext):
@@ -125,7 +155,7 @@ def remove_contact(ctx: CustomerContext, contactperson_id: str):
 
 
 def invite_contact(ctx: CustomerContext, contactperson_id: str):
-    person, _ = operations.invite_contact(ctx, contactperson_id)
-    ctx.report("succeeded", contactperson_id=contactperson_id)
-    flash(words.invitation_sent(person.email), "success")
+    person, _, resent = operations.invite_contact(ctx, contactperson_id)
+    ctx.report("succeeded", contactperson_id=contactperson_id, resent=resent)
+    flash((words.invitation_resent if resent else words.invitation_sent)(person.email), "success")
     return redirect(_contacts_url(), 303)

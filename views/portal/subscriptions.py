@@ -9,15 +9,20 @@ subscription's page.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from types import SimpleNamespace
+
 from flask import flash, redirect, render_template, request, session, url_for
 
-from services import audit
+from services import audit, overview
 from services.context import CustomerContext
+from services.formatting import format_money
 from services.operations import subscriptions as operations
 from services.operations.subscriptions import ActionResult
 from services.plan_preview import Selection
 from services.policy import Action, ActionRefused, cards as card_policy, subscriptions as policy
 from services.texts import subscriptions as words
+from views.portal import home
 from views.portal.buttons import button, subscription_buttons
 from views.portal.forms import (
     ADDON_PREFIX,
@@ -49,8 +54,10 @@ def _done(result: ActionResult, ctx: CustomerContext):
 
 
 def list_page(ctx: CustomerContext):
-    return render_template("portal/subscriptions.html", subscriptions=ctx.billing.subscriptions(),
-                           subscribe_button=_subscribe_first(ctx))
+    # List rows leave out the card (a trial with one is subscribed): running ones are read in full.
+    full = {d.subscription.subscription_id: d.subscription for d in ctx.billing.running_subscriptions()}
+    rows = [full.get(row.subscription_id, row) for row in ctx.billing.subscriptions()]
+    return render_template("portal/subscriptions.html", subscriptions=rows, subscribe_button=_subscribe_first(ctx))
 
 
 def _subscribe_first(ctx: CustomerContext):
@@ -61,14 +68,34 @@ def _subscribe_first(ctx: CustomerContext):
 def show(ctx: CustomerContext, subscription_id: str):
     detail = ctx.billing.subscription(subscription_id)
     sub = detail.subscription
+    today = ctx.today()
     decisions = policy.decisions(sub, ctx.actor, scheduled_change=detail.has_scheduled_change)
     decisions[Action.UPDATE_CARD] = card_policy.decide_update_card(sub, ctx.actor)
+    problems = overview.payment_problems(ctx, [detail])
+    problem_buttons = {}
+    if problems:
+        has_card = ctx.billing.card_on_file() is not None
+        problem_buttons = {problems[0].subscription_id: home.problem_actions(ctx, sub, problems[0], has_card=has_card)}
+        del decisions[Action.UPDATE_CARD]  # the banner offers it, beside paying now
     buttons = subscription_buttons(decisions, subscription_id,
                                    subscribe_label=None if policy.is_trial(sub) else words.BUTTON_SUBSCRIBE_AGAIN)
     drop = button([decisions[Action.DROP_SCHEDULED_CHANGE]], subscription_id=subscription_id)
-    return render_template("portal/subscription.html", subscription=sub, status=policy.status_view(sub, ctx.today()),
-                           shows_next_bill=policy.shows_next_bill(sub), scheduled_changes=detail.scheduled_changes,
-                           card=detail.card, actions=buttons, drop_scheduled_change=drop)
+    (line,) = overview.subscription_lines([detail], today) or (None,)
+    return render_template("portal/subscription.html", subscription=sub, status=policy.status_view(sub, today),
+                           line=line, shows_price=policy.shows_recurring_price(sub),
+                           scheduled_changes=detail.scheduled_changes, card=detail.card, actions=buttons,
+                           drop_scheduled_change=drop, problems=problems,
+                           buttons=SimpleNamespace(problems=problem_buttons),
+                           change_refusal=_change_refusal(sub, decisions))
+
+
+def _change_refusal(sub, decisions) -> str | None:
+    """Why the plan can't be changed now, when the subscription is running but its state says no
+    (set to end, or a payment failed): the policy's own sentence, so the page says what a POST is told."""
+    if not policy.is_running(sub):
+        return None
+    change = decisions[Action.CHANGE_PLAN]
+    return None if change.applies else change.refusal
 
 
 # -- subscribe ----------------------------------------------------------------------------------------------
@@ -76,6 +103,31 @@ def show(ctx: CustomerContext, subscription_id: str):
 
 def _plan_choices(offers) -> list[tuple[str, str]]:
     return [(o.plan.plan_code, o.plan.name or o.plan.plan_code) for o in offers]
+
+
+@dataclass(frozen=True)
+class WhatHappens:
+    """For one plan on the subscribe page: what is due today, and the sentence saying what is charged
+    when, paying with the card on file or with a card entered on the secure payment page."""
+
+    due_today: str
+    with_card_on_file: str
+    with_new_card: str
+
+
+def _what_happens(context) -> dict[str, WhatHappens]:
+    last_four = context.card.last_four_digits if context.card else None
+    found = {}
+    for code, charge in context.first_charges.items():
+        if charge.due_today:
+            found[code] = WhatHappens(format_money(charge.amount) if charge.amount else words.DUE_TODAY_UNKNOWN,
+                                      words.charged_today(charge.amount, last_four),
+                                      words.charged_today(charge.amount, None))
+        else:
+            found[code] = WhatHappens(str(words.DUE_TODAY_NOTHING),
+                                      words.trial_charge_card(charge.amount, charge.on, last_four),
+                                      words.trial_charge_new_card(charge.amount, charge.on))
+    return found
 
 
 def subscribe(ctx: CustomerContext, subscription_id: str | None = None):
@@ -97,10 +149,11 @@ def subscribe(ctx: CustomerContext, subscription_id: str | None = None):
     form.payment.choices = payments
     if request.method == "GET":
         current = context.subscription.plan.plan_code if context.subscription and context.subscription.plan else None
-        if current in {p.plan_code for p in context.plans}:
-            form.plan_code.data = current
+        codes = [p.plan_code for p in context.plans]
+        form.plan_code.data = current if current in codes else (codes[0] if codes else None)
         form.payment.data = payments[0][0]
-        return render_template("portal/subscribe.html", context=context, form=form, error=None)
+        return render_template("portal/subscribe.html", context=context, form=form, error=None,
+                               what_happens=_what_happens(context))
     error = None
     if form.validate():
         try:
@@ -119,7 +172,8 @@ def subscribe(ctx: CustomerContext, subscription_id: str | None = None):
             return redirect(checkout.url, 303)
     else:
         ctx.report("invalid_form")
-    return render_template("portal/subscribe.html", context=context, form=form, error=error), 422
+    return render_template("portal/subscribe.html", context=context, form=form, error=error,
+                           what_happens=_what_happens(context)), 422
 
 
 def _return_url(ctx: CustomerContext) -> str:
@@ -158,20 +212,26 @@ def _change_form(ctx: CustomerContext, plans, formdata=None, csrf=True):
     from services import catalog
 
     codes: list[str] = []
-    names: dict[str, str] = {}
+    found: dict[str, object] = {}
     allowed_on: dict[str, list[str]] = {}
     for plan in (offer.plan for offer in plans):
         for addon in catalog.addons_for(ctx, plan.plan_code):
-            if addon.addon_code not in names:
+            if addon.addon_code not in found:
                 codes.append(addon.addon_code)
-                names[addon.addon_code] = addon.name or addon.addon_code
+                found[addon.addon_code] = addon
             allowed_on.setdefault(addon.addon_code, []).append(plan.name or plan.plan_code)
+    prices = catalog.prices_for(ctx)
     form = plan_choice_form(codes, formdata, csrf=csrf)
     form.plan_code.choices = _plan_choices(plans)
     for field in addon_fields(form):
         code = field.name[len(ADDON_PREFIX):]
-        field.label.text = names[code]
-        field.description = "" if len(allowed_on[code]) == len(plans) else words.available_with(allowed_on[code])
+        addon = found[code]
+        field.label.text = addon.name or code
+        price = prices.money(prices.addon_unit(addon, 1))
+        parts = [words.addon_price(price, addon.unit_name, addon.interval_unit)] if price else []
+        if len(allowed_on[code]) != len(plans):
+            parts.append(words.available_with(allowed_on[code]))
+        field.description = " · ".join(parts)
     return form
 
 
@@ -246,27 +306,38 @@ def cancel(ctx: CustomerContext, subscription_id: str):
     if request.method == "GET" and len(context.options) == 1:
         form.when.data = context.options[0].value
     error = None
+    reason_offer = None
     if request.method == "POST":
         if form.validate():
             try:
-                result = operations.cancel(ctx, subscription_id, form.when.data, form.reason.data or None,
-                                           form.reason_text.data)
+                if form.offer_declined.data != "1":
+                    # The reason given has an offer of its own: it is shown before anything changes.
+                    reason_offer = operations.offer_before_cancelling(ctx, subscription_id, form.reason.data or None)
+                if reason_offer is None:
+                    result = operations.cancel(ctx, subscription_id, form.when.data, form.reason.data or None,
+                                               form.reason_text.data)
             except ActionRefused as refused:
                 if refused.field is None:
                     raise
                 ctx.report("refused", zoho_code=refused.code)
                 getattr(form, refused.field).errors.append(refused.message)
             else:
-                return _done(result, ctx)
+                if reason_offer is None:
+                    return _done(result, ctx)
+                ctx.report("offered", coupon_code=reason_offer.coupon_code, churn_message_id=reason_offer.reason_id)
+                form.offer_declined.data = "1"
+                return render_template("portal/cancel.html", context=context, form=form, offer_form=EmptyForm(),
+                                       error=None, offer=reason_offer), 200
         else:
             ctx.report("invalid_form")
     status = 422 if request.method == "POST" else 200
     return render_template("portal/cancel.html", context=context, form=form, offer_form=EmptyForm(),
-                           error=error), status
+                           error=error, offer=context.retention), status
 
 
 def accept_retention(ctx: CustomerContext, subscription_id: str):
-    return _done(operations.accept_retention(ctx, subscription_id), ctx)
+    # The reason names the offer (checked against Zoho's list); a coupon code is never read from a form.
+    return _done(operations.accept_retention(ctx, subscription_id, request.form.get("reason") or None), ctx)
 
 
 def keep(ctx: CustomerContext, subscription_id: str):

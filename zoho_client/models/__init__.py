@@ -1,5 +1,5 @@
 """Typed, frozen models of Zoho Billing objects, each built with ``Model.from_api(json_object)``."""
-from .catalog import Addon, CodeRef, Coupon, Plan, PriceBracket, Product
+from .catalog import Addon, CodeRef, Coupon, Plan, PriceBook, PriceBookItem, PriceBracket, Product
 from .common import Address, CustomField, Tax
 from .customers import Card, ContactPerson, Customer, CustomerRef, Organization, UnusedCredit
 from .invoices import Invoice, InvoiceCoupon, InvoiceCredit, InvoiceItem, InvoicePayment
@@ -29,6 +29,6 @@ __all__ = [
     "CodeRef", "ContactPerson", "Coupon", "CreditNote", "CreditNoteInvoice", "CreditNoteItem",
     "CustomField", "Customer", "CustomerRef", "Event", "EventWebhook", "HostedPage", "Invoice",
     "InvoiceCoupon", "InvoiceCredit", "InvoiceItem", "InvoicePayment", "Money", "Note", "Organization",
-    "Payment", "PaymentInvoice", "Plan", "PriceBracket", "Product", "Subscription", "SubscriptionAddon",
+    "Payment", "PaymentInvoice", "Plan", "PriceBook", "PriceBookItem", "PriceBracket", "Product", "Subscription", "SubscriptionAddon",
     "SubscriptionCoupon", "SubscriptionPlan", "Tax", "Transaction", "UnusedCredit", "parse_timestamp",
 ]

@@ -210,3 +210,58 @@ class Coupon:
             created_time=f.datetime("created_time"),
             updated_time=f.datetime("updated_time"),
         )
+
+
+@dataclass(frozen=True)
+class PriceBookItem:
+    """One plan's or addon's rate in a price list (``product_code`` is the plan or addon code)."""
+
+    pricebook_item_id: str | None
+    item_id: str | None
+    product_code: str | None
+    pricebook_rate: Decimal | None
+
+    @classmethod
+    def from_api(cls, data: Any) -> "PriceBookItem":
+        f = Fields(data, "pricebook.item")
+        return cls(pricebook_item_id=f.str("pricebook_item_id"), item_id=f.str("item_id"),
+                   product_code=f.str("product_code"), pricebook_rate=f.decimal("pricebook_rate"))
+
+
+@dataclass(frozen=True)
+class PriceBook:
+    """A price list: catalogue prices in one currency, per item (``per_item``) or as a percentage of
+    the base price (``fixed_percentage``, marked up when ``is_increase``). List rows carry no items."""
+
+    pricebook_id: str
+    name: str | None
+    currency_code: str | None
+    status: str | None
+    is_default: bool | None
+    pricebook_type: str | None
+    percentage: Decimal | None
+    is_increase: bool | None
+    rounding_type: str | None
+    decimal_place: int | None
+    items: tuple[PriceBookItem, ...]
+
+    @classmethod
+    def from_api(cls, data: Any) -> "PriceBook":
+        f = Fields(data, "pricebook")
+        return cls(
+            pricebook_id=f.id("pricebook_id"),
+            name=f.str("name"),
+            currency_code=f.str("currency_code"),
+            status=f.str("status"),
+            is_default=f.bool("is_default"),
+            pricebook_type=f.str("pricebook_type"),
+            percentage=f.decimal("percentage"),
+            is_increase=f.bool("is_increase"),
+            rounding_type=f.str("rounding_type"),
+            decimal_place=f.int("decimal_place"),
+            items=f.list("pricebook_items", PriceBookItem.from_api),
+        )
+
+    def rate(self, code: str) -> Decimal | None:
+        """The list's rate for the plan or addon ``code`` (``per_item`` lists), or None."""
+        return next((item.pricebook_rate for item in self.items if item.product_code == code), None)

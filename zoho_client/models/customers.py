@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from ._parse import Fields, currency_of
@@ -90,6 +91,10 @@ class Customer:
     custom_fields: tuple[CustomField, ...]
     notes: str | None
     can_add_card: bool | None
+    pricebook_id: str | None  # the price list the customer is billed from (prices in its currency)
+    is_taxable: bool | None
+    tax_id: str | None  # the customer's own tax, charged on every line billed to it
+    tax_percentage: Decimal | None
     zcrm_account_id: str | None
     zcrm_contact_id: str | None
     created_time: datetime | None
@@ -128,6 +133,10 @@ class Customer:
             custom_fields=f.list("custom_fields", CustomField.from_api),
             notes=f.str("notes"),
             can_add_card=f.bool("can_add_card"),
+            pricebook_id=f.str("pricebook_id"),
+            is_taxable=f.bool("is_taxable"),
+            tax_id=f.str("tax_id"),
+            tax_percentage=f.decimal("tax_percentage"),
             zcrm_account_id=f.str("zcrm_account_id"),
             zcrm_contact_id=f.str("zcrm_contact_id"),
             created_time=f.datetime("created_time"),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from ._parse import Fields, currency_of
@@ -22,6 +23,7 @@ class SubscriptionPlan:
     total: Money | None
     setup_fee: Money | None
     tax_id: str | None
+    tax_percentage: Decimal | None  # the tax the line's next term carries ("" when untaxed)
     trial_days: int | None
 
     @classmethod
@@ -37,6 +39,7 @@ class SubscriptionPlan:
             total=f.money("total", currency),
             setup_fee=f.money("setup_fee", currency),
             tax_id=f.str("tax_id"),
+            tax_percentage=f.decimal("tax_percentage"),
             trial_days=f.int("trial_days"),
         )
 
@@ -51,6 +54,7 @@ class SubscriptionAddon:
     discount: Money | None
     total: Money | None
     tax_id: str | None
+    tax_percentage: Decimal | None
 
     @classmethod
     def from_api(cls, data: Any, currency: str | None) -> "SubscriptionAddon":
@@ -64,6 +68,7 @@ class SubscriptionAddon:
             discount=f.money("discount", currency),
             total=f.money("total", currency),
             tax_id=f.str("tax_id"),
+            tax_percentage=f.decimal("tax_percentage"),
         )
 
 

@@ -260,7 +260,9 @@ def _redirect(page: HostedPage) -> str:
 
 
 def cancel(store, page: HostedPage) -> dict:
-    if page.status in ("fresh", "read"):
+    # A declined card leaves the page open for another card ("failed"); leaving it then is the
+    # customer's last word on it, as on a page never paid: cancelled, not declined.
+    if page.status in ("fresh", "read", "failed"):
         page.status = "cancelled"
         page.decided_time = store.now()
     return {"status": page.status, "redirect_url": _redirect(page)}

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from ..clock import zoho_date, zoho_timestamp
-from . import pricing, taxes
+from . import pricebooks, pricing, taxes
 from .models import (
     Addon, Card, ContactPerson, Coupon, CreditNote, Customer, HostedPage, Invoice, Payment, Plan, PriceBracket,
     Product, Subscription, SubscriptionItem, Tax, TaxExemption,
@@ -181,6 +181,31 @@ def plan(store, p: Plan, full: bool = True) -> dict:
     return body
 
 
+def pricebook(store, currency_code: str, full: bool = True) -> dict:
+    """A price list as Zoho Billing's ``/pricebooks`` answers it (a ``per_item`` list)."""
+    body = {
+        "pricebook_id": pricebooks.pricebook_id(currency_code),
+        "name": f"{currency_code} prices",
+        "description": f"Plan and addon prices for customers billed in {currency_code}",
+        "currency_id": currency_id(currency_code),
+        "currency_code": currency_code,
+        "status": "active",
+        "is_default": False,
+        "pricebook_type": "per_item",
+        "percentage": 0,
+        "is_increase": False,
+        "rounding_type": "no_rounding",
+        "sales_or_purchase_type": "sales",
+        "decimal_place": store.organization.price_precision,
+    }
+    if full:
+        body["pricebook_items"] = [
+            {"pricebook_item_id": entry_id, "item_id": pricebooks.item_id(code), "product_code": code,
+             "pricebook_rate": rate}
+            for entry_id, code, rate in pricebooks.entries(store, currency_code)]
+    return body
+
+
 def _subscribe_token(store) -> str:
     import hashlib
 
@@ -287,7 +312,7 @@ def customer(store, c: Customer, full: bool = True) -> dict:
         "source": c.source,
         "payment_reminder_enabled": True,
         "price_precision": store.organization.price_precision,
-        "pricebook_id": "",
+        "pricebook_id": pricebooks.of_currency(store, c.currency_code),
         "zcrm_account_id": c.zcrm_account_id,
         "zcrm_contact_id": c.zcrm_contact_id,
         "custom_fields": [dict(f) for f in c.custom_fields],

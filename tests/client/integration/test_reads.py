@@ -208,3 +208,15 @@ def test_iter_all_walks_more_than_one_page_of_invoices(zoho, sandbox):
     assert len({i.invoice_id for i in every}) == len(every)
     pages = [c for c in upstream_calls(sandbox, "/invoices", "GET") if "page=" in c["query_string"]]
     assert len(pages) >= 3  # the single page above, then at least two for iter_all
+
+
+def test_price_lists_list_and_get(zoho):
+    cafe = zoho.customers.get(find_customer(zoho, "finanzen@cafe-zuerich.example").customer_id)  # EUR
+    assert cafe.pricebook_id and cafe.currency_code == "EUR"
+    lists = {book.pricebook_id: book for book in zoho.pricebooks.iter_all()}
+    assert lists[cafe.pricebook_id].currency_code == "EUR" and lists[cafe.pricebook_id].items == ()
+    book = zoho.pricebooks.get(cafe.pricebook_id)
+    assert book.currency_code == "EUR" and book.pricebook_type == "per_item"
+    assert book.rate("pro-monthly") == Decimal("45") and book.rate("no-such-plan") is None
+    with pytest.raises(ZohoNotFound):
+        zoho.pricebooks.get("187955000000040097")

@@ -161,3 +161,18 @@ def test_contact_person_create_drops_unset_fields(scripted_zoho, adapter):
                 ok(contact_person={"contactperson_id": "cp", "email": "a@b.c"}))
     scripted_zoho.contactpersons.create("1", email="a@b.c", first_name="A")
     assert body(adapter.calls("POST")[-1]) == {"email": "a@b.c", "first_name": "A"}
+
+
+def test_pricebooks_list_and_get_read_the_items_by_plan_or_addon_code(scripted_zoho, adapter):
+    row = {"pricebook_id": "9", "name": "EUR prices", "currency_code": "EUR", "status": "active",
+           "pricebook_type": "per_item", "is_increase": False, "percentage": 0, "decimal_place": 2}
+    adapter.add("GET", API + "/pricebooks", ok(pricebooks=[row], page_context=PAGE))
+    adapter.add("GET", API + "/pricebooks/9", ok(pricebook={**row, "pricebook_items": [
+        {"pricebook_item_id": "91", "item_id": "5", "product_code": "pro-monthly", "pricebook_rate": 45.5},
+        {"pricebook_item_id": "92", "item_id": "6", "product_code": "extra-storage", "pricebook_rate": "5"}]}))
+    (listed,) = scripted_zoho.pricebooks.list(filter_by="Status.Active").items
+    assert listed.pricebook_id == "9" and listed.items == ()
+    assert adapter.calls("GET", "/pricebooks")[0].query["filter_by"] == ["Status.Active"]
+    book = scripted_zoho.pricebooks.get("9")
+    assert book.rate("pro-monthly") == Decimal("45.5") and book.rate("extra-storage") == Decimal("5")
+    assert book.currency_code == "EUR" and book.rate("starter-monthly") is None
