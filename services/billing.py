@@ -71,7 +71,7 @@ from services.billing_models import (
     Summary,
     TrialNotice,
 )
-from services.cache import BillingCache, begin_request, build_cache
+from services.cache import BillingCache, begin_request, build_cache, end_request
 from services.fanout import FanOut
 from services.ownership import NotOwned, require_customer, require_listed
 from services.texts import cards as card_words
@@ -117,6 +117,7 @@ def init_billing(app, settings) -> None:
     cache = build_cache(settings, redis_client=app.extensions.get("redis"), bus=DatabaseBus())
     app.extensions["billing"] = BillingRuntime(cache=cache, fanout=FanOut())
     app.before_request(begin_request)
+    app.teardown_request(end_request)
 
 
 def _today_utc() -> date:

@@ -175,6 +175,12 @@ def begin_request() -> None:
     _prefetched.set(None)
 
 
+def end_request(_exc: BaseException | None = None) -> None:
+    """Forget what the request read ahead once it is over: the thread may next serve another app's
+    request or run code outside any request (a CLI command, a test), which must read the backend."""
+    _prefetched.set(None)
+
+
 def stale_as_of() -> datetime | None:
     """When this request served last-good data because Zoho failed: the oldest such moment (UTC), else None."""
     notice = _notice.get()

@@ -34,7 +34,7 @@ class RedisBackoffStore:
     def __init__(self, client, org_id: str) -> None:
         self._redis = client
         self._window = f"{PREFIX}backoff:{org_id}"
-        self._probe = f"{PREFIX}probe:{org_id}"
+        self._probe = f"{PREFIX}probe:{org_id}:"  # + the window's end: one probe per window
 
     def read(self) -> Window | None:
         try:
@@ -50,27 +50,30 @@ class RedisBackoffStore:
         try:
             (self._redis.pipeline(transaction=True)
              .set(self._window, f"{window.until}|{window.kind}", px=max(1, int(keep_seconds * 1000)))
-             .delete(self._probe).execute())
+             .execute())
         except _redis_errors():
             pass
 
-    def claim_probe(self, seconds: float) -> bool:
+    def claim_probe(self, seconds: float, window: Window) -> bool:
         try:
-            return bool(self._redis.set(self._probe, b"1", nx=True, px=max(1, int(seconds * 1000))))
+            return bool(self._redis.set(self._probe_key(window), b"1", nx=True, px=max(1, int(seconds * 1000))))
         except _redis_errors():
             return True  # nobody can coordinate: let this call find out
 
-    def release_probe(self) -> None:
+    def release_probe(self, window: Window) -> None:
         try:
-            self._redis.delete(self._probe)
+            self._redis.delete(self._probe_key(window))
         except _redis_errors():
             pass
 
     def close(self) -> None:
         try:
-            self._redis.delete(self._window, self._probe)
+            self._redis.delete(self._window)
         except _redis_errors():
             pass
+
+    def _probe_key(self, window: Window) -> str:
+        return f"{self._probe}{window.until!r}"
 
 
 class ApiBudget:

@@ -43,8 +43,14 @@ class BackoffStore(Protocol):
     def open(self, window: Window, keep_seconds: float) -> None:
         """Open (or extend) the window; forget it ``keep_seconds`` from now."""
 
-    def claim_probe(self, seconds: float) -> bool:
-        """True for exactly one caller until ``seconds`` pass or the back-off closes."""
+    def claim_probe(self, seconds: float, window: Window) -> bool:
+        """True for exactly one caller per ``window`` until ``seconds`` pass or the back-off closes.
+
+        The claim is of that window, not of "the" probe: a caller that read a window which has
+        since been replaced (the probe met another 429) cannot claim a second probe of it."""
+
+    def release_probe(self, window: Window) -> None:
+        """The probe of ``window`` never reached Zoho: another caller may probe instead."""
 
     def close(self) -> None:
         """The probe succeeded: calls go ahead again, everywhere."""
@@ -60,10 +66,13 @@ class Backoff:
         self._on_open = on_open
         self._lock = threading.Lock()
         self._window: Window | None = None
-        self._probe_until = 0.0  # the local probe claim, without a store
+        # The local probe claim, without a store: which window it probes and until when.
+        self._probe_of: float | None = None
+        self._probe_until = 0.0
 
-    def before_call(self) -> bool:
-        """Raise while the back-off is open; True when this call is the probe of a half-open one."""
+    def before_call(self) -> Window | None:
+        """Raise while the back-off is open; the window when this call is the probe of a half-open
+        one (give it back to ``after_call``), else None."""
         now = self._clock()
         with self._lock:
             window = self._window
@@ -74,20 +83,20 @@ class Backoff:
             with self._lock:
                 self._window = window
         if window is None:
-            return False
+            return None
         if now < window.until:
             raise _error(window, now)
-        if self._claim_probe():
-            return True
+        if self._claim_probe(window):
+            return window
         raise _error(window, now, probing=True)
 
-    def after_call(self, probe: bool, *, reached_zoho: bool, healthy: bool) -> None:
+    def after_call(self, probe: Window | None, *, reached_zoho: bool, healthy: bool) -> None:
         """Record how the call went: a healthy probe closes the back-off, a failed one reopens it.
         (429s open it through ``rate_limited``; the breaker opening through ``unavailable``.)"""
-        if not probe:
+        if probe is None:
             return
         if not reached_zoho:
-            self._release_probe()
+            self._release_probe(probe)
         elif healthy:
             self.close()
 
@@ -101,7 +110,7 @@ class Backoff:
     def close(self) -> None:
         with self._lock:
             self._window = None
-            self._probe_until = 0.0
+            self._probe_of, self._probe_until = None, 0.0
         if self._store is not None:
             self._store.close()
 
@@ -116,30 +125,28 @@ class Backoff:
             current = self._window
             if current is None or window.until > current.until:
                 self._window = current = window
-            self._probe_until = 0.0
         if self._store is not None:
             self._store.open(current, keep_seconds=current.until - self._clock() + PROBE_SECONDS)
         if self._on_open is not None:
             self._on_open(current)
         return current
 
-    def _claim_probe(self) -> bool:
+    def _claim_probe(self, window: Window) -> bool:
         if self._store is not None:
-            return self._store.claim_probe(PROBE_SECONDS)
+            return self._store.claim_probe(PROBE_SECONDS, window)
         now = self._clock()
         with self._lock:
-            if now < self._probe_until:
+            if self._probe_of == window.until and now < self._probe_until:
                 return False
-            self._probe_until = now + PROBE_SECONDS
+            self._probe_of, self._probe_until = window.until, now + PROBE_SECONDS
             return True
 
-    def _release_probe(self) -> None:
+    def _release_probe(self, window: Window) -> None:
         with self._lock:
-            self._probe_until = 0.0
+            if self._probe_of == window.until:
+                self._probe_of, self._probe_until = None, 0.0
         if self._store is not None:
-            release = getattr(self._store, "release_probe", None)
-            if release is not None:
-                release()
+            self._store.release_probe(window)
 
 
 def _error(window: Window, now: float, probing: bool = False) -> ZohoError:

@@ -167,7 +167,7 @@ class ZohoHTTP:
                     method, path, status_note, elapsed_ms, retries)
 
     def _attempt(self, method, path, url, query, body, accept, token, idempotent, deadline, retries, may_reauth):
-        shared_probe = self.backoff.before_call() if self.backoff is not None else False
+        shared_probe = self.backoff.before_call() if self.backoff is not None else None
         try:
             probe = self.breaker.acquire()
         except ZohoError:

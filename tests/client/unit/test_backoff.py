@@ -15,25 +15,34 @@ class MemoryStore:
     """What Redis holds for the deployment (services/zoho_limits.RedisBackoffStore), in a dict."""
 
     def __init__(self):
-        self.window, self.probe = None, False
+        self.window, self.probes = None, set()
+
+    @property
+    def probe(self):
+        """Someone's probe of the current window is out."""
+        return self.window is not None and self.window.until in self.probes
+
+    @probe.setter
+    def probe(self, out):
+        (self.probes.add if out else self.probes.discard)(self.window.until)
 
     def read(self):
         return self.window
 
     def open(self, window, keep_seconds):
-        self.window, self.probe = window, False
+        self.window = window
 
-    def claim_probe(self, seconds):
-        if self.probe:
+    def claim_probe(self, seconds, window):
+        if window.until in self.probes:
             return False
-        self.probe = True
+        self.probes.add(window.until)
         return True
 
-    def release_probe(self):
-        self.probe = False
+    def release_probe(self, window):
+        self.probes.discard(window.until)
 
     def close(self):
-        self.window, self.probe = None, False
+        self.window = None
 
 
 @pytest.fixture
@@ -113,3 +122,20 @@ def test_a_window_is_never_shortened_by_a_later_shorter_one(clock):
     backoff.rate_limited(20)
     backoff.rate_limited(2)
     assert backoff.window == Window(clock() + 20, "rate_limited")
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["shared store", "one process"])
+def test_a_caller_that_read_a_window_before_its_probe_reopened_it_cannot_probe_it_again(clock, store, shared):
+    # Two workers read the same passed window; the first probes, meets another 429 and opens a new
+    # window; the second, acting on what it read, must not send a second probe of the old one.
+    first = Backoff(store if shared else None, clock=clock)
+    first.rate_limited(2)
+    second = Backoff(store, clock=clock) if shared else first
+    clock.advance(2.5)
+    passed = store.window if shared else first.window
+    probe = first.before_call()
+    assert probe == passed
+    first.rate_limited(2)  # the probe met a 429: a new window
+    assert not second._claim_probe(passed)
+    clock.advance(2.5)
+    assert second.before_call() is not None  # the new window's own probe
