@@ -124,12 +124,7 @@ def decide_pay(invoice, actor: Actor, *, has_card: bool, card_declined: bool = F
     the card on file is the one a payment of this invoice's subscription was just declined on, so it
     is not offered again (a new card is: updating the card pays what is owed)."""
     owed = is_owed(invoice)
-    if not owed:
-        refusal = words.REFUSED_PAY_NOTHING_DUE
-    elif card_declined:
-        refusal = words.REFUSED_PAY_CARD_DECLINED
-    else:
-        refusal = words.REFUSED_PAY_NO_CARD
+    refusal = _card_refusal(owed, card_declined, words.REFUSED_PAY_NOTHING_DUE, words.REFUSED_PAY_NO_CARD)
     return {
         Action.PAY_INVOICE: _decide(Action.PAY_INVOICE, actor, owed and has_card and not card_declined, refusal),
         Action.PAY_ON_PAYMENT_PAGE: _decide(Action.PAY_ON_PAYMENT_PAGE, actor, owed, words.REFUSED_PAY_NOTHING_DUE),
@@ -138,10 +133,13 @@ def decide_pay(invoice, actor: Actor, *, has_card: bool, card_declined: bool = F
 
 def decide_pay_all(invoices: Iterable, actor: Actor, *, has_card: bool, card_declined: bool = False) -> Decision:
     owed = any(is_owed(invoice) for invoice in invoices)
-    if not owed:
-        refusal = words.REFUSED_PAY_ALL_NOTHING_DUE
-    elif card_declined:
-        refusal = words.REFUSED_PAY_CARD_DECLINED
-    else:
-        refusal = words.REFUSED_PAY_ALL_NO_CARD
+    refusal = _card_refusal(owed, card_declined, words.REFUSED_PAY_ALL_NOTHING_DUE, words.REFUSED_PAY_ALL_NO_CARD)
     return _decide(Action.PAY_ALL, actor, owed and has_card and not card_declined, refusal)
+
+
+def _card_refusal(owed: bool, card_declined: bool, nothing_due, no_card):
+    """Why paying with the card on file is refused, when it is: nothing owed, the card was just
+    declined, or there is no card."""
+    if not owed:
+        return nothing_due
+    return words.REFUSED_PAY_CARD_DECLINED if card_declined else no_card

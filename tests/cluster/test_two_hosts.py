@@ -13,11 +13,10 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import requests
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from tests.cluster.support import (COOKIE, WEBHOOK_SECRET, Host, cluster_env, demo_password, flask_db_upgrade,
                                    post_form, sign_in, signed_in, token_refreshes, upstream, wait_until)
-from tests.fixtures.database import required_service_url
+from tests.fixtures.database import new_postgres_database, required_service_url
 from tests.support.sandbox_api import SandboxAPI
 
 ACME = "billing@acme.example"
@@ -26,16 +25,8 @@ ZOHO_IP, ATTACKER_IP = "198.51.100.7", "203.0.113.66"
 
 @pytest.fixture(scope="module")
 def database():
-    server = required_service_url("TEST_POSTGRES_URL")
-    name = f"portal_cluster_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(server).set(database=name).render_as_string(hide_password=False)
-    yield url
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with new_postgres_database("portal_cluster") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
