@@ -77,6 +77,9 @@ def register_extensions(app: Flask, settings: Settings) -> None:
     from services.webhooks import init_webhooks
     from services.zoho import init_zoho
 
+    from views.language import init_language
+
+    init_language(app)  # before anything renders or formats: every word and number is in a language
     init_shared_redis(app, settings)  # first: the cache, sessions, token and back-off share its pool
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
@@ -93,7 +96,7 @@ def register_extensions(app: Flask, settings: Settings) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from views import auth, handoff, health, metrics, webhooks
+    from views import auth, handoff, health, language, metrics, webhooks
     from views.portal.blueprint import bp as portal
     from views.staff.blueprint import bp as staff, staff_auth
 
@@ -102,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(portal)
     app.register_blueprint(handoff.bp)
+    app.register_blueprint(language.bp)
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(staff_auth)
     app.register_blueprint(staff)

@@ -50,6 +50,8 @@ class PortalUser(db.Model):
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language the person chose (services.texts.SUPPORTED_LOCALES); None: not chosen yet.
+    preferred_language: Mapped[str | None] = mapped_column(String(16))
 
     @property
     def is_active_user(self) -> bool:

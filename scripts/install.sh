@@ -32,3 +32,8 @@ echo "==> Installing Python packages from $lock"
 # This machine's pip configuration names package folders that may not exist; pip warns about each.
 .venv/bin/pip install -q --disable-pip-version-check --require-hashes -r "$lock" \
   2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
+
+# The translations ship as readable .po files; the portal reads compiled .mo catalogs and refuses to
+# start without them (a missing catalog would otherwise show English without a word).
+echo "==> Compiling the translation catalogs"
+.venv/bin/pybabel compile -d translations 2>&1 | grep -v "^compiling catalog" || true

@@ -32,6 +32,7 @@ from services.directory import Invitee, find_invitee
 from services.mail import send_after_commit
 from services.ratelimits import account_key, throttles
 from services.sessions import session_store
+from services.texts import _
 
 INVITATION_PATH = "/invite"
 EMAIL_MAX_LENGTH = 254
@@ -88,11 +89,11 @@ def normalise_email(raw: str) -> str:
     """Lower-cased, IDNA-normalised address; raises InvalidEmail. One address, one login."""
     raw = (raw or "").strip()
     if not raw or len(raw) > EMAIL_MAX_LENGTH:
-        raise InvalidEmail("Enter a valid email address.")
+        raise InvalidEmail(_("Enter a valid email address."))
     try:
         valid = validate_email(raw, check_deliverability=False)
     except EmailNotValidError:
-        raise InvalidEmail("Enter a valid email address.") from None
+        raise InvalidEmail(_("Enter a valid email address.")) from None
     return valid.normalized.lower()
 
 
@@ -145,16 +146,16 @@ def invite(raw_email: str, context: AuditContext, *, actor: str, customer_id: st
     email = normalise_email(raw_email)
     invitee = find_invitee(email, customer_id=customer_id)
     if invitee is None:
-        raise InvitationRefused("No active Zoho customer or contact person has this email address.")
+        raise InvitationRefused(_("No active Zoho customer or contact person has this email address."))
     # Counted per customer and address: one customer's invitations tell nothing about another's.
     if not throttles().invitations.hit(account_key(f"{invitee.customer_id}:{email}")):
-        raise InvitationRefused("Too many invitations to this address in the last hour. Try again later.")
+        raise InvitationRefused(_("Too many invitations to this address in the last hour. Try again later."))
     user = find_user(email) or _new_login(invitee)
     membership = membership_of(user, invitee.customer_id)
     if membership is not None and membership.status == ACTIVE:
-        raise InvitationRefused("This person already has portal access to this account.")
+        raise InvitationRefused(_("This person already has portal access to this account."))
     if membership is not None and membership.status == DISABLED:
-        raise InvitationRefused("This person's portal access to this account is switched off.")
+        raise InvitationRefused(_("This person's portal access to this account is switched off."))
     membership = _pending_membership(user, membership, invitee)
     issued = one_time_tokens.issue(user, "invitation", membership_id=membership.id)
     url = account_mail.link(INVITATION_PATH, issued.raw)
@@ -167,7 +168,7 @@ def invite(raw_email: str, context: AuditContext, *, actor: str, customer_id: st
     else:
         delivery = send_after_commit(account_mail.invitation(
             user, url, issued.expires_at, invitee.customer_name, person_name=membership.display_name,
-            has_login=user.status == ACTIVE))
+            has_login=user.status == ACTIVE, customer_id=invitee.customer_id))
         event = "invitation_sent"
     audit.record(
         event, context, actor=actor, portal_user_id=user.id, customer_id=invitee.customer_id,
@@ -240,7 +241,7 @@ def disable_user(raw_email: str, context: AuditContext, *, actor: str) -> Portal
     """Disable a login: every session dies on its next request and every link stops working."""
     user = find_user(normalise_email(raw_email))
     if user is None:
-        raise AccountError("There is no portal account with this email address.")
+        raise AccountError(_("There is no portal account with this email address."))
     user.status = DISABLED
     user.disabled_at = utcnow()
     user.session_version += 1

@@ -18,9 +18,10 @@ from services.accounts import AccountError, InvalidEmail, find_user, normalise_e
 from services.audit import AuditContext
 from services.ratelimits import account_key, throttles
 from services.sessions import session_store
+from services.texts import _l
 
-GENERIC_FAILURE = "That email and password don't match an account. Check them and try again."
-SECOND_FACTOR_FAILURE = "That code didn't work. Check your authenticator app and try again."
+GENERIC_FAILURE = _l("That email and password don't match an account. Check them and try again.")
+SECOND_FACTOR_FAILURE = _l("That code didn't work. Check your authenticator app and try again.")
 
 
 class SignInRefused(AccountError):

@@ -75,6 +75,7 @@ from services.cache import BillingCache, begin_request, build_cache, end_request
 from services.fanout import FanOut
 from services.ownership import NotOwned, require_customer, require_listed
 from services.texts import cards as card_words
+from services.texts import current_locale
 from services.policy import cards as card_policy, invoices as invoice_policy, subscriptions as subscription_policy
 from services.invoice_zip import build_invoice_zip
 from services.statement import build_statement
@@ -173,7 +174,8 @@ class CustomerBilling:
         index = self._invoice_index(first_chunk=got["index"])
         today = self._today()
         inputs = (got["customer"], got["organization"], index, got["payments"], got["subscriptions"], got["cards"])
-        return _DERIVED.get(("summary", self.customer_id, today), inputs,
+        # Per language too: the summary holds sentences (card notices), written in the reader's language.
+        return _DERIVED.get(("summary", self.customer_id, today, current_locale()), inputs,
                             lambda: self._build_summary(got, index, today))
 
     def _build_summary(self, got: dict, index: InvoiceIndex, today: date) -> Summary:
@@ -204,6 +206,10 @@ class CustomerBilling:
 
     def customer(self) -> Customer:
         return self._load(self._customer_spec())
+
+    def cached_customer(self) -> Customer | None:
+        """The customer's record if the cache holds it fresh, else None; never calls Zoho."""
+        return self._cache.peek(self._customer_spec()[0])
 
     def contact_persons(self) -> tuple[ContactPerson, ...]:
         """The customer's contact persons (the profile page)."""

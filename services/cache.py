@@ -38,6 +38,7 @@ from zoho_client.errors import ZohoBadResponse, ZohoRateLimited, ZohoTimeout, Zo
 
 from services import metrics
 from services.cache_backends import BackendUnavailable, MemoryBackend, Stored
+from services.texts import LazyText
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +124,12 @@ _IMMUTABLE_SCALARS = (type(None), bool, int, float, complex, str, bytes, Decimal
 def ensure_immutable(value: Any, path: str = "value") -> None:
     """Raise ``MutableValueError`` unless ``value`` (all the way down) cannot be changed in place."""
     if isinstance(value, _IMMUTABLE_SCALARS):
+        return
+    if isinstance(value, LazyText):
+        # Words to be written in the reader's language when shown (services/texts): a message and its values.
+        for index, item in enumerate((*value._args, *value._kwargs.values())):
+            if not callable(item):
+                ensure_immutable(item, f"{path}<{index}>")
         return
     if isinstance(value, (tuple, frozenset)):
         for index, item in enumerate(value):

@@ -24,15 +24,24 @@ def _utc_now() -> datetime:
 
 
 class RequestContext:
-    """Any request: settings, the audit context (IP, browser, request id) and the locale."""
+    """Any request: settings, the audit context (IP, browser, request id) and the locale.
 
-    def __init__(self, *, settings, audit: AuditContext, locale: str = "en", actor: Actor | None = None) -> None:
+    ``locale`` is the language the request is answered in (``views/language.py`` decides it, the
+    first time something is written); given as a function, so that deciding it may use this context
+    (the customer's language in Zoho)."""
+
+    def __init__(self, *, settings, audit: AuditContext, locale: str | Callable[[], str] = "en",
+                 actor: Actor | None = None) -> None:
         self.settings = settings
         self.audit = audit
-        self.locale = locale
+        self._locale = locale
         self.actor = actor
         self.outcome: str | None = None
         self.outcome_details: dict[str, Any] = {}
+
+    @property
+    def locale(self) -> str:
+        return self._locale() if callable(self._locale) else self._locale
 
     def report(self, outcome: str, **details: Any) -> None:
         """How a write ended (``succeeded``, ``declined``…) and what its audit event adds: ids and

@@ -39,6 +39,19 @@ def organization():
         return None
 
 
+def customer_language(customer_id: str | None) -> str | None:
+    """The customer's language as the merchant set it in Zoho (``de``, ``pt_br``…), or None: not set,
+    or Zoho did not answer (an email then goes out in English rather than not at all)."""
+    from zoho_client.errors import ZohoError
+
+    if not customer_id:
+        return None
+    try:
+        return get_zoho().customers.get(customer_id).language_code or None
+    except ZohoError:
+        return None
+
+
 def find_invitee(email: str, *, customer_id: str | None = None) -> Invitee | None:
     """The active Zoho customer or contact person whose email is ``email`` (normalised), or None.
 

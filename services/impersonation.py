@@ -30,7 +30,7 @@ from services.actors import StaffMember
 from services.audit import AuditContext
 from services.mail import render_mail, send_after_commit
 from services.policy import customers as customer_policy
-from services.texts import staff as words
+from services.texts import account as account_words, staff as words
 
 REASON_MIN, REASON_MAX, TICKET_MAX = 10, 500, 64
 
@@ -137,9 +137,11 @@ def _started_mail(view: Impersonation, staff: StaffMember, to: str):
     """The customer's notice: who and when, and where to see it; never the reason or the ticket (they
     may quote the customer's own data), nor any IP address."""
     org = directory.organization()
-    company = (org.name if org else None) or "Billing portal"
+    company = str((org.name if org else None) or account_words.FALLBACK_COMPANY)
     base = current_app.extensions["settings"].PORTAL_BASE_URL
-    return render_mail("support_view_started", to=to, subject=f"{company} support is viewing your billing account",
+    # In the customer's language in Zoho: the notice goes to the customer's own address.
+    return render_mail("support_view_started", to=to, language=directory.customer_language(view.customer_id),
+                       subject=lambda: account_words.SUBJECT_SUPPORT_VIEW % {"company": company},
                        org=org, company_name=company, customer_name=view.customer_name,
                        staff_name=staff.display_name, started_at=view.started_at,
                        minutes=int((view.expires_at - view.started_at).total_seconds() // 60),

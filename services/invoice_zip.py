@@ -12,6 +12,7 @@ from datetime import date
 from typing import Callable, Sequence
 
 from services.billing_models import InvoiceRow
+from services.texts import ngettext
 
 MAX_INVOICES_PER_ZIP = 100
 SPOOL_IN_MEMORY_BYTES = 8 * 1024 * 1024
@@ -22,8 +23,10 @@ class TooManyInvoices(ValueError):
     """More invoices in the range than one download carries; the message says what to do."""
 
     def __init__(self, count: int) -> None:
-        super().__init__(f"{count} invoices are in that range; a download holds at most {MAX_INVOICES_PER_ZIP}. "
-                         "Please choose a shorter range.")
+        super().__init__(ngettext("%(count)s invoice is in that range; a download holds at most %(most)s. "
+                                  "Please choose a shorter range.",
+                                  "%(count)s invoices are in that range; a download holds at most %(most)s. "
+                                  "Please choose a shorter range.", count, most=MAX_INVOICES_PER_ZIP))
         self.count = count
 
 

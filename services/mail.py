@@ -19,6 +19,7 @@ from flask import Flask, current_app, render_template
 
 from config.settings import Settings
 from services.after_commit import after_commit
+from services.texts import in_language
 
 log = logging.getLogger(__name__)
 SMTP_TIMEOUT_SECONDS = 10
@@ -90,15 +91,18 @@ def get_mailer() -> Mailer:
     return current_app.extensions["mailer"]
 
 
-def render_mail(kind: str, to: str, subject: str, **context) -> OutgoingMail:
-    """Render ``templates/email/<kind>.txt`` and ``.html`` into one message."""
-    return OutgoingMail(
-        kind=kind,
-        to=to,
-        subject=subject,
-        text=render_template(f"email/{kind}.txt", **context),
-        html=render_template(f"email/{kind}.html", **context),
-    )
+def render_mail(kind: str, to: str, subject, *, language: str | None = None, **context) -> OutgoingMail:
+    """Render ``templates/email/<kind>.txt`` and ``.html`` into one message, in ``language`` (the
+    recipient's; English when None). ``subject`` is a text or a function that writes it, called in
+    that language."""
+    with in_language(language):
+        return OutgoingMail(
+            kind=kind,
+            to=to,
+            subject=str(subject() if callable(subject) else subject),
+            text=render_template(f"email/{kind}.txt", **context),
+            html=render_template(f"email/{kind}.html", **context),
+        )
 
 
 class MailNotSent(Exception):

@@ -21,6 +21,7 @@ from services.authentication import SignInRefused
 from services.mail import send_after_commit
 from services.ratelimits import account_key, throttles
 from services.sessions import session_store
+from services.texts import _
 
 RESET_PATH = "/reset"
 
@@ -79,7 +80,7 @@ def change_password(user_id: int, current: str, new_password: str, context: Audi
         throttle.hit(key)
         audit.record("password_change_failed", context, actor=audit.user_actor(user.id),
                      portal_user_id=user.id, customer_id=user.customer_id)
-        raise SignInRefused("Your current password isn't right.")
+        raise SignInRefused(_("Your current password isn't right."))
     check_new_password(new_password, user.email)
     _set_password(user, new_password, how="change")
     audit.record("password_changed", context, actor=audit.user_actor(user.id),

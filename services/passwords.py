@@ -14,6 +14,7 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from services.texts import _
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256  # generous for passphrases, small enough that hashing stays cheap
@@ -51,19 +52,19 @@ def check_policy(password: str, *, email: str | None = None, min_length: int = M
     """Raise PasswordPolicyError with a message a person can act on."""
     password = normalise(password)
     if len(password) < min_length:
-        raise PasswordPolicyError(f"Use at least {min_length} characters. A few unrelated words work well.")
+        raise PasswordPolicyError(_("Use at least %(count)s characters. A few unrelated words work well.", count=min_length))
     if len(password) > MAX_LENGTH:
-        raise PasswordPolicyError(f"Use at most {MAX_LENGTH} characters.")
+        raise PasswordPolicyError(_("Use at most %(count)s characters.", count=MAX_LENGTH))
     if password.strip() == "":
-        raise PasswordPolicyError("A password can't be only spaces.")
+        raise PasswordPolicyError(_("A password can't be only spaces."))
     if password.lower() in _common_passwords():
-        raise PasswordPolicyError("That password is on a list of commonly used passwords. Please choose another.")
+        raise PasswordPolicyError(_("That password is on a list of commonly used passwords. Please choose another."))
     if email:
         local = email.split("@", 1)[0].lower()
         if password.lower() in (email.lower(), local):
-            raise PasswordPolicyError("Your password can't be your email address.")
+            raise PasswordPolicyError(_("Your password can't be your email address."))
     if len(set(password)) < 4:
-        raise PasswordPolicyError("That password repeats too few characters. Please choose another.")
+        raise PasswordPolicyError(_("That password repeats too few characters. Please choose another."))
 
 
 def hash_password(password: str) -> str:

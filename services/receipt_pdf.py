@@ -9,7 +9,7 @@ from services.texts import payments as words
 WIDTHS = (50, 40, 45, 45)  # invoice, its date, its total, what this payment paid of it
 
 
-def render_receipt_pdf(payment, customer, organization, locale: str = "en_US") -> bytes:
+def render_receipt_pdf(payment, customer, organization, locale: str | None = None) -> bytes:
     pdf = DocumentPDF(unicode_font=fonts_available())
     pdf.set_title(str(words.RECEIPT_TITLE))
     pdf.add_page()

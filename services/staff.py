@@ -23,6 +23,7 @@ from services.audit import AuditContext
 from services.authentication import AccountLocked
 from services.ratelimits import account_key, throttles
 from services.texts import staff as words
+from services.texts import _
 
 ENROLMENT_PATH = "/staff/enrol"
 ENROLMENT_HOURS = 24
@@ -70,7 +71,7 @@ def require(raw_email: str) -> StaffUser:
     except InvalidEmail:
         staff = None
     if staff is None:
-        raise StaffError("There is no staff account with this email address.")
+        raise StaffError(_("There is no staff account with this email address."))
     return staff
 
 
@@ -89,9 +90,9 @@ def create(raw_email: str, display_name: str, role: str, base_url: str, context:
            actor: str) -> EnrolmentLink:
     email = normalise_email(raw_email)
     if role not in STAFF_ROLES:
-        raise StaffError(f"Role must be one of: {', '.join(STAFF_ROLES)}.")
+        raise StaffError(_("Role must be one of: %(roles)s.", roles=", ".join(STAFF_ROLES)))
     if find(email) is not None:
-        raise StaffError("A staff account with this email address already exists.")
+        raise StaffError(_("A staff account with this email address already exists."))
     name = (display_name or "").strip()[:200] or email.split("@", 1)[0]
     staff = StaffUser(email=email, display_name=name, role=role, status="pending", session_version=1,
                       created_by=actor[:64])
@@ -277,7 +278,7 @@ def reset_two_factor(raw_email: str, base_url: str, context: AuditContext, *, ac
     staff = require(raw_email)
     _not_yourself(staff, actor)
     if staff.status == "disabled":
-        raise StaffError("This staff account is disabled.")
+        raise StaffError(_("This staff account is disabled."))
     two_factor.clear(staff)
     staff.session_version += 1
     impersonation.end_all_of(staff.id, "revoked", context)
@@ -291,7 +292,7 @@ def change_role(raw_email: str, role: str, context: AuditContext, *, actor: str)
     staff = require(raw_email)
     _not_yourself(staff, actor)
     if role not in STAFF_ROLES:
-        raise StaffError(f"Role must be one of: {', '.join(STAFF_ROLES)}.")
+        raise StaffError(_("Role must be one of: %(roles)s.", roles=", ".join(STAFF_ROLES)))
     if staff.role != role:
         audit.record("staff_role_changed", context, actor=actor,
                      details={"staff_id": staff.id, "from": staff.role, "to": role})

@@ -16,7 +16,7 @@ from services.texts import invoices as invoice_words
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 REGULAR, BOLD = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
-COLUMNS = (("Date", 28), ("Transaction", 62), ("Charged", 32), ("Paid or credited", 34), ("Balance", 34))
+WIDTHS = (28, 62, 32, 34, 34)  # date, transaction, charged, paid or credited, balance
 
 
 class DocumentPDF(FPDF):
@@ -31,7 +31,8 @@ class DocumentPDF(FPDF):
         self.family = "Body" if unicode_font else "Helvetica"
         self.set_auto_page_break(auto=True, margin=15)
 
-    def safe(self, value: str) -> str:
+    def safe(self, value) -> str:
+        value = str(value)  # words marked for translation are translated here, in the current language
         if self.unicode_font:
             return value
         return value.encode("latin-1", "replace").decode("latin-1")
@@ -42,7 +43,7 @@ class DocumentPDF(FPDF):
     def footer(self) -> None:
         self.set_y(-12)
         self.use(8)
-        self.cell(0, 6, self.safe(f"Page {self.page_no()}"), align="R")
+        self.cell(0, 6, self.safe(invoice_words.page_number(self.page_no())), align="R")
 
 
 def fonts_available() -> bool:
@@ -56,42 +57,43 @@ def address_lines(address) -> list[str]:
     return [line for line in (address.attention, address.street, address.street2, city, address.country) if line]
 
 
-def _section(pdf: DocumentPDF, section: CurrencyStatement, statement: Statement, locale: str) -> None:
+def _section(pdf: DocumentPDF, section: CurrencyStatement, statement: Statement, locale: str | None) -> None:
     money = lambda m: format_money(m, locale) if m is not None else ""  # noqa: E731
     pdf.use(11, bold=True)
-    pdf.cell(0, 8, pdf.safe(f"Amounts in {section.currency}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, pdf.safe(invoice_words.amounts_in(section.currency)), new_x="LMARGIN", new_y="NEXT")
     pdf.use(9, bold=True)
-    for title, width in COLUMNS:
-        pdf.cell(width, 7, pdf.safe(title), border="B", align="R" if width != 62 and title != "Date" else "L")
+    for index, (title, width) in enumerate(zip(invoice_words.STATEMENT_COLUMNS, WIDTHS)):
+        pdf.cell(width, 7, pdf.safe(title), border="B", align="L" if index < 2 else "R")
     pdf.ln()
     pdf.use(9)
 
     def row(day, label, charge, paid, balance, bold=False):
         pdf.use(9, bold=bold)
         cells = (format_date(day, locale), label, charge, paid, balance)
-        for (title, width), value in zip(COLUMNS, cells):
-            pdf.cell(width, 6, pdf.safe(value), align="L" if title in ("Date", "Transaction") else "R")
+        for index, (width, value) in enumerate(zip(WIDTHS, cells)):
+            pdf.cell(width, 6, pdf.safe(value), align="L" if index < 2 else "R")
         pdf.ln()
 
-    row(statement.start, "Opening balance", "", "", invoice_words.balance(section.opening_balance, locale), bold=True)
+    row(statement.start, invoice_words.OPENING_BALANCE, "", "", invoice_words.balance(section.opening_balance, locale), bold=True)
     for line in section.lines:
         row(line.date, line.description, money(line.charge), money(line.payment), invoice_words.balance(line.balance, locale))
-    row(statement.end, "Closing balance", "", "", invoice_words.balance(section.closing_balance, locale), bold=True)
+    row(statement.end, invoice_words.CLOSING_BALANCE, "", "", invoice_words.balance(section.closing_balance, locale), bold=True)
     pdf.ln(2)
     pdf.use(9)
-    pdf.cell(0, 6, pdf.safe(f"Invoiced {money(section.invoiced)} · paid {money(section.paid)} · "
-                            f"credited {money(section.credited)}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, pdf.safe(invoice_words.statement_totals(money(section.invoiced), money(section.paid),
+                                                           money(section.credited))), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
 
 
-def render_statement_pdf(statement: Statement, customer, organization, locale: str = "en_US") -> bytes:
+def render_statement_pdf(statement: Statement, customer, organization, locale: str | None = None) -> bytes:
+    """The statement in ``locale``: words and formats in the current language unless one is named."""
     pdf = DocumentPDF(unicode_font=fonts_available())
-    pdf.set_title("Statement of account")
+    pdf.set_title(str(invoice_words.STATEMENT_TITLE))
     pdf.add_page()
     pdf.use(16, bold=True)
-    pdf.cell(0, 10, pdf.safe("Statement of account"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 10, pdf.safe(invoice_words.STATEMENT_TITLE), new_x="LMARGIN", new_y="NEXT")
     pdf.use(10)
-    period = f"{format_date(statement.start, locale)} to {format_date(statement.end, locale)}"
+    period = invoice_words.statement_period(format_date(statement.start, locale), format_date(statement.end, locale))
     pdf.cell(0, 6, pdf.safe(period), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
 

@@ -21,6 +21,7 @@ from db.models import PortalUser
 from extensions import db
 from services import audit, passwords
 from services.audit import AuditContext
+from services.texts import _
 
 ISSUER = "Billing portal"
 RECOVERY_CODE_COUNT = 10
@@ -60,7 +61,7 @@ def activate(user, code: str) -> list[str]:
     columns) if ``code`` matches the pending secret; the recovery codes, shown once."""
     step = _matching_step(user.totp_pending_secret, code, after=None)
     if user.totp_pending_secret is None or step is None:
-        raise TwoFactorError("That code didn't match. Make sure your phone's clock is right and try again.")
+        raise TwoFactorError(_("That code didn't match. Make sure your phone's clock is right and try again."))
     user.totp_secret, user.totp_pending_secret, user.totp_last_step = user.totp_pending_secret, None, step
     codes = _new_recovery_codes(user)
     db.session.flush()
@@ -84,7 +85,7 @@ def confirm_enrolment(user: PortalUser, code: str, context: AuditContext) -> lis
 
 def disable(user: PortalUser, password: str, context: AuditContext) -> None:
     if not passwords.verify_password(user.password_hash, password).ok:
-        raise TwoFactorError("Your password isn't right.")
+        raise TwoFactorError(_("Your password isn't right."))
     clear(user)
     audit.record("totp_disabled", context, actor=audit.user_actor(user.id), portal_user_id=user.id,
                  customer_id=user.customer_id)

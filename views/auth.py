@@ -27,6 +27,7 @@ from views.auth_session import (
     ACCOUNTS, PENDING_SECOND_FACTOR, SIGNED_IN_AT, current_session_id, end_session, start_session,
 )
 from views.pipeline import Audience, PipelineBlueprint
+from services.texts import _
 
 bp = PipelineBlueprint("auth", __name__, audience=Audience.PUBLIC)
 SECOND_FACTOR_WINDOW = 300  # seconds between the password step and the code step
@@ -103,7 +104,7 @@ def choose_account(ctx: RequestContext):
         uid, signed_in_at, next_path = pending["uid"], None, pending.get("next")
     else:
         session.pop(CHOOSE_ACCOUNT, None)
-        flash("Please sign in again.", "info")
+        flash(_("Please sign in again."), "info")
         return redirect(url_for("auth.login"), 303)
     user = db.session.get(PortalUser, uid)
     memberships = accounts.active_memberships(user) if user is not None and user.status == "active" else []
@@ -130,7 +131,7 @@ def second_factor(ctx: RequestContext):
     pending = session.get(PENDING_SECOND_FACTOR)
     if not pending or time.time() - pending.get("at", 0) > SECOND_FACTOR_WINDOW:
         session.pop(PENDING_SECOND_FACTOR, None)
-        flash("Please sign in again.", "info")
+        flash(_("Please sign in again."), "info")
         return redirect(url_for("auth.login"), 303)
     form = SecondFactorForm()
     if not form.validate_on_submit():

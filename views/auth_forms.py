@@ -6,6 +6,7 @@ over megabytes; the password *policy* (services.passwords) decides what is accep
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from services.texts import _l
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -19,41 +20,41 @@ class EmptyForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = StringField("Email address", validators=[DataRequired("Enter your email address."), Length(max=EMAIL_MAX)])
-    password = PasswordField("Password", validators=[DataRequired("Enter your password."), Length(max=PASSWORD_MAX)])
+    email = StringField(_l("Email address"), validators=[DataRequired(_l("Enter your email address.")), Length(max=EMAIL_MAX)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX)])
     next = HiddenField()
 
 
 class SecondFactorForm(FlaskForm):
     code = StringField(
-        "Code from your authenticator app, or a recovery code",
-        validators=[DataRequired("Enter a code."), Length(max=CODE_MAX)],
+        _l("Code from your authenticator app, or a recovery code"),
+        validators=[DataRequired(_l("Enter a code.")), Length(max=CODE_MAX)],
     )
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = StringField("Email address", validators=[DataRequired("Enter your email address."), Length(max=EMAIL_MAX)])
+    email = StringField(_l("Email address"), validators=[DataRequired(_l("Enter your email address.")), Length(max=EMAIL_MAX)])
 
 
 class NewPasswordForm(FlaskForm):
     password = PasswordField(
-        "New password", validators=[DataRequired("Choose a password."), Length(max=PASSWORD_MAX)]
+        _l("New password"), validators=[DataRequired(_l("Choose a password.")), Length(max=PASSWORD_MAX)]
     )
     confirm = PasswordField(
-        "Type it again",
-        validators=[DataRequired("Type the password again."), EqualTo("password", "The two passwords don't match.")],
+        _l("Type it again"),
+        validators=[DataRequired(_l("Type the password again.")), EqualTo("password", _l("The two passwords don't match."))],
     )
 
 
 class ChangePasswordForm(NewPasswordForm):
     current_password = PasswordField(
-        "Current password", validators=[DataRequired("Enter your current password."), Length(max=PASSWORD_MAX)]
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password.")), Length(max=PASSWORD_MAX)]
     )
 
 
 class TotpConfirmForm(FlaskForm):
-    code = StringField("6-digit code", validators=[DataRequired("Enter the code from your app."), Length(max=CODE_MAX)])
+    code = StringField(_l("6-digit code"), validators=[DataRequired(_l("Enter the code from your app.")), Length(max=CODE_MAX)])
 
 
 class PasswordConfirmForm(FlaskForm):
-    password = PasswordField("Your password", validators=[DataRequired("Enter your password."), Length(max=PASSWORD_MAX)])
+    password = PasswordField(_l("Your password"), validators=[DataRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX)])

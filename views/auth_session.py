@@ -29,6 +29,7 @@ from services.texts import account as words
 # Session keys (short: they travel in every request's cookie).
 CUSTOMER, NAME, EMAIL, VERSION, SESSION_ID, SIGNED_IN_AT, SEEN_AT = "cid", "nm", "em", "sv", "sid", "iat", "seen"
 PENDING_SECOND_FACTOR = "2fa"
+LANGUAGE = "lang"  # the portal user's saved language choice (views/language.SESSION_LANGUAGE)
 ACCOUNTS = "acc"  # how many customers' accounts the login opens (several: the header offers to switch)
 # A session started by the product's handoff token (views/handoff.py) has no portal user row:
 # its Flask-Login id is "handoff:<customer_id>", ``user_id`` is 0 and only its session id can be
@@ -79,7 +80,10 @@ def start_session(user: PortalUser, access: Access, *, signed_in_at: int | None 
         VERSION: user.session_version, SESSION_ID: secrets.token_urlsafe(24),
         SIGNED_IN_AT: signed_in_at or now, SEEN_AT: now,
     })
+    if user.preferred_language:
+        session[LANGUAGE] = user.preferred_language  # views/language.py: no query per request for it
     login_user(_session_user(user.id))
+    _learn_customer_language(access.customer_id)
 
 
 def current_access() -> Access | None:
@@ -98,6 +102,13 @@ def start_handoff_session(customer_id: str, display_name: str, email: str) -> No
         SESSION_ID: secrets.token_urlsafe(24), SIGNED_IN_AT: now, SEEN_AT: now, VIA: "handoff",
     })
     login_user(_session_user(0))
+    _learn_customer_language(customer_id)
+
+
+def _learn_customer_language(customer_id: str) -> None:
+    from views.language import learn_customer_language  # views/language.py imports this module
+
+    learn_customer_language(customer_id)
 
 
 def end_session() -> None:
@@ -163,6 +174,7 @@ def init_auth_session(app: Flask, settings: Settings) -> None:
     )
     login_manager.login_view = "auth.login"
     login_manager.login_message = words.SIGN_IN_TO_CONTINUE
+    login_manager.localize_callback = str  # in the request's language, as text the session can store
     login_manager.login_message_category = "info"
     login_manager.session_protection = None  # the session version does this job, without IP pinning
     login_manager.user_loader(_load_user)

@@ -10,21 +10,22 @@ import logging
 
 from flask import Flask, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
+from services.texts import _l
 
 log = logging.getLogger(__name__)
 
 MESSAGES = {
-    400: ("Something in that request wasn't right", "Please go back, check what you entered and try again."),
-    403: ("You can't do that here", "Your account doesn't allow this action. If you think it should, contact support."),
-    404: ("We couldn't find that page", "The link may be out of date, or the item isn't part of your account."),
-    405: ("That action isn't available", "This page can't be used that way. Please go back and use the buttons on the page."),
-    413: ("That was too large", "What you sent is larger than we accept. Please shorten it and try again."),
-    415: ("That format isn't supported", "Please send the form from the page itself."),
-    429: ("Too many attempts", "Please wait a few minutes before trying again."),
-    500: ("Something went wrong on our side", "We've been notified. Please try again in a few minutes."),
+    400: (_l("Something in that request wasn't right"), _l("Please go back, check what you entered and try again.")),
+    403: (_l("You can't do that here"), _l("Your account doesn't allow this action. If you think it should, contact support.")),
+    404: (_l("We couldn't find that page"), _l("The link may be out of date, or the item isn't part of your account.")),
+    405: (_l("That action isn't available"), _l("This page can't be used that way. Please go back and use the buttons on the page.")),
+    413: (_l("That was too large"), _l("What you sent is larger than we accept. Please shorten it and try again.")),
+    415: (_l("That format isn't supported"), _l("Please send the form from the page itself.")),
+    429: (_l("Too many attempts"), _l("Please wait a few minutes before trying again.")),
+    500: (_l("Something went wrong on our side"), _l("We've been notified. Please try again in a few minutes.")),
     503: (
-        "Billing is temporarily unavailable",
-        "We can't reach our billing system right now. Nothing has been changed. Please try again in a few minutes.",
+        _l("Billing is temporarily unavailable"),
+        _l("We can't reach our billing system right now. Nothing has been changed. Please try again in a few minutes."),
     ),
 }
 

@@ -22,6 +22,7 @@ from services import audit, handoff
 from services.handoff import Destination, HandoffConfig, HandoffGrant, HandoffNotConfigured, HandoffRefused
 from services.context import RequestContext
 from services.replay_store import build_replay_store
+from services.texts import layout as words
 from views.cli import portal_cli
 from views.pipeline import Audience, PipelineBlueprint
 
@@ -201,7 +202,7 @@ def _layout_context() -> dict:
         return {"handoff_return": None}
     state = current_app.extensions.get("handoff")
     product = state.settings.HANDOFF_PRODUCT_NAME if state else "the product"
-    return {"handoff_return": {"url": url, "label": f"Back to {product}"}}
+    return {"handoff_return": {"url": url, "product": product, "label": words.back_to_product(product)}}
 
 
 # -- dest → a page that exists -------------------------------------------------------------------

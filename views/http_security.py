@@ -11,6 +11,7 @@ from flask import Flask, abort, request
 from werkzeug.exceptions import MethodNotAllowed
 
 from config.settings import Settings
+from services.texts import _
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'none'",
@@ -93,9 +94,9 @@ def _csrf_failed(error):
 
     return render_error(
         400,
-        title="This form has expired",
-        detail="For your security, forms stop working after a while or when cookies are blocked. "
-        "Please go back, reload the page and try again.",
+        title=_("This form has expired"),
+        detail=_("For your security, forms stop working after a while or when cookies are blocked. "
+                 "Please go back, reload the page and try again."),
     )
 
 

@@ -55,7 +55,7 @@ from services.context import CustomerContext, RequestContext, StaffContext
 from services.ownership import NotOwned
 from services.policy import Action, ActionRefused, ActorRefused, actor_refusal
 from services.policy import staff as staff_policy
-from services.texts import SUPPORTED_LOCALES
+from services.texts import current_locale
 from services.texts import common as words, staff as staff_words
 from views.errors import render_error
 from zoho_client import deadline
@@ -73,6 +73,7 @@ class Audience(Enum):
     PUBLIC = "public"  # the sign-in pages and the handoff: anyone may come
     CUSTOMER = "customer"  # a customer's own pages: an actor is required
     STAFF = "staff"  # the staff console: a signed-in staff member whose role has the route's permission
+    EVERYONE = "everyone"  # anyone, support staff viewing too: nothing of a customer's is read or changed
     MACHINE = "machine"  # another system (Zoho's webhooks): no session, no actor, no CSRF token; it proves itself
 
 
@@ -213,7 +214,7 @@ def audit_context() -> AuditContext:
 def _context(actor: Actor | None, staff: StaffMember | None = None) -> RequestContext:
     app = current_app
     settings = app.extensions["settings"]
-    locale = request.accept_languages.best_match(SUPPORTED_LOCALES) or SUPPORTED_LOCALES[0]
+    locale = current_locale  # decided on first use: views/language.py
     if staff is not None:
         return StaffContext(staff=staff, settings=settings, audit=audit_context(), zoho=app.extensions["zoho"],
                             locale=locale)

@@ -326,7 +326,7 @@ class DemoHistory:
 
         # 3. Αθηνά Παπαδοπούλου - EUR, non_renewing (cancel at term end scheduled); Greek VAT.
         athina = self.customer(self.months_ago(4, 10), "Αθηνά Παπαδοπούλου", "athina@parthenon-design.example", "EUR",
-                               first_name="Αθηνά", last_name="Παπαδοπούλου", company_name="Parthenon Design",
+                               first_name="Αθηνά", last_name="Παπαδοπούλου", company_name="Parthenon Design", language_code="el",
                                billing_address=address("Ερμού 25", "Αθήνα", "Attica", "105 63", "Greece"),
                                tax_fields={"is_taxable": True, "tax_id": tax["gr_vat"], "vat_reg_no": "EL999999999"})
         athina_card = new_card(s, athina, "5100", 4, t.year + 1, athina.created_time, gateway="stripe")
@@ -336,7 +336,7 @@ class DemoHistory:
 
         # 4. Ольга Иванова - cancelled (immediately) last month; card kept.
         olga = self.customer(self.months_ago(6, 2), "Ольга Иванова", "olga@sibir-tech.example", "USD",
-                             first_name="Ольга", last_name="Иванова", company_name="Сибирь Тех",
+                             first_name="Ольга", last_name="Иванова", company_name="Сибирь Тех", language_code="ru",
                              billing_address=address("ул. Ленина, 10", "Новосибирск", "Novosibirsk", "630004", "Russia"))
         olga_card = new_card(s, olga, "3005", 9, t.year + 1, olga.created_time)
         self.at(self.months_ago(6, 2), lambda: self.subscribe(olga, {
@@ -345,7 +345,7 @@ class DemoHistory:
 
         # 5. 東京テック株式会社 - expired (a fixed number of billing cycles ran out) and a live yearly plan.
         tokyo = self.customer(self.months_ago(7, 1), "東京テック株式会社", "keiri@tokyo-tech.example", "USD",
-                              first_name="健太", last_name="佐藤", company_name="東京テック株式会社",
+                              first_name="健太", last_name="佐藤", company_name="東京テック株式会社", language_code="ja",
                               billing_address=address("千代田区丸の内1-1", "東京", "Tokyo", "100-0005", "Japan"))
         tokyo_card = new_card(s, tokyo, "1111", 2, t.year + 4, tokyo.created_time, gateway="stripe")
         self.at(self.months_ago(7, 1), lambda: self.subscribe(tokyo, {
@@ -455,7 +455,7 @@ class DemoHistory:
 
         # 14. Café Zürich AG - EUR, trial that already converted to live with a card (trial history); Swiss VAT.
         cafe = self.customer(self.days_ago(30), "Café Zürich AG", "finanzen@cafe-zuerich.example", "EUR",
-                             first_name="Lukas", last_name="Brunner",
+                             first_name="Lukas", last_name="Brunner", language_code="de",
                              billing_address=address("Bahnhofstrasse 1", "Zürich", "Zürich", "8001", "Switzerland"),
                              tax_fields={"is_taxable": True, "tax_id": tax["ch_vat"], "vat_reg_no": "CHE-999.999.999 MWST"})
         cafe_card = new_card(s, cafe, "7722", 5, t.year + 2, cafe.created_time)

@@ -3,6 +3,13 @@ from __future__ import annotations
 
 from services.texts import _, _l
 
+FALLBACK_COMPANY = _l("Billing portal")  # the company's name when Zoho never told it
+# Email subjects: marked here, written in the recipient's language when the email is (services/account_mail.py).
+SUBJECT_INVITATION = _l("Your %(company)s billing portal invitation")
+SUBJECT_RESET = _l("Reset your %(company)s billing portal password")
+SUBJECT_PASSWORD_CHANGED = _l("Your %(company)s billing portal password was changed")
+SUBJECT_SUPPORT_VIEW = _l("%(company)s support is viewing your billing account")
+
 PASSWORD_CHANGED = _l("Your password has been changed. Other devices have been signed out.")
 TWO_FACTOR_OFF = _l("Two-factor authentication is off.")
 SIGNED_OUT_EVERYWHERE = _l("You have been signed out on every device.")

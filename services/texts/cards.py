@@ -15,7 +15,7 @@ REFUSED_UPDATE_CARD_NO_CARD = _l("This subscription has no card yet. Subscribe t
 
 def expiry_text(expires_on: date, today: date) -> str:
     """How a card's expiry reads after "Your card ending 4242 expires …"."""
-    month = format_date(expires_on, format="MMMM y")
+    month = format_date(expires_on, format="yMMMM")
     if expires_on < today:
         return _("at the end of %(month)s and has expired", month=month)
     if (expires_on.year, expires_on.month) == (today.year, today.month):

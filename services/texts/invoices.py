@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.formatting import DEFAULT_LOCALE, format_money
+from services.formatting import format_money
 from services.texts import _, _l, ngettext
 from zoho_client.models import Money
 
@@ -69,12 +69,36 @@ EMPTY_VOID_TEXT = _l("Invoices we cancel are marked void and show here.")
 _STATEMENT_KINDS = {"invoice": _l("Invoice"), "payment": _l("Payment"), "credit_note": _l("Credit note")}
 
 
+# The statement of account as a PDF (services/statement_pdf.py).
+STATEMENT_TITLE = _l("Statement of account")
+STATEMENT_COLUMNS = (_l("Date"), _l("Transaction"), _l("Charged"), _l("Paid or credited"), _l("Balance"))
+OPENING_BALANCE = _l("Opening balance")
+CLOSING_BALANCE = _l("Closing balance")
+
+
+def statement_period(start: str, end: str) -> str:
+    return _("%(start)s to %(end)s", start=start, end=end)
+
+
+def amounts_in(currency: str) -> str:
+    return _("Amounts in %(currency)s", currency=currency)
+
+
+def statement_totals(invoiced: str, paid: str, credited: str) -> str:
+    return _("Invoiced %(invoiced)s · paid %(paid)s · credited %(credited)s", invoiced=invoiced, paid=paid,
+             credited=credited)
+
+
+def page_number(number: int) -> str:
+    return _("Page %(page)s", page=number)
+
+
 def statement_line(kind: str, number: str | None) -> str:
     label = _STATEMENT_KINDS[kind]
-    return _("%(document)s %(number)s", document=label, number=number) if number else label
+    return _("%(document)s %(number)s", document=label, number=number) if number else str(label)
 
 
-def balance(amount: Money | None, locale: str = DEFAULT_LOCALE) -> str:
+def balance(amount: Money | None, locale: str | None = None) -> str:
     """A balance on a statement: what is owed, or ``$10.00 in credit`` when the customer is ahead."""
     if amount is not None and amount.amount < 0:
         return _("%(amount)s in credit", amount=format_money(Money(-amount.amount, amount.currency), locale))

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.formatting import format_date, format_money
-from services.texts import _, _l, ngettext
+from services.formatting import format_date, format_money, format_number, format_percent
+from services.texts import LazyText, _, _l, ngettext
 from zoho_client.models import Money
 
 # Status badges (the policy picks one by the subscription's state).
@@ -181,9 +181,11 @@ def cancel_at_term_end(ends: date | None) -> tuple[str, ...]:
 
 def cancel_now(remaining_days: int, term_end: date | None) -> tuple[str, ...]:
     if remaining_days:
+        # Written first: pybabel's extractor loses a plural whose call holds another marked call.
+        until = _day(term_end, _("the end of the current term"))
         unused = ngettext("The unused %(count)s day of the current term (until %(day)s) is not refunded or credited.",
                           "The unused %(count)s days of the current term (until %(day)s) are not refunded or "
-                          "credited.", remaining_days, day=_day(term_end, _("the end of the current term")))
+                          "credited.", remaining_days, day=until)
     else:
         unused = _("Nothing of the current term is refunded or credited.")
     return (_("The subscription ends today and access stops now; nothing more is charged."), unused,
@@ -198,9 +200,9 @@ def retention_sentence(coupon, currency: str | None) -> str:
     """``coupon`` is the catalog's coupon: its discount and for how many bills it applies."""
     value = coupon.discount_value
     if (coupon.discount_by or "").lower().startswith("percent"):
-        off = _("%(percent)s%% off", percent=f"{value.normalize():f}")
+        off = _("%(percent)s off", percent=format_percent(value))  # 10%, 10 %: the locale's way
     else:
-        off = _("%(amount)s off", amount=format_money(Money(value, currency)) if currency else f"{value:,.2f}")
+        off = _("%(amount)s off", amount=format_money(Money(value, currency)) if currency else format_number(value))
     kind = (coupon.type or "").lower()
     if kind == "forever":
         span = _("every bill from now on")
@@ -234,33 +236,34 @@ def reactivated(next_bill: date | None) -> str:
     return _("Your subscription is active again. The next bill is on %(day)s.",
              day=_day(next_bill, _("the end of the current term")))
 
-# Changes waiting for the end of the term.
+# Changes waiting for the end of the term. They are kept in the read model's cache, which every
+# language shares: so they stay lazy (``_l`` with values, the amount formatted when shown).
 CHANGE_CANCELS = _l("The subscription cancels at the end of the current term")
 CHANGE_SCHEDULED = _l("A change to the subscription is scheduled")
 
 
-def change_plan(current: str, new: str) -> str:
-    return _("Plan changes from %(current)s to %(new)s", current=current, new=new)
+def change_plan(current: str, new: str) -> LazyText:
+    return _l("Plan changes from %(current)s to %(new)s", current=current, new=new)
 
 
-def change_quantity(current, new) -> str:
-    return _("Quantity changes from %(current)s to %(new)s", current=current, new=new)
+def change_quantity(current, new) -> LazyText:
+    return _l("Quantity changes from %(current)s to %(new)s", current=current, new=new)
 
 
-def change_addon_added(name: str) -> str:
-    return _("Add-on %(name)s is added", name=name)
+def change_addon_added(name: str) -> LazyText:
+    return _l("Add-on %(name)s is added", name=name)
 
 
-def change_addon_removed(name: str) -> str:
-    return _("Add-on %(name)s is removed", name=name)
+def change_addon_removed(name: str) -> LazyText:
+    return _l("Add-on %(name)s is removed", name=name)
 
 
-def change_addon_quantity(name: str, current, new) -> str:
-    return _("Add-on %(name)s quantity changes from %(current)s to %(new)s", name=name, current=current, new=new)
+def change_addon_quantity(name: str, current, new) -> LazyText:
+    return _l("Add-on %(name)s quantity changes from %(current)s to %(new)s", name=name, current=current, new=new)
 
 
-def change_price(amount: Money) -> str:
-    return _("The price becomes %(amount)s", amount=format_money(amount))
+def change_price(amount: Money) -> LazyText:
+    return _l("The price becomes %(amount)s", amount=LazyText(format_money, amount))
 
 PAY_ON_SECURE_PAGE = _l("Enter a card on the secure payment page")
 CHOOSE_A_REASON = _l("Choose a reason")

@@ -147,7 +147,7 @@ def test_security_page_and_two_factor_enrolment(live, page):
 def test_tampered_csrf_token_is_refused_in_the_browser(live, page):
     app, base = live
     page.goto(base + "/login")
-    page.evaluate("document.querySelector('input[name=csrf_token]').value = 'forged'")
+    page.evaluate("document.querySelector('main input[name=csrf_token]').value = 'forged'")  # the sign-in form's
     page.get_by_label("Email address").fill(INVITEE)
     page.get_by_label("Password").fill(SECOND_PASSWORD)
     with page.expect_response(base + "/login") as answer:

@@ -197,6 +197,8 @@ def test_6_a_plan_change_in_euros_shows_what_the_invoice_then_charges(live, open
     cafe = sandbox_api.customer_id(CAFE)
     sid = next(s["subscription_id"] for s in sandbox_api.subscriptions(cafe) if s["status"] == "live")
     tab = open_tab(live, CAFE)
+    # Café Zürich's language in Zoho is German; this person chose English (tests/i18n reads it in German).
+    tab.context.add_cookies([{"name": "portal_language", "value": "en", "url": live}])
     page = tab.page
     page.goto(f"{live}/subscriptions/{sid}/change-plan")
     assert "€92.00 every month" in _text(page) and "$99.00" not in _text(page)  # Business, from the EUR list

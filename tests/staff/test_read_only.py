@@ -88,8 +88,10 @@ FORM = re.compile(r"<form[^>]*method=\"post\"[^>]*>.*?</form>", re.S | re.I)
 
 
 def _enabled_submits(html: str) -> list[str]:
-    """Submit buttons of POST forms that are not disabled, leaving out the banner's own "End"."""
+    """Submit buttons of POST forms that are not disabled, leaving out the banner's own "End" and the
+    header's language switcher (it changes the staff member's own language, nothing of the customer's)."""
     html = re.sub(r'<aside class="support-banner".*?</aside>', "", html, flags=re.S)
+    html = re.sub(r'<form class="language-form language-form-header".*?</form>', "", html, flags=re.S)
     return [button for form in FORM.findall(html) for button in SUBMIT.findall(form) if "disabled" not in button]
 
 

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Callable, Mapping
 
 from werkzeug.exceptions import BadRequest
+from services.texts import _
 
 # The most pages a list will walk to: 1,000 pages of 200 invoices is far beyond any customer.
 MAX_PAGE = 1000
@@ -31,7 +32,7 @@ def bad_request(message: str) -> BadRequest:
 def choice(args: Mapping[str, str], name: str, allowed, default: str) -> str:
     value = args.get(name, default)
     if value not in allowed:
-        raise bad_request(f"“{value}” isn't a {name} we know. Please use the links on the page.")
+        raise bad_request(_("“%(value)s” isn't a choice we know. Please use the links on the page.", value=value))
     return value
 
 
@@ -39,7 +40,7 @@ def page_number(args: Mapping[str, str]) -> int:
     raw = args.get("page", "1")
     # ASCII digits only, and few of them: str.isdigit() also accepts "²" and "①", which int() refuses.
     if not _PAGE_DIGITS.fullmatch(raw) or not 1 <= int(raw) <= MAX_PAGE:
-        raise bad_request(f"The page must be a whole number from 1 to {MAX_PAGE}.")
+        raise bad_request(_("The page must be a whole number from 1 to %(most)s.", most=MAX_PAGE))
     return int(raw)
 
 
@@ -111,15 +112,15 @@ def date_range(args: Mapping[str, str], today: date, *, required: bool = False) 
         return default_range(today)
     typed = DateRange(start_text, end_text)
     if not start_text or not end_text:
-        return _with_error(typed, "Please enter both a start date and an end date.")
+        return _with_error(typed, _("Please enter both a start date and an end date."))
     try:
         start, end = date.fromisoformat(start_text), date.fromisoformat(end_text)
     except ValueError:
-        return _with_error(typed, "Please enter the dates as year-month-day, for example 2026-01-31.")
+        return _with_error(typed, _("Please enter the dates as year-month-day, for example 2026-01-31."))
     if start > end:
-        return _with_error(typed, "The start date must be on or before the end date.")
+        return _with_error(typed, _("The start date must be on or before the end date."))
     if end - start > timedelta(days=MAX_RANGE_DAYS):
-        return _with_error(typed, "Please choose a range of five years or less.")
+        return _with_error(typed, _("Please choose a range of five years or less."))
     return DateRange(start_text, end_text, start, end)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from services.texts import _l
 from wtforms import HiddenField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
@@ -15,29 +16,29 @@ ROLE_CHOICES = [SelectChoice(role, role.capitalize()) for role in STAFF_ROLES]
 
 
 class StaffLoginForm(FlaskForm):
-    email = StringField("Email address", validators=[DataRequired("Enter your email address."), Length(max=EMAIL_MAX)])
-    password = PasswordField("Password", validators=[DataRequired("Enter your password."), Length(max=PASSWORD_MAX)])
+    email = StringField(_l("Email address"), validators=[DataRequired(_l("Enter your email address.")), Length(max=EMAIL_MAX)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX)])
     next = HiddenField()
 
 
 class StaffCodeForm(FlaskForm):
-    code = StringField("Code from your authenticator app, or a recovery code",
-                       validators=[DataRequired("Enter a code."), Length(max=CODE_MAX)])
+    code = StringField(_l("Code from your authenticator app, or a recovery code"),
+                       validators=[DataRequired(_l("Enter a code.")), Length(max=CODE_MAX)])
 
 
 class EnrolmentForm(FlaskForm):
     """The password fields are used on a first enrolment only (a two-factor reset keeps the password)."""
 
-    password = PasswordField("Password", validators=[Optional(), Length(max=PASSWORD_MAX)])
-    confirm = PasswordField("Type it again", validators=[EqualTo("password", "The two passwords don't match.")])
-    code = StringField("6-digit code from the app", validators=[DataRequired("Enter the code from your app."),
+    password = PasswordField(_l("Password"), validators=[Optional(), Length(max=PASSWORD_MAX)])
+    confirm = PasswordField(_l("Type it again"), validators=[EqualTo("password", _l("The two passwords don't match."))])
+    code = StringField(_l("6-digit code from the app"), validators=[DataRequired(_l("Enter the code from your app.")),
                                                                 Length(max=CODE_MAX)])
 
 
 class ViewAsCustomerForm(FlaskForm):
-    reason = TextAreaField("Why do you need to view this account?",
+    reason = TextAreaField(_l("Why do you need to view this account?"),
                            validators=[Length(max=REASON_MAX)])
-    ticket = StringField("Ticket reference (optional)", validators=[Optional(), Length(max=TICKET_MAX)])
+    ticket = StringField(_l("Ticket reference (optional)"), validators=[Optional(), Length(max=TICKET_MAX)])
 
 
 class InviteForm(FlaskForm):
@@ -45,11 +46,11 @@ class InviteForm(FlaskForm):
 
 
 class NewStaffForm(FlaskForm):
-    email = StringField("Email address", validators=[DataRequired("Enter their email address."),
+    email = StringField(_l("Email address"), validators=[DataRequired(_l("Enter their email address.")),
                                                      Length(max=EMAIL_MAX)])
-    display_name = StringField("Name", validators=[DataRequired("Enter their name."), Length(max=200)])
-    role = SelectField("Role", choices=lambda: ROLE_CHOICES, default="support")
+    display_name = StringField(_l("Name"), validators=[DataRequired(_l("Enter their name.")), Length(max=200)])
+    role = SelectField(_l("Role"), choices=lambda: ROLE_CHOICES, default="support")
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=lambda: ROLE_CHOICES)
+    role = SelectField(_l("Role"), choices=lambda: ROLE_CHOICES)

@@ -8,6 +8,7 @@ from flask import Response, render_template, request, url_for
 from services import audit, audit_log, staff as staff_accounts
 from services.context import StaffContext
 from views.portal.params import bad_request, page_number, pager
+from services.texts import _
 
 FILTER_KEYS = ("customer", "staff", "action", "since", "until")
 
@@ -16,7 +17,7 @@ def _filter() -> audit_log.AuditFilter:
     args = request.args
     staff_raw = args.get("staff", "").strip()
     if staff_raw and not staff_raw.isdigit():
-        raise bad_request("Choose a staff member from the list.")
+        raise bad_request(_("Choose a staff member from the list."))
     return audit_log.AuditFilter(customer_id=args.get("customer", "").strip()[:64],
                                  staff_id=int(staff_raw) if staff_raw else None,
                                  event_type=args.get("action", "").strip()[:64],
@@ -29,7 +30,7 @@ def _day(raw: str | None) -> date | None:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise bad_request("Dates are written YYYY-MM-DD.") from None
+        raise bad_request(_("Dates are written YYYY-MM-DD.")) from None
 
 
 def _current_filters() -> dict[str, str]:

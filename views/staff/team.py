@@ -10,6 +10,7 @@ from services.context import StaffContext
 from services.texts import staff as words
 from views.auth_forms import EmptyForm
 from views.staff.forms import ROLE_CHOICES, NewStaffForm, RoleForm
+from services.texts import _
 
 
 def _page(ctx: StaffContext, status: int = 200, *, form: NewStaffForm | None = None, link=None, message=None):
@@ -25,7 +26,7 @@ def team(ctx: StaffContext):
 def _member(staff_id: int):
     member = staff_accounts.get(staff_id)
     if member is None:
-        raise AccountError("There is no such staff account.")
+        raise AccountError(_("There is no such staff account."))
     return member
 
 
@@ -74,7 +75,7 @@ def change_role(ctx: StaffContext, staff_id: int):
     form = RoleForm()
     if not form.validate_on_submit():
         ctx.report("refused", staff_id=staff_id)
-        flash("Choose a role.", "error")
+        flash(_("Choose a role."), "error")
         return redirect(url_for("staff.team"), 303)
     return _act(ctx, staff_id, lambda email: staff_accounts.change_role(
         email, form.role.data, ctx.audit, actor=ctx.staff.audit_name), words.STAFF_ROLE_CHANGED)

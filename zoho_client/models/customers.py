@@ -73,6 +73,7 @@ class Customer:
     phone: str | None
     mobile: str | None
     website: str | None
+    language_code: str | None  # the customer's portal language, as the merchant set it
     status: str | None
     source: str | None
     currency_code: str | None
@@ -115,6 +116,7 @@ class Customer:
             phone=f.str("phone"),
             mobile=f.str("mobile"),
             website=f.str("website"),
+            language_code=f.str("language_code"),
             status=f.str("status"),
             source=f.str("source"),
             currency_code=cur,

@@ -8,7 +8,7 @@ from .money import CURRENCIES
 
 TEXT_FIELDS = ("display_name", "salutation", "first_name", "last_name", "company_name", "email", "phone", "mobile",
                "fax", "website", "twitter", "facebook", "skype", "department", "designation", "notes",
-               "payment_terms_label")
+               "payment_terms_label", "language_code")
 ADDRESS_KEYS = ("attention", "street", "city", "state", "state_code", "zip", "country", "fax")
 TAX_FIELDS = ("is_taxable", "tax_id", "tax_authority_id", "tax_authority_name", "tax_exemption_id",
               "tax_exemption_code", "gst_no", "gst_treatment", "place_of_contact", "vat_treatment", "vat_reg_no",

@@ -186,6 +186,7 @@ class Customer:
     mobile: str = ""
     fax: str = ""
     website: str = ""
+    language_code: str = ""  # the customer's portal language ("de", "pt_br"…), as the merchant set it; empty when never set
     twitter: str = ""
     facebook: str = ""
     skype: str = ""

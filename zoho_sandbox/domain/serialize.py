@@ -300,6 +300,7 @@ def customer(store, c: Customer, full: bool = True) -> dict:
         "phone": c.phone,
         "mobile": c.mobile,
         "website": c.website,
+        "language_code": c.language_code,
         "is_gapps_customer": False,
         "is_portal_enabled": c.is_portal_enabled,
         "created_time": ts(store, c.created_time),
