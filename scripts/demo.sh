@@ -122,7 +122,7 @@ fi
 echo "==> Starting the Zoho Billing sandbox, the mail catcher and the demo product"
 # Like Zoho's webhook settings: every event is delivered, signed, to the demo portal.
 .venv/bin/python -m zoho_sandbox --host 127.0.0.1 --port "$sandbox_port" --seed demo \
-  --webhook-url "$PORTAL_BASE_URL/webhooks/zoho" --webhook-secret "$ZOHO_WEBHOOK_SECRET" >"$run_dir/sandbox.log" 2>&1 &
+  --webhook-url "$PORTAL_BASE_URL/webhooks/zoho" --webhook-secret="$ZOHO_WEBHOOK_SECRET" >"$run_dir/sandbox.log" 2>&1 &
 pids+=($!)
 wait_until_ready "${pids[-1]}" sandbox "$run_dir/sandbox.log" "$sandbox_port"
 # The catcher prints who each message is for and its links on this console.

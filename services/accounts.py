@@ -134,14 +134,16 @@ def portal_access(customer_id: str, emails) -> dict[str, str]:
     return {email: status for email, status in rows}
 
 
-def invite(raw_email: str, context: AuditContext, *, actor: str, customer_id: str | None = None) -> Invitation:
+def invite(raw_email: str, context: AuditContext, *, actor: str, customer_id: str | None = None,
+           first_only: bool = False) -> Invitation:
     """Invite the Zoho person with this email to one customer's portal (``customer_id``: that
     customer; else the first active customer or contact person with the email) and mail the link.
 
     Re-inviting replaces this customer's earlier link for the person, no other. Refused only for what
     concerns this customer: the address is not one of its people, the person already has access to
     it, or its access was switched off. Used by ``flask portal invite``, the profile's contact
-    persons, and later by the staff console and the webhooks.
+    persons, the staff console and the webhooks (``first_only``: refused when the person was ever
+    invited to this customer, so that an automatic invitation is never sent twice).
     """
     email = normalise_email(raw_email)
     invitee = find_invitee(email, customer_id=customer_id)
@@ -152,6 +154,11 @@ def invite(raw_email: str, context: AuditContext, *, actor: str, customer_id: st
         raise InvitationRefused(_("Too many invitations to this address in the last hour. Try again later."))
     user = find_user(email) or _new_login(invitee)
     membership = membership_of(user, invitee.customer_id)
+    if first_only and membership is not None:
+        # An automatic invitation goes out once: whoever got here first (another worker, on another
+        # host) made this membership. Two that both find none both insert one: the membership's
+        # unique key refuses the second, whose retry then finds this.
+        raise InvitationRefused("This person was already invited to this account.")
     if membership is not None and membership.status == ACTIVE:
         raise InvitationRefused(_("This person already has portal access to this account."))
     if membership is not None and membership.status == DISABLED:

@@ -354,7 +354,7 @@ def _invite(event: WebhookEvent) -> str | None:
             return "has_portal_user"
     context = AuditContext(ip=None, user_agent="zoho-webhook", request_id=event.event_id)
     try:
-        invitation = accounts.invite(email, context, actor=ACTOR, customer_id=customer_id)
+        invitation = accounts.invite(email, context, actor=ACTOR, customer_id=customer_id, first_only=True)
     except AccountError as refused:
         db.session.rollback()
         log.info("webhook invitation not sent", extra={"event_id": event.event_id, "reason": refused.message})

@@ -160,3 +160,30 @@ def test_W47_the_answer_comes_before_the_heavy_work(make_app, live_subscriptions
     finally:
         release.set()
         controller.stop()
+
+
+def test_W45_an_automatic_invitation_is_refused_once_anyone_was_invited_to_that_customer(app, mailbox,
+                                                                                         live_subscriptions):
+    # Two workers may both find nobody invited yet and both go on: the one that finds the other's
+    # invitation made by then must not send a second (a person would get two links).
+    from services import accounts
+    from services.accounts import InvitationRefused
+    from services.audit import AuditContext
+
+    subscription = live_subscriptions[0]
+    context = AuditContext(ip=None, user_agent="test", request_id="w45")
+    with app.app_context():
+        from extensions import db
+
+        accounts.invite(subscription["email"], context, actor="zoho-webhook",
+                        customer_id=subscription["customer_id"], first_only=True)
+        db.session.commit()
+        with pytest.raises(InvitationRefused):
+            accounts.invite(subscription["email"], context, actor="zoho-webhook",
+                            customer_id=subscription["customer_id"], first_only=True)
+        db.session.rollback()
+        # A person pressing "Resend invitation" still may.
+        accounts.invite(subscription["email"], context, actor="test", customer_id=subscription["customer_id"])
+        db.session.commit()
+    assert len(wait_until(lambda: mails_to(mailbox, subscription["email"]) if len(
+        mails_to(mailbox, subscription["email"])) == 2 else None, what="two invitations")) == 2
