@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from services.formatting import format_date, format_money
 from services.policy import invoices as invoice_policy
-from services.statement_pdf import DocumentPDF, address_lines, fonts_available
+from services.statement_pdf import DocumentPDF, address_lines, fonts_available, organization_lines
 from services.texts import payments as words
 
 WIDTHS = (50, 40, 45, 45)  # invoice, its date, its total, what this payment paid of it
@@ -11,33 +11,12 @@ WIDTHS = (50, 40, 45, 45)  # invoice, its date, its total, what this payment pai
 
 def render_receipt_pdf(payment, customer, organization, locale: str | None = None) -> bytes:
     pdf = DocumentPDF(unicode_font=fonts_available())
-    pdf.set_title(str(words.RECEIPT_TITLE))
-    pdf.add_page()
-    pdf.use(16, bold=True)
-    pdf.cell(0, 10, pdf.safe(words.RECEIPT_TITLE), new_x="LMARGIN", new_y="NEXT")
-    pdf.use(11)
     received = words.received(format_money(payment.amount, locale), format_date(payment.date, locale))
-    pdf.cell(0, 7, pdf.safe(received), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(3)
-
-    top = pdf.get_y()
-    pdf.use(9, bold=True)
-    pdf.cell(95, 5, pdf.safe(words.RECEIPT_FROM), new_x="LMARGIN", new_y="NEXT")
-    pdf.use(10, bold=True)
-    pdf.cell(95, 6, pdf.safe(customer.company_name or customer.display_name or ""), new_x="LMARGIN", new_y="NEXT")
-    pdf.use(9)
-    for line in address_lines(customer.billing_address):
-        pdf.cell(95, 5, pdf.safe(line), new_x="LMARGIN", new_y="NEXT")
-    left_bottom = pdf.get_y()
-    pdf.set_xy(110, top)
-    pdf.use(9, bold=True)
-    pdf.cell(90, 5, pdf.safe(words.RECEIPT_TO), new_x="LEFT", new_y="NEXT")
-    pdf.use(10, bold=True)
-    pdf.cell(90, 6, pdf.safe(organization.name or ""), new_x="LEFT", new_y="NEXT")
-    pdf.use(9)
-    for line in address_lines(organization.address) + [x for x in (organization.email, organization.phone) if x]:
-        pdf.cell(90, 5, pdf.safe(line), new_x="LEFT", new_y="NEXT")
-    pdf.set_xy(pdf.l_margin, max(left_bottom, pdf.get_y()) + 6)
+    pdf.heading(words.RECEIPT_TITLE, received, size=11, height=7)
+    pdf.parties(
+        (words.RECEIPT_FROM, customer.company_name or customer.display_name or "",
+         address_lines(customer.billing_address)),
+        (words.RECEIPT_TO, organization.name or "", organization_lines(organization)))
 
     method = str(invoice_policy.payment_mode_label(payment.payment_mode))
     if payment.autotransaction and payment.autotransaction.last_four_digits:

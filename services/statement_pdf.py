@@ -19,6 +19,10 @@ REGULAR, BOLD = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
 WIDTHS = (28, 62, 32, 34, 34)  # date, transaction, charged, paid or credited, balance
 
 
+# A party to a document: a label ("Received from") or None, its name, its address lines.
+Party = tuple[object, str, list[str]]
+
+
 class DocumentPDF(FPDF):
     """An A4 page in the portal's PDF style (statements, receipts): a Unicode font when there is one."""
 
@@ -40,6 +44,37 @@ class DocumentPDF(FPDF):
     def use(self, size: float, bold: bool = False) -> None:
         self.set_font(self.family, "B" if bold else "", size)
 
+    def heading(self, title, subtitle: str, *, size: float = 10, height: float = 6) -> None:
+        """The first page: the document's title (also its PDF title) and one line beneath it."""
+        self.set_title(str(title))
+        self.add_page()
+        self.use(16, bold=True)
+        self.cell(0, 10, self.safe(title), new_x="LMARGIN", new_y="NEXT")
+        self.use(size)
+        self.cell(0, height, self.safe(subtitle), new_x="LMARGIN", new_y="NEXT")
+        self.ln(3)
+
+    def parties(self, left: Party, right: Party) -> None:
+        """Two parties side by side (each a label or None, a name and address lines); the page goes
+        on below the taller of the two."""
+        top = self.get_y()
+        self._party(left, 95, "LMARGIN")
+        left_bottom = self.get_y()
+        self.set_xy(110, top)
+        self._party(right, 90, "LEFT")
+        self.set_xy(self.l_margin, max(left_bottom, self.get_y()) + 6)
+
+    def _party(self, party: Party, width: float, new_x: str) -> None:
+        label, name, lines = party
+        if label is not None:
+            self.use(9, bold=True)
+            self.cell(width, 5, self.safe(label), new_x=new_x, new_y="NEXT")
+        self.use(10, bold=True)
+        self.cell(width, 6, self.safe(name), new_x=new_x, new_y="NEXT")
+        self.use(9)
+        for line in lines:
+            self.cell(width, 5, self.safe(line), new_x=new_x, new_y="NEXT")
+
     def footer(self) -> None:
         self.set_y(-12)
         self.use(8)
@@ -48,6 +83,11 @@ class DocumentPDF(FPDF):
 
 def fonts_available() -> bool:
     return REGULAR.is_file() and BOLD.is_file()
+
+
+def organization_lines(organization) -> list[str]:
+    """The company's address, then its email and phone: how it is named on every document."""
+    return address_lines(organization.address) + [x for x in (organization.email, organization.phone) if x]
 
 
 def address_lines(address) -> list[str]:
@@ -88,29 +128,12 @@ def _section(pdf: DocumentPDF, section: CurrencyStatement, statement: Statement,
 def render_statement_pdf(statement: Statement, customer, organization, locale: str | None = None) -> bytes:
     """The statement in ``locale``: words and formats in the current language unless one is named."""
     pdf = DocumentPDF(unicode_font=fonts_available())
-    pdf.set_title(str(invoice_words.STATEMENT_TITLE))
-    pdf.add_page()
-    pdf.use(16, bold=True)
-    pdf.cell(0, 10, pdf.safe(invoice_words.STATEMENT_TITLE), new_x="LMARGIN", new_y="NEXT")
-    pdf.use(10)
     period = invoice_words.statement_period(format_date(statement.start, locale), format_date(statement.end, locale))
-    pdf.cell(0, 6, pdf.safe(period), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(3)
-
-    top = pdf.get_y()
-    pdf.use(10, bold=True)
-    pdf.cell(95, 6, pdf.safe(organization.name or ""), new_x="LMARGIN", new_y="NEXT")
-    pdf.use(9)
-    for line in address_lines(organization.address) + [x for x in (organization.email, organization.phone) if x]:
-        pdf.cell(95, 5, pdf.safe(line), new_x="LMARGIN", new_y="NEXT")
-    left_bottom = pdf.get_y()
-    pdf.set_xy(110, top)
-    pdf.use(10, bold=True)
-    pdf.cell(90, 6, pdf.safe(customer.company_name or customer.display_name or ""), new_x="LEFT", new_y="NEXT")
-    pdf.use(9)
-    for line in address_lines(customer.billing_address) + ([customer.email] if customer.email else []):
-        pdf.cell(90, 5, pdf.safe(line), new_x="LEFT", new_y="NEXT")
-    pdf.set_xy(pdf.l_margin, max(left_bottom, pdf.get_y()) + 6)
+    pdf.heading(invoice_words.STATEMENT_TITLE, period)
+    pdf.parties(
+        (None, organization.name or "", organization_lines(organization)),
+        (None, customer.company_name or customer.display_name or "",
+         address_lines(customer.billing_address) + ([customer.email] if customer.email else [])))
 
     for section in statement.currencies:
         _section(pdf, section, statement, locale)
