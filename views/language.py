@@ -23,7 +23,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, current_app, flash, g, redirect, request, session
-from flask_babel import Babel
+from flask_babel import Babel, get_translations
 
 from extensions import db
 from services.safe_redirect import safe_next
@@ -144,6 +144,27 @@ def choose_language(ctx):
 bp.add_url_rule("/language", view_func=choose_language, methods=["POST"])
 
 
+_CATALOGS: dict = {}
+
+
+def _catalog():
+    """The request's catalog, as Flask-Babel's ``get_translations()`` finds it, in one lookup.
+
+    Flask-Babel resolves the domain, the locale and the catalog again for every message (a dozen
+    context-local lookups each), and a page holds dozens of messages. The catalog depends on the
+    locale alone (one domain), and the locale object it settles on stays on ``g`` for the request
+    (``force_locale`` swaps it, so an email in another language still finds its own catalog).
+    """
+    state = g.get("_flask_babel")
+    locale = getattr(state, "babel_locale", None)
+    if locale is None:
+        return get_translations()
+    found = _CATALOGS.get(locale)
+    if found is None:
+        found = _CATALOGS[locale] = get_translations()
+    return found
+
+
 def init_language(app: Flask) -> None:
     """Flask-Babel with the portal's catalogs, and what every template needs to name its language."""
     missing = missing_catalogs()
@@ -154,6 +175,13 @@ def init_language(app: Flask) -> None:
     # Flask-Babel adds Jinja's i18n extension with new-style gettext: `_("…", name=value)` escapes
     # the values it fills in, and `{% trans %}` blocks are marked for extraction.
     Babel(app, locale_selector=request_locale, default_translation_directories=str(TRANSLATIONS_DIR))
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _catalog().ugettext(s),
+        ngettext=lambda s, p, n: _catalog().ungettext(s, p, n),
+        pgettext=lambda c, s: _catalog().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _catalog().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
 
     @app.context_processor
     def language_in_templates() -> dict:
