@@ -97,6 +97,7 @@ def register_extensions(app: Flask, settings: Settings) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from views import auth, handoff, health, language, metrics, webhooks
+    from views.page_memo import init_page_memo
     from views.portal.blueprint import bp as portal
     from views.staff.blueprint import bp as staff, staff_auth
 
@@ -109,6 +110,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(staff_auth)
     app.register_blueprint(staff)
+    # After every blueprint and extension: it takes over the templates' csrf_token() (Flask-WTF's).
+    init_page_memo(app)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -197,6 +197,15 @@ class CustomerBilling:
             card_on_file=card_policy.card_on_file(got["cards"]),
         )
 
+    def view(self, name: str, build: Callable[[], T], *, per: tuple = (),
+             still_right: Callable[[T], bool] = lambda value: True) -> T:
+        """What ``build`` makes of this customer's cached data, made again only once an entry it
+        read has changed (``ReadsMemo``). What else it depends on the cache cannot know: ``per``
+        names what is known before building (the person acting, the language), ``still_right``
+        checks what the value itself says it was made for (the organization's day, which needs the
+        organization's time zone: asking for it first would cost a cold page a round trip)."""
+        return _VIEWS.get(self._cache, ("view", name, self.customer_id, *per), build, still_right)
+
     def cards(self) -> tuple[Card, ...]:
         return self._load(self._cards_spec())
 
@@ -536,6 +545,36 @@ class IdentityMemo:
 
 
 _DERIVED = IdentityMemo()
+
+
+class ReadsMemo:
+    """Values computed from a customer's cached data (a page's view), reused while every cache entry
+    the computation read still holds the very same object (``BillingCache.recording``/``unchanged``).
+
+    Unlike ``IdentityMemo`` the inputs need not be listed: whatever the computation reads is what
+    it is checked against, so a page that starts reading one more resource stays correct. Bounded,
+    per process.
+    """
+
+    def __init__(self, size: int = 1024) -> None:
+        self._entries: LRUCache = LRUCache(size)
+        self._lock = threading.Lock()
+
+    def get(self, cache: BillingCache, key: tuple, build: Callable[[], T],
+            still_right: Callable[[T], bool] = lambda value: True) -> T:
+        with self._lock:
+            known = self._entries.get(key)
+        if known is not None and cache.unchanged(known[0]) and still_right(known[1]):
+            return known[1]
+        with cache.recording() as reads:
+            value = build()
+        if not reads.stale:
+            with self._lock:
+                self._entries[key] = (reads, value)
+        return value
+
+
+_VIEWS = ReadsMemo()
 
 
 def every_item(fetch: Callable[[int], Page[T]]) -> list[T]:

@@ -18,6 +18,7 @@ way to build a key that one customer's request could share with another's (check
 """
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import dataclasses
 import enum
@@ -30,7 +31,7 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import date, datetime, time as dtime, timedelta, timezone
 from decimal import Decimal
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Iterator, TypeVar
 from urllib.parse import quote
 
 from zoho_client import deadline
@@ -169,6 +170,24 @@ _notice: contextvars.ContextVar[_StaleNotice | None] = contextvars.ContextVar("b
 _prefetched: contextvars.ContextVar[dict | None] = contextvars.ContextVar("billing_prefetched", default=None)
 
 
+class Reads:
+    """The values a computation read from the cache (``BillingCache.recording``), by entry name."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+        self.stale = False  # something was last-good data: nothing to reuse
+
+
+# Shared with the threads a computation fans out to (they run in copies of its context).
+_recording: contextvars.ContextVar[Reads | None] = contextvars.ContextVar("billing_recording", default=None)
+
+
+def _record(name: str, value: Any) -> None:
+    reads = _recording.get()
+    if reads is not None:
+        reads.values[name] = value
+
+
 def begin_request() -> None:
     """Start a fresh "as of" record; the app calls it before every request (worker threads are reused)."""
     _notice.set(_StaleNotice())
@@ -256,9 +275,14 @@ class BillingCache:
             hit = self._with_backend(lambda b: b.get(name))
         if hit is not None:
             metrics.cache("hit")
+            _record(name, hit.value)
             return hit.value
         metrics.cache("miss")
+        value = self._load_once(key, name, loader, ttl)
+        _record(name, value)
+        return value
 
+    def _load_once(self, key: CacheKey, name: str, loader: Callable[[], T], ttl: float) -> T:
         with self._lock:
             flight = self._flights.get(name)
             leader = flight is None
@@ -294,7 +318,9 @@ class BillingCache:
         A warm page reads everything it needs with this, without handing work to other threads;
         what the request read ahead with its session check costs no round trip at all.
         """
-        names = [str(k) for k in keys]
+        return self._peek_names([str(k) for k in keys])
+
+    def _peek_names(self, names: list[str]) -> list:
         found = [self._read_ahead(name) for name in names]
         unknown = [i for i, hit in enumerate(found) if hit is _UNKNOWN]
         if unknown:
@@ -303,7 +329,36 @@ class BillingCache:
                 found[i] = hit
         values = [hit.value if hit is not None else None for hit in found]
         metrics.cache("hit", sum(v is not None for v in values))
+        if _recording.get() is not None:
+            for name, value in zip(names, values):
+                if value is not None:
+                    _record(name, value)
         return values
+
+    # reusing what was computed from cached values
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[Reads]:
+        """Note every value read from this cache inside the block (and in the threads it fans out to)."""
+        outer = _recording.get()
+        reads = Reads()
+        token = _recording.set(reads)
+        try:
+            yield reads
+        finally:
+            _recording.reset(token)
+            if outer is not None:
+                outer.values.update(reads.values)
+                outer.stale = outer.stale or reads.stale
+
+    def unchanged(self, reads: Reads) -> bool:
+        """Does the cache still hand out the very values ``reads`` saw (fresh, the same objects)?
+
+        The cache's values are immutable and an entry keeps its object until it changes, so a
+        computation from them can be reused while this holds. One backend round trip at most."""
+        if reads.stale:
+            return False
+        return all(now is then for now, then in zip(self._peek_names(list(reads.values)), reads.values.values()))
 
     # reading ahead (one round trip for a signed-in page: services/sessions.py)
 
@@ -397,6 +452,9 @@ class BillingCache:
         stale = self._with_backend(lambda b: b.get_stale(name))
         if stale is not None and self._wall_clock() - stale.stored_at <= self.stale_max_seconds:
             _record_stale(datetime.fromtimestamp(stale.stored_at, timezone.utc))
+            reads = _recording.get()
+            if reads is not None:
+                reads.stale = True
             log.info("serving last-good billing data", extra={"zoho_error": type(error).__name__})
             metrics.cache("stale")
             return stale.value

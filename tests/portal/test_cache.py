@@ -434,3 +434,56 @@ def test_an_unreachable_redis_falls_back_to_in_process_and_logs_once(caplog):
 
 def test_cachekey_is_the_only_key_type():
     assert isinstance(customer_key(ORG, "c", "r"), CacheKey)
+
+
+def test_a_recording_notes_every_value_read_also_in_fan_out_threads(cache):
+    customer, invoices, cards = (cache.key("cust-a", r) for r in ("customer", "invoices", "cards"))
+    cache.get_or_load(customer, Counter(("acme",)))
+    pool = FanOut(max_workers=2)
+    try:
+        with cache.recording() as reads:
+            cache.peek(customer)
+            pool.all({"invoices": lambda: cache.get_or_load(invoices, Counter(("inv",))),
+                      "cards": lambda: cache.get_or_load(cards, Counter(("card",)))})
+    finally:
+        pool.shutdown()
+    assert reads.values == {str(customer): ("acme",), str(invoices): ("inv",), str(cards): ("card",)}
+    assert cache.unchanged(reads)
+
+
+def test_what_was_read_is_unchanged_until_an_entry_is_invalidated_reloaded_or_expires(cache, clocks):
+    mono, _ = clocks
+    customer, invoices = cache.key("cust-a", "customer"), cache.key("cust-a", "invoices")
+    with cache.recording() as reads:
+        cache.get_or_load(customer, Counter(("acme",)))
+        cache.get_or_load(invoices, Counter(("inv",)))
+    assert cache.unchanged(reads)
+    cache.invalidate("cust-a", "invoices")
+    assert not cache.unchanged(reads)  # gone
+    cache.get_or_load(invoices, Counter(tuple(["inv"])))
+    assert not cache.unchanged(reads)  # an equal value, but loaded again: another object
+    with cache.recording() as again:
+        cache.peek_many([customer, invoices])
+    assert cache.unchanged(again)
+    mono.now += 61
+    assert not cache.unchanged(again)  # expired
+
+
+def test_a_computation_that_read_last_good_data_is_never_reused(cache, clocks):
+    mono, _ = clocks
+    key = cache.key("cust-a", "invoices")
+    cache.get_or_load(key, Counter(("good",)))
+    mono.now += 61
+    with cache.recording() as reads:
+        assert cache.get_or_load(key, Counter(ZohoUnavailable("down"))) == ("good",)
+    assert reads.stale and not cache.unchanged(reads)
+
+
+def test_an_inner_recording_also_counts_for_the_outer_one(cache):
+    customer, invoices = cache.key("cust-a", "customer"), cache.key("cust-a", "invoices")
+    with cache.recording() as outer:
+        cache.get_or_load(customer, Counter(("acme",)))
+        with cache.recording() as inner:
+            cache.get_or_load(invoices, Counter(("inv",)))
+    assert set(inner.values) == {str(invoices)}
+    assert set(outer.values) == {str(customer), str(invoices)}

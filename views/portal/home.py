@@ -9,15 +9,17 @@ balances and the contact details.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from types import MappingProxyType
+from typing import Any, Mapping
 
-from flask import render_template
 
 from services import overview
 from services.billing import expiring_cards
 from services.context import CustomerContext
 from services.policy import Action, subscriptions as subscription_policy
 from services.policy import cards as card_policy
-from services.texts import invoices as invoice_words
+from services.texts import current_locale, invoices as invoice_words
+from views.page_memo import render_page
 from views.portal.buttons import Button, button
 from views.portal.invoices import pay_all_button, pay_button
 
@@ -32,12 +34,21 @@ class ProblemButtons:
 class HomeButtons:
     pay: Button | None  # the oldest invoice owed
     pay_all: Button | None  # every invoice owed, when there is more than one
-    subscribe: dict[str, Button]  # by trial subscription id
-    update_card: dict[str, Button]  # by subscription id of an expiring card's notice
-    problems: dict[str, ProblemButtons]  # by subscription id of a failed payment's banner
+    subscribe: Mapping[str, Button]  # by trial subscription id
+    update_card: Mapping[str, Button]  # by subscription id of an expiring card's notice
+    problems: Mapping[str, ProblemButtons]  # by subscription id of a failed payment's banner
 
 
 def show(ctx: CustomerContext):
+    # Built again only once a cached resource it read has changed (or the person, language or day).
+    page = ctx.billing.view("home", lambda: home_page(ctx), per=(ctx.actor, current_locale()),
+                            still_right=lambda page: page["today"] == ctx.today())
+    return render_page("portal/home.html", **page)
+
+
+def home_page(ctx: CustomerContext) -> Mapping[str, Any]:
+    """Everything Home shows. It reads the customer's billing data through ``ctx.billing`` only (the
+    cache), besides the person, the language and the day: ``show`` reuses it while those are the same."""
     summary = ctx.billing.summary()
     actor = ctx.actor
     today = ctx.today()
@@ -53,8 +64,8 @@ def show(ctx: CustomerContext):
     # With one invoice owed, paying all is paying that one: its own button is enough.
     pay_all = pay_all_button(ctx) if summary.outstanding.count > 1 else None
 
-    trials = [trial for trial in summary.trials
-              if trial.subscription_id in by_id and subscription_policy.needs_card_to_continue(by_id[trial.subscription_id])]
+    trials = tuple(trial for trial in summary.trials
+                   if trial.subscription_id in by_id and subscription_policy.needs_card_to_continue(by_id[trial.subscription_id]))
     subscribe = {}
     for trial in trials:
         made = button([subscription_policy.decide(by_id[trial.subscription_id], Action.SUBSCRIBE, actor)],
@@ -75,11 +86,12 @@ def show(ctx: CustomerContext):
                                                                 has_card=has_card)
                        for problem in problems}
     due = summary.outstanding.oldest_due_date
-    return render_template("portal/home.html", summary=summary, trials=trials, expiring_cards=cards,
-                           due_when=invoice_words.due_when(due, today) if due else None,
-                           problems=problems, subscriptions=overview.subscription_lines(details, today),
-                           buttons=HomeButtons(pay=pay, pay_all=pay_all, subscribe=subscribe,
-                                               update_card=update_card, problems=problem_buttons))
+    return MappingProxyType(dict(
+        today=today, summary=summary, trials=trials, expiring_cards=cards,
+        due_when=invoice_words.due_when(due, today) if due else None,
+        problems=problems, subscriptions=overview.subscription_lines(details, today),
+        buttons=HomeButtons(pay=pay, pay_all=pay_all, subscribe=MappingProxyType(subscribe),
+                            update_card=MappingProxyType(update_card), problems=MappingProxyType(problem_buttons))))
 
 
 def problem_actions(ctx: CustomerContext, sub, problem: overview.PaymentProblem, *, has_card: bool) -> ProblemButtons:

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from flask import Response, render_template, request, url_for
+from flask import Response, request, url_for
 
 from services.context import CustomerContext
 from services.invoice_zip import NoInvoicesInRange, TooManyInvoices
 from services.policy import Action, invoices as invoice_policy, subscriptions as subscription_policy
 from services.texts import invoices as words
+from views.page_memo import render_page
 from views.portal.buttons import Button, button
 from views.portal.downloads import attachment
 from views.portal.params import Sorting, choice, date_range, page_number, pager
@@ -69,7 +70,7 @@ def _invoice_list(ctx: CustomerContext, zip_range, status: int):
                 current=tab.key == status_key)
         for tab in INVOICE_TABS
     ]
-    return render_template(
+    return render_page(
         "portal/invoices.html",
         invoice_page=invoice_page,
         pay_all_button=pay_all_button(ctx),
@@ -109,7 +110,7 @@ def pay_button(ctx: CustomerContext, invoice, *, has_card: bool) -> Button | Non
 def show(ctx: CustomerContext, invoice_id: str):
     invoice = ctx.billing.invoice(invoice_id)
     pay = pay_button(ctx, invoice, has_card=ctx.billing.card_on_file() is not None)
-    return render_template("portal/invoice.html", invoice=invoice, pay_button=pay)
+    return render_page("portal/invoice.html", invoice=invoice, pay_button=pay)
 
 
 def pdf(ctx: CustomerContext, invoice_id: str) -> Response:

@@ -12,6 +12,7 @@ from services.context import CustomerContext
 from services.operations import cards as card_operations, payments as operations
 from services.policy import cards as card_policy
 from services.texts import payments as words
+from views.page_memo import render_page
 from views.portal.buttons import button
 from views.portal.cards import send_to_payment_page
 from views.portal.downloads import attachment
@@ -29,7 +30,7 @@ RESULT_STATUS = {
 def list_page(ctx: CustomerContext):
     page = page_number(request.args)
     payment_page = ctx.billing.payments(page)
-    return render_template(
+    return render_page(
         "portal/payments.html",
         payment_page=payment_page,
         pager=pager(payment_page.page, payment_page.has_more,
@@ -38,7 +39,7 @@ def list_page(ctx: CustomerContext):
 
 
 def show(ctx: CustomerContext, payment_id: str):
-    return render_template("portal/payment.html", payment=ctx.billing.payment(payment_id))
+    return render_page("portal/payment.html", payment=ctx.billing.payment(payment_id))
 
 
 def receipt(ctx: CustomerContext, payment_id: str):

@@ -22,6 +22,7 @@ from services.operations.subscriptions import ActionResult
 from services.plan_preview import Selection
 from services.policy import Action, ActionRefused, cards as card_policy, subscriptions as policy
 from services.texts import subscriptions as words
+from views.page_memo import render_page
 from views.portal import home
 from views.portal.buttons import button, subscription_buttons
 from views.portal.forms import (
@@ -57,7 +58,7 @@ def list_page(ctx: CustomerContext):
     # List rows leave out the card (a trial with one is subscribed): running ones are read in full.
     full = {d.subscription.subscription_id: d.subscription for d in ctx.billing.running_subscriptions()}
     rows = [full.get(row.subscription_id, row) for row in ctx.billing.subscriptions()]
-    return render_template("portal/subscriptions.html", subscriptions=rows, subscribe_button=_subscribe_first(ctx))
+    return render_page("portal/subscriptions.html", subscriptions=rows, subscribe_button=_subscribe_first(ctx))
 
 
 def _subscribe_first(ctx: CustomerContext):
@@ -81,7 +82,7 @@ def show(ctx: CustomerContext, subscription_id: str):
                                    subscribe_label=None if policy.is_trial(sub) else words.BUTTON_SUBSCRIBE_AGAIN)
     drop = button([decisions[Action.DROP_SCHEDULED_CHANGE]], subscription_id=subscription_id)
     (line,) = overview.subscription_lines([detail], today) or (None,)
-    return render_template("portal/subscription.html", subscription=sub, status=policy.status_view(sub, today),
+    return render_page("portal/subscription.html", subscription=sub, status=policy.status_view(sub, today),
                            line=line, shows_price=policy.shows_recurring_price(sub),
                            scheduled_changes=detail.scheduled_changes, card=detail.card, actions=buttons,
                            drop_scheduled_change=drop, problems=problems,
