@@ -362,31 +362,28 @@ class BillingCache:
 
     # reading ahead (one round trip for a signed-in page: services/sessions.py)
 
-    def queue_prefetch(self, pipe, keys: list[CacheKey]):
-        """Queue the reads of ``keys`` on a Redis pipeline that carries other commands too.
+    def read_ahead_with(self, plain: list[str], keys: list[CacheKey]) -> list | None:
+        """GET the Redis keys ``plain`` (another part of the portal's, like the session check's) and
+        read ``keys`` ahead for this request, in one round trip; returns the values of ``plain``.
 
-        Returns ``accept(results)`` to call with the pipeline's results from these commands on, or
-        None when the cache is not (currently) Redis: then the page reads as usual.
+        None when the cache is not (currently) Redis: the caller reads ``plain`` itself and the page
+        reads as usual. Raises ``BackendUnavailable`` when Redis fails.
         """
-        backend = self._current_backend()
-        queue = getattr(backend, "queue_heads", None)
-        if queue is None or not keys:
+        read_with = getattr(self._current_backend(), "read_with", None)
+        if read_with is None:
             return None
         names = [str(k) for k in keys]
-        finish = queue(pipe, names)
-
-        def accept(results: list) -> None:
-            try:
-                found = finish(results)
-            except BackendUnavailable:
-                return  # the page reads (and falls back) as usual
-            prefetched = _prefetched.get()
-            if prefetched is None:
-                prefetched = {}
-                _prefetched.set(prefetched)
-            prefetched.update(zip(names, found))
-
-        return accept
+        values, finish = read_with(plain, names)
+        try:
+            found = finish()
+        except BackendUnavailable:
+            return values  # the page reads (and falls back) as usual
+        prefetched = _prefetched.get()
+        if prefetched is None:
+            prefetched = {}
+            _prefetched.set(prefetched)
+        prefetched.update(zip(names, found))
+        return values
 
     def hint(self, key: CacheKey):
         """This process's latest copy of ``key``'s value (maybe outdated, never loads, never a round

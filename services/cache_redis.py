@@ -8,10 +8,10 @@ it with a compare-and-delete, so a lock that outlived its holder is never delete
 Every Redis failure becomes ``BackendUnavailable`` and the cache falls back to in-process.
 
 A warm read moves a few bytes, not the value: each stored value starts with a random 8-byte tag,
-and a worker that has already decoded the value under that tag reads only the tag
-(``GETRANGE``), then fetches in full only what another worker stored since. Invalidation bumps the
-owner's generation key, and ``put`` is a compare-and-set on it (a Lua script), so a load that
-started before an invalidation anywhere never stores its older answer.
+and a worker that has already decoded the value under that tag reads only the tag (one script
+``GETRANGE``s every tag a page needs, in one command), then fetches in full only what another worker
+stored since. Invalidation bumps the owner's generation key, and ``put`` is a compare-and-set on it
+(a Lua script), so a load that started before an invalidation anywhere never stores its older answer.
 """
 from __future__ import annotations
 
@@ -48,12 +48,25 @@ redis.call('pexpire', KEYS[4], ARGV[6])
 return 1
 """
 
+# KEYS: keys to GET whole (ARGV[1] of them: another part of the portal's, like the session check's),
+# then the values whose tags to read. ARGV[2]: the tag's last byte offset. One command for a page's
+# reads, however many: a pipeline of one command per key costs the worker a command to pack and a
+# reply to parse for each. A missing key is nil, a missing value's tag the empty string.
+_READS = """
+local out, whole = {}, tonumber(ARGV[1])
+for i, key in ipairs(KEYS) do
+  if i <= whole then out[i] = redis.call('get', key) else out[i] = redis.call('getrange', key, 0, ARGV[2]) end
+end
+return out
+"""
+
 
 class RedisBackend:
     def __init__(self, client: redis.Redis) -> None:
         self._redis = client
         self._release = client.register_script(_RELEASE)
         self._put = client.register_script(_PUT)
+        self._reads = client.register_script(_READS)
         self._decoded: LRUCache = LRUCache(DECODED_ENTRIES)
         self._decoded_lock = threading.Lock()
 
@@ -141,29 +154,24 @@ class RedisBackend:
     def get_many(self, names: list[str]) -> list[Stored | None]:
         if not names:
             return []
-        pipe = self._redis.pipeline(transaction=False)
-        finish = self.queue_heads(pipe, names)
-        return finish(self._call(pipe.execute))
+        return self.read_with([], names)[1]()
 
-    def queue_heads(self, pipe, names: list[str]):
-        """Queue the tag reads of ``names`` on ``pipe`` (another user's pipeline may carry them:
-        the session check's, for one round trip per page). Returns ``finish(results)``, which takes
-        the pipeline's results from here on and returns a ``Stored`` or None per name, fetching in full
-        (one more round trip) only the values this process has not decoded yet."""
-        for name in names:
-            pipe.getrange(self._fresh(name), 0, HEAD - 1)
+    def read_with(self, plain: list[str], names: list[str]):
+        """GET each of ``plain`` and read the tags of ``names``, in one command. Returns the values of
+        ``plain`` and ``finish()``, which gives a ``Stored`` or None per name, fetching in full (one
+        more round trip) only the values this process has not decoded yet."""
+        replies = self._call(self._reads, keys=[*plain, *(self._fresh(name) for name in names)],
+                             args=[len(plain), HEAD - 1])
+        return replies[:len(plain)], lambda: self._finish_reads(names, replies[len(plain):])
 
-        def finish(results: list) -> list[Stored | None]:
-            heads = results[-len(names):] if names else []
-            found = [self._known(name, head) for name, head in zip(names, heads)]
-            unknown = [i for i, (head, hit) in enumerate(zip(heads, found)) if head and hit is None]
-            if unknown:
-                raws = self._call(self._redis.mget, [self._fresh(names[i]) for i in unknown])
-                for i, raw in zip(unknown, raws):
-                    found[i] = self._decode(names[i], raw)
-            return found
-
-        return finish
+    def _finish_reads(self, names: list[str], heads: list) -> list[Stored | None]:
+        found = [self._known(name, head) for name, head in zip(names, heads)]
+        unknown = [i for i, (head, hit) in enumerate(zip(heads, found)) if head and hit is None]
+        if unknown:
+            raws = self._call(self._redis.mget, [self._fresh(names[i]) for i in unknown])
+            for i, raw in zip(unknown, raws):
+                found[i] = self._decode(names[i], raw)
+        return found
 
     def get_stale(self, name: str) -> Stored | None:
         return self._unpickle(self._call(self._redis.get, self._stale(name)))

@@ -7,8 +7,8 @@ not signed out on its own. Every signed-in request asks, and the answer is never
 last commit: a copied cookie replayed right after the sign-out answer is refused on any worker.
 
 - **With ``REDIS_URL``**: the version and the revocation live in Redis, written before the change's
-  answer; one pipelined round trip per request also carries the page's cache reads
-  (``BillingCache.queue_prefetch``). A missing version is read from the database and put back.
+  answer; one command per request (a script) also carries the page's cache reads
+  (``BillingCache.read_ahead_with``). A missing version is read from the database and put back.
   If Redis fails, the database answers (the source of truth).
 - **Without**: one keyed lookup per request, a single prepared ``SELECT`` over three small indexed
   tables on a connection this thread keeps (no ORM, no pool checkout): the user's version and
@@ -32,6 +32,7 @@ from config.settings import Settings
 from db.models import PortalUser, RevokedSession
 from db.types import utcnow
 from extensions import db
+from services.cache_backends import BackendUnavailable
 
 REDIS_PREFIX = "portal:session:"
 log = logging.getLogger(__name__)
@@ -110,22 +111,19 @@ class SessionStore:
         return not self.check(0, None, session_id, customer_id)
 
     def _check_redis(self, user_id: int, version: int | None, digest: str, prefetch) -> bool | None:
-        pipe = self._redis.pipeline(transaction=False)
         version_key, revoked_key = f"{REDIS_PREFIX}v:{user_id}", f"{REDIS_PREFIX}r:{digest}"
-        pipe.get(version_key)
-        pipe.get(revoked_key)
         keys = prefetch() if prefetch is not None and self._cache is not None else []
-        accept = self._cache.queue_prefetch(pipe, keys) if keys else None
         try:
-            results = pipe.execute()
-        except RedisError:
+            answers = (self._cache.read_ahead_with([version_key, revoked_key], keys)
+                       if self._cache is not None else None)
+            if answers is None:
+                answers = self._redis.mget(version_key, revoked_key)
+        except (RedisError, BackendUnavailable):
             # Redis down: the database answers (the source of truth) until it is back, rather
             # than a per-process copy being trusted or the request failing.
             log.warning("session cache unavailable; reading the database")
             return None
-        if accept is not None:
-            accept(results[2:])
-        current, revoked = results[0], results[1]
+        current, revoked = answers
         if revoked is not None and int(revoked):
             return False
         if user_id == 0:

@@ -175,7 +175,7 @@ def test_twenty_requests_over_two_instances_make_one_upstream_call(redis_client,
 
 
 def test_a_warm_signed_in_home_is_one_redis_round_trip(make_app, signed_in, redis_url, monkeypatch):
-    """The session check and every cache read of a warm Home travel together (one pipeline)."""
+    """The session check and every cache read of a warm Home travel together (one command: a script)."""
     import redis
 
     client = signed_in(client_app=make_app(REDIS_URL=redis_url))
@@ -188,4 +188,4 @@ def test_a_warm_signed_in_home_is_one_redis_round_trip(make_app, signed_in, redi
     monkeypatch.setattr(redis.client.Pipeline, "execute",
                         lambda self, *args, **kw: trips.append("pipeline") or real_execute(self, *args, **kw))
     assert client.get("/").status_code == 200
-    assert trips == ["pipeline"]
+    assert trips == ["EVALSHA"]
