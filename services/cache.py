@@ -165,7 +165,7 @@ class _StaleNotice:
 _notice: contextvars.ContextVar[_StaleNotice | None] = contextvars.ContextVar("billing_stale_notice", default=None)
 
 
-# Values a request read ahead in the round trip of its session check (``BillingCache.queue_prefetch``):
+# Values a request read ahead in the round trip of its session check (``BillingCache.read_ahead_with``):
 # name -> Stored, or None for a known miss. Shared with the threads the request fans out to.
 _prefetched: contextvars.ContextVar[dict | None] = contextvars.ContextVar("billing_prefetched", default=None)
 

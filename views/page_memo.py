@@ -10,8 +10,8 @@ page gets the same HTML back when every input of the template is equal to last t
   entry changes, so an unchanged page costs a few identity checks; anything rebuilt per request
   (buttons, lines) compares by value;
 - the request's **ambient inputs**, which globals and filters read behind the template's back: the
-  template's name, the URL (path and query: the navigation's current item, the language switcher's
-  way back), the language, the person acting (their session included), and the organization's day
+  template's name, the URL (host, path and query: the navigation's current item, the language
+  switcher's way back), the language, the person acting (their session included), and the organization's day
   and time zone (dates, "due in 3 days", a state that depends on today).
 
 The CSRF token is the one value that must differ per answer: a page is rendered with a placeholder
@@ -46,7 +46,7 @@ MAX_BYTES = 4 * 1024 * 1024
 # Globals whose result depends only on the ambient inputs above (or on nothing).
 AMBIENT_GLOBALS = frozenset({
     "_", "gettext", "ngettext", "pgettext", "npgettext",  # the language
-    "url_for",  # this deployment's URL map; relative URLs only
+    "url_for",  # the URL map, and the host the request came to
     "config", "range", "dict", "cycler", "joiner", "namespace",
     "language_choices", "language_next", "is_current",  # the language, the URL
     "subscription_status", "write_refusal", "invoice_status", "payment_status", "credit_note_status",
@@ -175,7 +175,7 @@ def _ambient() -> tuple:
     if isinstance(ctx, CustomerContext):
         zone = ctx.time_zone
         day = ctx.today()
-    return request.script_root, request.full_path, current_locale(), current_actor(), day, str(zone)
+    return request.host_url, request.full_path, current_locale(), current_actor(), day, str(zone)
 
 
 def csrf_token() -> str:
