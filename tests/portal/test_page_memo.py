@@ -124,3 +124,12 @@ def test_a_template_reading_only_its_values_and_known_helpers_is_reusable():
     env.filters["money"] = str
     plan = plan_for(env, "page.html")
     assert plan.refused is None and {"total", "row"} <= set(plan.names) and "_" not in plan.names
+
+
+def test_the_sign_in_and_security_link_is_marked_current_on_its_own_pages_only(signed_in):
+    client = signed_in(ACME)
+    current = re.compile(r'<a class="user-link" href="/account" aria-current="page">')
+    assert current.search(html_of(client.get("/account")))
+    assert current.search(html_of(client.get("/account/password")))
+    assert not current.search(html_of(client.get("/")))
+    assert '<a class="user-link" href="/account">' in html_of(client.get("/"))
