@@ -155,7 +155,7 @@ def _catalog():
     locale alone (one domain), and the locale object it settles on stays on ``g`` for the request
     (``force_locale`` swaps it, so an email in another language still finds its own catalog).
     """
-    state = g.get("_flask_babel")
+    state = g.get("_flask_babel") if g else None  # no app context: Flask-Babel's own answer
     locale = getattr(state, "babel_locale", None)
     if locale is None:
         return get_translations()

@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any, Mapping
 
-
 from services import overview
 from services.billing import expiring_cards
 from services.context import CustomerContext

@@ -83,11 +83,11 @@ def show(ctx: CustomerContext, subscription_id: str):
     drop = button([decisions[Action.DROP_SCHEDULED_CHANGE]], subscription_id=subscription_id)
     (line,) = overview.subscription_lines([detail], today) or (None,)
     return render_page("portal/subscription.html", subscription=sub, status=policy.status_view(sub, today),
-                           line=line, shows_price=policy.shows_recurring_price(sub),
-                           scheduled_changes=detail.scheduled_changes, card=detail.card, actions=buttons,
-                           drop_scheduled_change=drop, problems=problems,
-                           buttons=SimpleNamespace(problems=problem_buttons),
-                           change_refusal=_change_refusal(sub, decisions))
+                       line=line, shows_price=policy.shows_recurring_price(sub),
+                       scheduled_changes=detail.scheduled_changes, card=detail.card, actions=buttons,
+                       drop_scheduled_change=drop, problems=problems,
+                       buttons=SimpleNamespace(problems=problem_buttons),
+                       change_refusal=_change_refusal(sub, decisions))
 
 
 def _change_refusal(sub, decisions) -> str | None:
