@@ -560,8 +560,7 @@ class ReadsMemo:
         self._entries: LRUCache = LRUCache(size)
         self._lock = threading.Lock()
 
-    def get(self, cache: BillingCache, key: tuple, build: Callable[[], T],
-            still_right: Callable[[T], bool] = lambda value: True) -> T:
+    def get(self, cache: BillingCache, key: tuple, build: Callable[[], T], still_right: Callable[[T], bool]) -> T:
         with self._lock:
             known = self._entries.get(key)
         if known is not None and cache.unchanged(known[0]) and still_right(known[1]):

@@ -39,7 +39,9 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.defaults import DEFAULT_FILTERS
 from jinja2.meta import find_referenced_templates
 
+from services.context import CustomerContext
 from services.texts import current_locale
+from views.pipeline import current_actor, current_context
 
 MAX_BYTES = 4 * 1024 * 1024
 
@@ -76,7 +78,7 @@ class Plan:
     reads_flashes: bool = False
 
 
-class _Reads(CodeGenerator):
+class _TemplateReads(CodeGenerator):
     """Jinja's compiler run for its symbol table only (as ``jinja2.meta`` does), globals included."""
 
     def __init__(self, environment: Environment) -> None:
@@ -105,7 +107,7 @@ def plan_for(env: Environment, template_name: str) -> Plan:
         seen.add(name)
         source = env.loader.get_source(env, name)[0]
         ast = env.parse(source)
-        reads = _Reads(env)
+        reads = _TemplateReads(env)
         reads.visit(ast)
         names |= reads.names
         filters |= {node.name for node in ast.find_all(nodes.Filter)}
@@ -167,9 +169,6 @@ def _equal(known: tuple, values: tuple) -> bool:
 
 
 def _ambient() -> tuple:
-    from services.context import CustomerContext
-    from views.pipeline import current_actor, current_context
-
     ctx = current_context()
     day = zone = None
     if isinstance(ctx, CustomerContext):
